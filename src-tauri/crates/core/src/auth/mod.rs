@@ -1,0 +1,89 @@
+//! Sign-in and tokens. Owns the OAuth authorization-code + PKCE flow and the token sources the
+//! Graph client asks for access tokens. Token text is wrapped in `secrecy` types: it never reaches
+//! a log line, an error message, a `Debug` print or the webview.
+
+mod errors;
+mod pkce;
+mod refresh;
+
+pub use errors::AuthError;
+pub use pkce::{exchange_code, sign_in_auto_approved, AuthorizeRequest, SignInConfig};
+pub use refresh::{RefreshingTokenSource, RotationHook, TokenSet};
+
+use futures::future::BoxFuture;
+use secrecy::{ExposeSecret, SecretString};
+
+/// Delegated scopes Prestage asks for (fully qualified for Graph).
+pub const SCOPES: &[&str] = &[
+    "https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite.All",
+    "https://graph.microsoft.com/User.Read.All",
+    "https://graph.microsoft.com/GroupMember.Read.All",
+    "https://graph.microsoft.com/AuditLog.Read.All",
+    "https://graph.microsoft.com/Policy.Read.All",
+    "offline_access",
+    "openid",
+    "profile",
+];
+
+/// A bearer token for Graph. `Debug` prints nothing of it.
+#[derive(Clone)]
+pub struct AccessToken(SecretString);
+
+impl AccessToken {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(SecretString::from(text.into()))
+    }
+
+    /// The `Authorization` header value. Only the HTTP layer calls this.
+    pub(crate) fn bearer_header(&self) -> String {
+        format!("Bearer {}", self.0.expose_secret())
+    }
+
+    pub(crate) fn same_as(&self, other: &AccessToken) -> bool {
+        self.0.expose_secret() == other.0.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(redacted)")
+    }
+}
+
+/// Where the Graph client gets access tokens from.
+pub trait TokenSource: Send + Sync {
+    /// A token valid for at least a little while (refreshing silently when near expiry).
+    fn access_token(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>>;
+    /// Graph rejected `rejected` with 401: get a new one (once per request).
+    fn refresh_after_unauthorized<'a>(
+        &'a self,
+        rejected: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<AccessToken, AuthError>>;
+}
+
+/// A fixed token, for tools and tests that already hold one.
+pub struct StaticToken(pub AccessToken);
+
+impl TokenSource for StaticToken {
+    fn access_token(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+        let t = self.0.clone();
+        Box::pin(async move { Ok(t) })
+    }
+    fn refresh_after_unauthorized<'a>(
+        &'a self,
+        _rejected: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
+        Box::pin(async { Err(AuthError::SessionExpired) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_token_text() {
+        let t = AccessToken::new("eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.secret");
+        assert!(!format!("{t:?}").contains("secret"));
+    }
+}

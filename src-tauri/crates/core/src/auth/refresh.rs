@@ -1,0 +1,112 @@
+//! A token source that keeps the access token in memory and refreshes it silently: shortly before
+//! expiry, and once when Graph answers 401. Rotated refresh tokens are handed to a hook (the
+//! keychain store) and replace the old one in memory.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use secrecy::SecretString;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::pkce::redeem_refresh_token;
+use super::{AccessToken, AuthError, SignInConfig, TokenSource};
+
+/// What a token endpoint answered.
+pub struct TokenSet {
+    pub access: AccessToken,
+    pub refresh: Option<SecretString>,
+    pub expires_in: Duration,
+}
+
+impl std::fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSet")
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Called with each new refresh token so it can be persisted (e.g. in the OS keychain).
+pub type RotationHook = Arc<dyn Fn(&SecretString) + Send + Sync>;
+
+struct Current {
+    access: AccessToken,
+    expires_at: Instant,
+    lifetime: Duration,
+    refresh: Option<SecretString>,
+}
+
+/// Access token in memory, refreshed silently with the refresh token.
+pub struct RefreshingTokenSource {
+    config: SignInConfig,
+    current: Mutex<Current>,
+    on_rotate: Option<RotationHook>,
+}
+
+impl RefreshingTokenSource {
+    pub fn new(config: SignInConfig, tokens: TokenSet, on_rotate: Option<RotationHook>) -> Self {
+        let current = Current {
+            access: tokens.access,
+            expires_at: Instant::now() + tokens.expires_in,
+            lifetime: tokens.expires_in,
+            refresh: tokens.refresh,
+        };
+        Self {
+            config,
+            current: Mutex::new(current),
+            on_rotate,
+        }
+    }
+
+    /// Refresh this long before expiry: a tenth of the lifetime, at most five minutes.
+    fn margin(lifetime: Duration) -> Duration {
+        (lifetime / 10).min(Duration::from_secs(300))
+    }
+
+    async fn refresh_locked(&self, current: &mut Current) -> Result<AccessToken, AuthError> {
+        let refresh = current.refresh.clone().ok_or(AuthError::SessionExpired)?;
+        let fresh = redeem_refresh_token(&self.config, &refresh).await?;
+        current.access = fresh.access.clone();
+        current.expires_at = Instant::now() + fresh.expires_in;
+        current.lifetime = fresh.expires_in;
+        if let Some(rotated) = fresh.refresh {
+            if let Some(hook) = &self.on_rotate {
+                hook(&rotated);
+            }
+            current.refresh = Some(rotated);
+        }
+        tracing::debug!(
+            expires_in_s = fresh.expires_in.as_secs(),
+            "access token refreshed"
+        );
+        Ok(fresh.access)
+    }
+}
+
+impl TokenSource for RefreshingTokenSource {
+    fn access_token(&self) -> BoxFuture<'_, Result<AccessToken, AuthError>> {
+        Box::pin(async move {
+            let mut current = self.current.lock().await;
+            if current.expires_at > Instant::now() + Self::margin(current.lifetime) {
+                return Ok(current.access.clone());
+            }
+            self.refresh_locked(&mut current).await
+        })
+    }
+
+    fn refresh_after_unauthorized<'a>(
+        &'a self,
+        rejected: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
+        Box::pin(async move {
+            let mut current = self.current.lock().await;
+            // Another request already refreshed: use its token rather than refreshing again.
+            if !current.access.same_as(rejected) {
+                return Ok(current.access.clone());
+            }
+            self.refresh_locked(&mut current).await
+        })
+    }
+}

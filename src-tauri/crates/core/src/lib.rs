@@ -1,0 +1,21 @@
+//! prestage-core: everything Prestage knows about Microsoft Graph and sign-in — the typed Graph
+//! client with its throttle engine, the OAuth flows, and the domain types (phone numbers).
+//! It must never depend on Tauri, and it never logs or returns a token's text.
+
+pub mod auth;
+mod error_text;
+pub mod graph;
+pub mod phone;
+pub mod session;
+pub mod throttle;
+
+pub use graph::{GraphClient, GraphError};
+
+/// Errors a caller of the core can act on.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CoreError {
+    #[error(transparent)]
+    Graph(#[from] GraphError),
+    #[error(transparent)]
+    Auth(#[from] auth::AuthError),
+}

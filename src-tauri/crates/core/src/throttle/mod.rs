@@ -1,0 +1,356 @@
+//! The throttle and retry engine every Graph request goes through: bounded concurrency, one shared
+//! "not before" instant set by any 429, Retry-After honoured, jittered backoff only without it,
+//! a retry cap, and the rule that a POST is retried only when Graph said it did not happen.
+
+pub mod retry_after;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rand::Rng;
+use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+/// Tunables of the engine. Defaults suit Graph's identity limits for one admin app.
+#[derive(Debug, Clone)]
+pub struct ThrottleOptions {
+    /// Requests in flight at once.
+    pub max_concurrency: usize,
+    /// Retries after the first attempt before giving up.
+    pub max_retries: u32,
+    /// First backoff step when the server gave no Retry-After.
+    pub base_backoff: Duration,
+    /// Ceiling of one backoff step.
+    pub max_backoff: Duration,
+    /// Per-attempt timeout (headers and body).
+    pub request_timeout: Duration,
+}
+
+impl Default for ThrottleOptions {
+    fn default() -> Self {
+        Self {
+            max_concurrency: 8,
+            max_retries: 8,
+            base_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// What one attempt ended with, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server answered with this status (and maybe a Retry-After).
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    /// The connection could not be opened: nothing was sent.
+    ConnectFailed,
+    /// Sent, but no complete answer (timeout, connection dropped): the server may have acted.
+    NoAnswer,
+}
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Hand the outcome to the caller.
+    Done,
+    /// Wait, then try again. `shared` waits hold back every request of the client.
+    Retry {
+        wait: Duration,
+        shared: bool,
+        from_header: bool,
+    },
+    /// The request was sent but its outcome is unknown and it must not be repeated blindly.
+    Unknown,
+}
+
+/// Progress and throttling events, for a progress bar or a log line. Never carries a token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientEvent {
+    /// Graph answered 429; every request waits `wait`.
+    Throttled { wait: Duration, from_header: bool },
+    /// One request will be retried after `wait`.
+    Retrying {
+        attempt: u32,
+        wait: Duration,
+        reason: String,
+    },
+    /// One request finished with an HTTP status (after retries).
+    Completed {
+        method: String,
+        status: u16,
+        elapsed: Duration,
+    },
+}
+
+/// Receives [`ClientEvent`]s. Must be cheap: it runs on the request path.
+pub type EventSink = Arc<dyn Fn(&ClientEvent) + Send + Sync>;
+
+/// Shared state of the engine: one per Graph client, shared by its clones.
+pub struct Engine {
+    options: ThrottleOptions,
+    permits: Semaphore,
+    not_before: Mutex<Option<Instant>>,
+}
+
+impl Engine {
+    pub fn new(options: ThrottleOptions) -> Self {
+        let permits = Semaphore::new(options.max_concurrency.max(1));
+        Self {
+            options,
+            permits,
+            not_before: Mutex::new(None),
+        }
+    }
+
+    pub fn options(&self) -> &ThrottleOptions {
+        &self.options
+    }
+
+    /// Waits for a concurrency slot and for the shared not-before instant to pass.
+    pub async fn admit(
+        &self,
+        cancel: &CancellationToken,
+    ) -> Result<SemaphorePermit<'_>, Cancelled> {
+        let permit = tokio::select! {
+            p = self.permits.acquire() => p.map_err(|_| Cancelled)?,
+            _ = cancel.cancelled() => return Err(Cancelled),
+        };
+        // Loop: another request may push the instant further while we sleep.
+        loop {
+            let until = self.current_not_before();
+            match until {
+                Some(t) if t > Instant::now() => {
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(t) => {}
+                        _ = cancel.cancelled() => return Err(Cancelled),
+                    }
+                }
+                _ => return Ok(permit),
+            }
+        }
+    }
+
+    /// Holds back every request of this client for at least `wait` from now.
+    pub fn hold_all(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        if let Ok(mut guard) = self.not_before.lock() {
+            if guard.is_none_or(|t| t < until) {
+                *guard = Some(until);
+            }
+        }
+    }
+
+    fn current_not_before(&self) -> Option<Instant> {
+        self.not_before.lock().ok().and_then(|g| *g)
+    }
+
+    /// Sleeps for `wait` unless cancelled.
+    pub async fn pause(&self, wait: Duration, cancel: &CancellationToken) -> Result<(), Cancelled> {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => Ok(()),
+            _ = cancel.cancelled() => Err(Cancelled),
+        }
+    }
+
+    /// Backoff for retry number `attempt` (1-based): exponential with "equal jitter".
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .options
+            .base_backoff
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        let cap = exp.min(self.options.max_backoff);
+        let half = cap / 2;
+        let jitter_ms = rand::thread_rng().gen_range(0..=half.as_millis().max(1) as u64);
+        half + Duration::from_millis(jitter_ms)
+    }
+
+    /// The retry rule. `attempt` is the number of attempts made so far (1 after the first).
+    pub fn decide(&self, outcome: Outcome, idempotent: bool, attempt: u32) -> Decision {
+        let exhausted = attempt > self.options.max_retries;
+        match outcome {
+            Outcome::Status {
+                status,
+                retry_after,
+            } => {
+                let retryable = match status {
+                    // Graph said it did not act: safe for every method.
+                    429 | 503 => true,
+                    500 | 502 | 504 => idempotent,
+                    _ => false,
+                };
+                if !retryable || exhausted {
+                    return Decision::Done;
+                }
+                let (wait, from_header) = match retry_after {
+                    Some(d) => (d, true),
+                    None => (self.backoff(attempt), false),
+                };
+                Decision::Retry {
+                    wait,
+                    shared: status == 429,
+                    from_header,
+                }
+            }
+            Outcome::ConnectFailed if !exhausted => Decision::Retry {
+                wait: self.backoff(attempt),
+                shared: false,
+                from_header: false,
+            },
+            Outcome::ConnectFailed => Decision::Done,
+            Outcome::NoAnswer if idempotent && !exhausted => Decision::Retry {
+                wait: self.backoff(attempt),
+                shared: false,
+                from_header: false,
+            },
+            Outcome::NoAnswer => Decision::Unknown,
+        }
+    }
+}
+
+/// The caller cancelled the work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn engine() -> Engine {
+        Engine::new(ThrottleOptions {
+            max_retries: 3,
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn throttled_requests_wait_for_the_header_and_hold_everyone() {
+        let d = engine().decide(
+            Outcome::Status {
+                status: 429,
+                retry_after: Some(Duration::from_secs(7)),
+            },
+            false,
+            1,
+        );
+        assert_eq!(
+            d,
+            Decision::Retry {
+                wait: Duration::from_secs(7),
+                shared: true,
+                from_header: true
+            }
+        );
+    }
+
+    #[test]
+    fn backoff_only_without_header() {
+        let e = engine();
+        match e.decide(
+            Outcome::Status {
+                status: 429,
+                retry_after: None,
+            },
+            true,
+            2,
+        ) {
+            Decision::Retry {
+                wait,
+                from_header: false,
+                ..
+            } => {
+                assert!(wait >= Duration::from_millis(500) && wait <= Duration::from_secs(1))
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn post_is_retried_only_when_graph_said_it_did_not_happen() {
+        let e = engine();
+        assert!(matches!(
+            e.decide(
+                Outcome::Status {
+                    status: 503,
+                    retry_after: None
+                },
+                false,
+                1
+            ),
+            Decision::Retry { shared: false, .. }
+        ));
+        assert_eq!(
+            e.decide(
+                Outcome::Status {
+                    status: 502,
+                    retry_after: None
+                },
+                false,
+                1
+            ),
+            Decision::Done
+        );
+        assert_eq!(e.decide(Outcome::NoAnswer, false, 1), Decision::Unknown);
+        assert!(matches!(
+            e.decide(Outcome::NoAnswer, true, 1),
+            Decision::Retry { .. }
+        ));
+        assert!(matches!(
+            e.decide(Outcome::ConnectFailed, false, 1),
+            Decision::Retry { .. }
+        ));
+    }
+
+    #[test]
+    fn retry_cap_is_honoured() {
+        let e = engine();
+        let throttled = Outcome::Status {
+            status: 429,
+            retry_after: Some(Duration::from_secs(1)),
+        };
+        assert!(matches!(
+            e.decide(throttled, true, 3),
+            Decision::Retry { .. }
+        ));
+        assert_eq!(e.decide(throttled, true, 4), Decision::Done);
+        assert_eq!(e.decide(Outcome::NoAnswer, true, 4), Decision::Unknown);
+    }
+
+    #[test]
+    fn client_errors_are_final() {
+        let e = engine();
+        for s in [400, 401, 403, 404, 409, 424] {
+            assert_eq!(
+                e.decide(
+                    Outcome::Status {
+                        status: s,
+                        retry_after: None
+                    },
+                    true,
+                    1
+                ),
+                Decision::Done
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn hold_all_delays_admission_and_cancel_interrupts() {
+        let e = engine();
+        e.hold_all(Duration::from_secs(5));
+        let started = Instant::now();
+        let cancel = CancellationToken::new();
+        let permit = e.admit(&cancel).await;
+        assert!(permit.is_ok());
+        assert!(started.elapsed() >= Duration::from_secs(5));
+        drop(permit);
+        e.hold_all(Duration::from_secs(60));
+        cancel.cancel();
+        assert!(e.admit(&cancel).await.is_err());
+    }
+}
