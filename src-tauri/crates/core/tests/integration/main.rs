@@ -1,5 +1,10 @@
 //! prestage-core integration tests: the client against scripted stubs (odd responses only) and
 //! against the sandbox tenant over real HTTP (everything else).
 
+mod harness;
+mod sandbox_directory;
+mod sandbox_methods;
+mod sandbox_phone_rules;
+mod sandbox_roles;
 mod stub;
 mod throttle_engine;

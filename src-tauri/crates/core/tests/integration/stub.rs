@@ -21,8 +21,17 @@ pub fn ok(body: &str) -> Reply {
 }
 
 pub fn status(code: u16, headers: &[(&str, &str)]) -> Reply {
-    let body = format!(r#"{{"error":{{"code":"stub{code}","message":"stub","innerError":{{"request-id":"rid-{code}"}}}}}}"#);
-    Reply::Http(code, headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), body)
+    let body = format!(
+        r#"{{"error":{{"code":"stub{code}","message":"stub","innerError":{{"request-id":"rid-{code}"}}}}}}"#
+    );
+    Reply::Http(
+        code,
+        headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        body,
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -47,11 +56,15 @@ pub async fn start(script: Vec<Reply>) -> Stub {
     let record = seen.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
             let script = script.clone();
             let record = record.clone();
             tokio::spawn(async move {
-                let Some(head) = read_request(&mut socket).await else { return };
+                let Some(head) = read_request(&mut socket).await else {
+                    return;
+                };
                 let mut lines = head.lines();
                 let mut first = lines.next().unwrap_or("").split(' ');
                 let method = first.next().unwrap_or("").to_string();
@@ -61,7 +74,12 @@ pub async fn start(script: Vec<Reply>) -> Stub {
                     .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
                     .map(|(_, v)| v.trim().to_string())
                     .unwrap_or_default();
-                record.lock().unwrap().push(Seen { method, path, at: Instant::now(), authorization });
+                record.lock().unwrap().push(Seen {
+                    method,
+                    path,
+                    at: Instant::now(),
+                    authorization,
+                });
                 let reply = {
                     let mut s = script.lock().unwrap();
                     let i = s.1.min(s.0.len() - 1);
@@ -84,7 +102,10 @@ pub async fn start(script: Vec<Reply>) -> Stub {
             });
         }
     });
-    Stub { base: url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap(), seen }
+    Stub {
+        base: url::Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap(),
+        seen,
+    }
 }
 
 async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<String> {

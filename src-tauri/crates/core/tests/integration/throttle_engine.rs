@@ -28,9 +28,15 @@ fn client(base: &url::Url, events: Option<Arc<Mutex<Vec<ClientEvent>>>>) -> Grap
     let mut options = ClientOptions::new(base.clone());
     options.throttle = fast();
     if let Some(log) = events {
-        options.events = Some(Arc::new(move |e: &ClientEvent| log.lock().unwrap().push(e.clone())));
+        options.events = Some(Arc::new(move |e: &ClientEvent| {
+            log.lock().unwrap().push(e.clone())
+        }));
     }
-    GraphClient::new(options, Arc::new(StaticToken(AccessToken::new("stub-token")))).unwrap()
+    GraphClient::new(
+        options,
+        Arc::new(StaticToken(AccessToken::new("stub-token"))),
+    )
+    .unwrap()
 }
 
 const ME: &str = r#"{"id":"1","displayName":"Me"}"#;
@@ -44,8 +50,18 @@ async fn retry_after_as_http_date_is_honoured() {
     let me = client(&s.base, Some(events.clone())).me().await.unwrap();
     assert_eq!(me.id, "1");
     // HTTP-dates have one-second resolution: at least ~1 s must have passed.
-    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
-    assert!(events.lock().unwrap().iter().any(|e| matches!(e, ClientEvent::Throttled { from_header: true, .. })));
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(events.lock().unwrap().iter().any(|e| matches!(
+        e,
+        ClientEvent::Throttled {
+            from_header: true,
+            ..
+        }
+    )));
 }
 
 #[tokio::test]
@@ -65,7 +81,10 @@ async fn one_429_holds_back_every_request_of_the_client() {
     // The second call was issued during the hold: it reached the server only after it.
     let throttled_at = seen[0].at;
     for later in &seen[1..] {
-        assert!(later.at >= throttled_at + Duration::from_millis(950), "a request jumped the shared hold");
+        assert!(
+            later.at >= throttled_at + Duration::from_millis(950),
+            "a request jumped the shared hold"
+        );
     }
     assert!(seen[1].at > second_sent_at);
 }
@@ -101,11 +120,17 @@ async fn a_get_whose_connection_drops_is_retried() {
 async fn post_is_retried_on_503_but_not_on_500() {
     let s = stub::start(vec![status(503, &[("Retry-After", "0")]), Reply::Http(201, vec![], r#"{"id":"3179e48a-750b-4051-897c-87b9720928f7","phoneNumber":"+1 2065550100","phoneType":"mobile"}"#.into())]).await;
     let number = PhoneNumber::parse_graph("+1 2065550100").unwrap();
-    let created = client(&s.base, None).create_phone_method("u1", PhoneType::Mobile, &number).await.unwrap();
+    let created = client(&s.base, None)
+        .create_phone_method("u1", PhoneType::Mobile, &number)
+        .await
+        .unwrap();
     assert_eq!(created.phone_number, "+1 2065550100");
 
     let s = stub::start(vec![status(500, &[]), ok("{}")]).await;
-    let err = client(&s.base, None).create_phone_method("u1", PhoneType::Mobile, &number).await.unwrap_err();
+    let err = client(&s.base, None)
+        .create_phone_method("u1", PhoneType::Mobile, &number)
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), 500);
     assert_eq!(s.seen.lock().unwrap().len(), 1);
 }
@@ -143,7 +168,10 @@ impl TokenSource for Rotating {
         let n = self.refreshes.load(Ordering::SeqCst);
         Box::pin(async move { Ok(AccessToken::new(if n == 0 { "old" } else { "new" })) })
     }
-    fn refresh_after_unauthorized<'a>(&'a self, _: &'a AccessToken) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
+    fn refresh_after_unauthorized<'a>(
+        &'a self,
+        _: &'a AccessToken,
+    ) -> BoxFuture<'a, Result<AccessToken, AuthError>> {
         self.refreshes.fetch_add(1, Ordering::SeqCst);
         Box::pin(async { Ok(AccessToken::new("new")) })
     }
@@ -152,7 +180,9 @@ impl TokenSource for Rotating {
 #[tokio::test]
 async fn a_401_refreshes_once_and_the_call_continues() {
     let s = stub::start(vec![status(401, &[]), ok(ME)]).await;
-    let tokens = Arc::new(Rotating { refreshes: AtomicU32::new(0) });
+    let tokens = Arc::new(Rotating {
+        refreshes: AtomicU32::new(0),
+    });
     let c = GraphClient::new(ClientOptions::new(s.base.clone()), tokens.clone()).unwrap();
     c.me().await.unwrap();
     let seen = s.seen.lock().unwrap().clone();
@@ -174,12 +204,28 @@ async fn throttled_batch_sub_requests_are_resent_alone() {
     let s = stub::start(vec![ok(first), ok(second)]).await;
     let started = Instant::now();
     let out = client(&s.base, None)
-        .batch(Api::V1, vec![BatchRequest::get("a", "/users/a"), BatchRequest::get("b", "/users/b")])
+        .batch(
+            Api::V1,
+            vec![
+                BatchRequest::get("a", "/users/a"),
+                BatchRequest::get("b", "/users/b"),
+            ],
+        )
         .await
         .unwrap();
-    assert_eq!(out.iter().map(|r| (r.id.as_str(), r.status)).collect::<Vec<_>>(), [("a", 200), ("b", 200)]);
-    assert!(started.elapsed() >= Duration::from_millis(950), "the sub-response's Retry-After was ignored");
+    assert_eq!(
+        out.iter()
+            .map(|r| (r.id.as_str(), r.status))
+            .collect::<Vec<_>>(),
+        [("a", 200), ("b", 200)]
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "the sub-response's Retry-After was ignored"
+    );
     let seen = s.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 2);
-    assert!(seen.iter().all(|r| r.method == Method::POST.as_str() && r.path == "/v1.0/$batch"));
+    assert!(seen
+        .iter()
+        .all(|r| r.method == Method::POST.as_str() && r.path == "/v1.0/$batch"));
 }

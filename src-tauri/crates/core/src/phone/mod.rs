@@ -1,6 +1,10 @@
 //! Phone domain types. A [`PhoneNumber`] exists only in Graph's `+CC NUMBER[xEXT]` form, so a
 //! malformed number cannot reach the client. Masking for logs lives here too.
 
+mod normalize;
+
+pub use normalize::{normalize, LineKind, NormalizeError, Normalized, Repair};
+
 use serde::{Deserialize, Serialize};
 
 /// The three authentication phone slots Graph knows.

@@ -1,0 +1,257 @@
+//! SMS sign-in, the email method, Temporary Access Pass, sign-in preferences and the full methods
+//! list, through the core client against the sandbox.
+
+use std::collections::HashSet;
+
+use prestage_core::graph::{
+    Api, MethodKind, PreferredMethod, SignInPreferences, SmsSignInState, TapRequest,
+};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::harness::{number, quick, tenant, ALTERNATE, MOBILE};
+use crate::sandbox_phone_rules::assert_graph;
+
+#[tokio::test]
+async fn sms_sign_in_follows_the_sms_policy() {
+    let t = tenant(quick()).await;
+    let g = t.paa().await;
+    let sms = g.sms_configuration().await.unwrap();
+    let pilot = sms
+        .include_targets
+        .iter()
+        .find(|target| target.is_usable_for_sign_in == Some(true) && target.id != "all_users")
+        .expect("a group is allowed SMS sign-in")
+        .id
+        .clone();
+    let pilot_users: HashSet<String> = g
+        .group_transitive_users(&pilot)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    let ordinary = t.phoneless_users(&g, 40).await;
+    let inside = ordinary
+        .iter()
+        .find(|u| pilot_users.contains(*u))
+        .expect("a phoneless pilot user");
+    let outside = ordinary
+        .iter()
+        .find(|u| !pilot_users.contains(*u))
+        .expect("a phoneless non-pilot user");
+
+    g.create_phone_method(inside, MOBILE, &number("+1 2065550140"))
+        .await
+        .unwrap();
+    assert_eq!(
+        g.get_phone_method(inside, MOBILE)
+            .await
+            .unwrap()
+            .sms_sign_in_state,
+        Some(SmsSignInState::NotEnabled)
+    );
+    g.enable_sms_sign_in(inside).await.unwrap();
+    assert_eq!(
+        g.get_phone_method(inside, MOBILE)
+            .await
+            .unwrap()
+            .sms_sign_in_state,
+        Some(SmsSignInState::Ready)
+    );
+    g.disable_sms_sign_in(inside).await.unwrap();
+    assert_eq!(
+        g.get_phone_method(inside, MOBILE)
+            .await
+            .unwrap()
+            .sms_sign_in_state,
+        Some(SmsSignInState::NotEnabled)
+    );
+
+    g.create_phone_method(outside, MOBILE, &number("+1 2065550141"))
+        .await
+        .unwrap();
+    assert_eq!(
+        g.get_phone_method(outside, MOBILE)
+            .await
+            .unwrap()
+            .sms_sign_in_state,
+        Some(SmsSignInState::NotAllowedByPolicy)
+    );
+    assert_graph(g.enable_sms_sign_in(outside).await, 400, "badRequest");
+
+    g.create_phone_method(inside, ALTERNATE, &number("+1 2065550142"))
+        .await
+        .unwrap();
+    assert_eq!(
+        g.get_phone_method(inside, ALTERNATE)
+            .await
+            .unwrap()
+            .sms_sign_in_state,
+        Some(SmsSignInState::NotSupported)
+    );
+
+    // Another pilot user with the same number: not unique.
+    let twin = ordinary
+        .iter()
+        .filter(|u| pilot_users.contains(*u))
+        .nth(1)
+        .expect("a second phoneless pilot user");
+    g.create_phone_method(twin, MOBILE, &number("+1 2065550140"))
+        .await
+        .unwrap();
+    assert_eq!(
+        g.get_phone_method(twin, MOBILE)
+            .await
+            .unwrap()
+            .sms_sign_in_state,
+        Some(SmsSignInState::PhoneNumberNotUnique)
+    );
+}
+
+#[tokio::test]
+async fn one_email_method_per_user() {
+    let t = tenant(quick()).await;
+    let g = t.paa().await;
+    let u = t.ordinary_users(&g, 1).await.remove(0);
+    let _ = g.delete_email_method(&u).await;
+    g.create_email_method(&u, "first@example.org")
+        .await
+        .unwrap();
+    assert_graph(
+        g.create_email_method(&u, "second@example.org").await,
+        400,
+        "badRequest",
+    );
+    g.update_email_method(&u, "second@example.org")
+        .await
+        .unwrap();
+    assert_eq!(
+        g.list_email_methods(&u).await.unwrap()[0].email_address,
+        "second@example.org"
+    );
+    g.delete_email_method(&u).await.unwrap();
+    assert!(g.list_email_methods(&u).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn temporary_access_pass_lifetime_and_one_active_pass() {
+    let t = tenant(quick()).await;
+    let g = t.paa().await;
+    let u = t.ordinary_users(&g, 1).await.remove(0);
+    let path = format!("users/{u}/authentication/temporaryAccessPassMethods");
+    for minutes in [5, 43_201] {
+        let r = g
+            .raw(
+                Method::POST,
+                Api::V1,
+                &path,
+                Some(json!({"lifetimeInMinutes": minutes})),
+            )
+            .await;
+        assert_graph(r, 400, "badRequest");
+    }
+    let first = g
+        .create_temporary_access_pass(
+            &u,
+            &TapRequest {
+                lifetime_in_minutes: Some(60),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(first.reveal_pass().is_some_and(|p| p.len() >= 8));
+    assert!(!format!("{first:?}").contains(first.reveal_pass().unwrap()));
+    let second = g
+        .create_temporary_access_pass(&u, &TapRequest::default())
+        .await
+        .unwrap();
+    let listed = g.list_temporary_access_passes(&u).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, second.id);
+    assert!(
+        listed[0].reveal_pass().is_none(),
+        "the pass is shown only once"
+    );
+    g.delete_method(&u, &MethodKind::TemporaryAccessPass, &second.id)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn preferred_method_must_be_registered() {
+    let t = tenant(quick()).await;
+    let g = t.paa().await;
+    let u = t.phoneless_users(&g, 1).await.remove(0);
+    let sms = SignInPreferences {
+        is_system_preferred_authentication_method_enabled: None,
+        user_preferred_method_for_secondary_authentication: Some(PreferredMethod::Sms),
+    };
+    assert_graph(
+        g.update_sign_in_preferences(&u, &sms).await,
+        400,
+        "badRequest",
+    );
+    g.create_phone_method(&u, MOBILE, &number("+1 2065550150"))
+        .await
+        .unwrap();
+    g.update_sign_in_preferences(&u, &sms).await.unwrap();
+    let now = g.sign_in_preferences(&u).await.unwrap();
+    assert_eq!(
+        now.user_preferred_method_for_secondary_authentication,
+        Some(PreferredMethod::Sms)
+    );
+    let path = format!("users/{u}/authentication/signInPreferences");
+    let r = g
+        .raw(
+            Method::PATCH,
+            Api::Beta,
+            &path,
+            Some(json!({"userPreferredMethodForSecondaryAuthentication": "carrierPigeon"})),
+        )
+        .await;
+    assert_graph(r, 400, "badRequest");
+}
+
+#[tokio::test]
+async fn every_method_kind_is_listed_and_removable_kinds_can_be_removed() {
+    let t = tenant(quick()).await;
+    let g = t.paa().await;
+    let mut kinds = HashSet::new();
+    let mut authenticator = None;
+    for u in t.ordinary_users(&g, 80).await {
+        for m in g.list_methods(&u).await.unwrap() {
+            assert!(
+                !matches!(m.kind, MethodKind::Unknown(_)),
+                "unexpected type {:?}",
+                m.kind
+            );
+            if m.kind == MethodKind::MicrosoftAuthenticator && authenticator.is_none() {
+                authenticator = Some((u.clone(), m.id.clone()));
+            }
+            kinds.insert(m.kind);
+        }
+    }
+    for k in [
+        MethodKind::Password,
+        MethodKind::Phone,
+        MethodKind::Email,
+        MethodKind::MicrosoftAuthenticator,
+        MethodKind::Fido2,
+        MethodKind::SoftwareOath,
+    ] {
+        assert!(kinds.contains(&k), "the seed has no {k:?} method");
+    }
+    let (u, id) = authenticator.expect("someone has Authenticator");
+    g.delete_method(&u, &MethodKind::MicrosoftAuthenticator, &id)
+        .await
+        .unwrap();
+    assert!(g.list_methods(&u).await.unwrap().iter().all(|m| m.id != id));
+    assert_graph(
+        g.delete_method(&u, &MethodKind::MicrosoftAuthenticator, &id)
+            .await,
+        404,
+        "itemNotFound",
+    );
+}
