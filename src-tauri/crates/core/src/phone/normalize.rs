@@ -157,7 +157,7 @@ pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized
 fn parse_valid(region: Option<Id>, text: &str) -> Option<phonenumber::PhoneNumber> {
     phonenumber::parse(region, text)
         .ok()
-        .filter(|n| phonenumber::is_valid(n))
+        .filter(phonenumber::is_valid)
 }
 
 /// Maps Unicode decimal digits (full-width and others) to ASCII; says whether any changed.
