@@ -11,9 +11,13 @@ pub enum AuthError {
     StateMismatch,
     #[error("The sign-in was cancelled.")]
     Cancelled,
+    #[error("The sign-in did not finish in time; start it again and complete it in the browser.")]
+    TimedOut,
+    #[error("{0}")]
+    Keychain(#[from] super::store::StoreError),
     #[error("Your session has expired; sign in again.")]
     SessionExpired,
-    #[error("The sign-in service refused the request: {description}")]
+    #[error("{}", advice(*.aadsts, .error, .description))]
     Rejected {
         /// OAuth error code, e.g. `invalid_grant`.
         error: String,
@@ -46,5 +50,56 @@ impl AuthError {
             aadsts,
             description,
         }
+    }
+}
+
+/// One sentence an IT generalist can act on, for the AADSTS codes Prestage can meet.
+fn advice(aadsts: Option<u32>, error: &str, description: &str) -> String {
+    let first_line = description.lines().next().unwrap_or(description);
+    let text = match aadsts {
+        Some(65001) => "The app has no consent in this tenant yet: open the admin-consent link from the setup screen (a Global Administrator must approve), then sign in again.",
+        Some(90094) | Some(90095) => "An administrator must consent to Prestage's permissions: open the admin-consent link from the setup screen, then sign in again.",
+        Some(65004) => "Consent was declined in the browser; sign in again and accept the permissions.",
+        Some(50011) => "The redirect URI is not registered: add http://localhost under \"Mobile and desktop applications\" in the app registration.",
+        Some(7000218) => "The app registration is not a public client: register the redirect under \"Mobile and desktop applications\" (not Web) and set \"Allow public client flows\" to Yes.",
+        Some(700016) => "This application id is not known in that tenant: check the client ID and tenant on the setup screen (a single-tenant app only works in its own tenant).",
+        Some(53003) => "Conditional Access blocked this sign-in: ask whoever manages Conditional Access to allow Prestage from this device.",
+        Some(50076) | Some(50079) => "Multifactor authentication is required: complete it in the browser and try again.",
+        Some(54005) | Some(70008) => "The sign-in code was already used or has expired; start the sign-in again.",
+        Some(501481) => "The sign-in answer did not match this request (PKCE check failed); start the sign-in again.",
+        _ if error == "access_denied" => "The sign-in was cancelled in the browser.",
+        _ => return format!("The sign-in service refused the request ({error}): {first_line}"),
+    };
+    match aadsts {
+        Some(code) => format!("{text} (AADSTS{code})"),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_codes_get_advice_and_expired_refresh_means_sign_in_again() {
+        let e = AuthError::rejected(
+            "invalid_grant",
+            Some("AADSTS65001: The user or administrator has not consented"),
+        );
+        assert!(
+            e.to_string().contains("admin-consent link")
+                && e.to_string().ends_with("(AADSTS65001)")
+        );
+        assert_eq!(
+            AuthError::rejected("invalid_grant", Some("AADSTS700082: expired")),
+            AuthError::SessionExpired
+        );
+        let other = AuthError::rejected(
+            "invalid_request",
+            Some("AADSTS900144: missing field\nTrace ID: x"),
+        );
+        assert!(
+            other.to_string().contains("AADSTS900144") && !other.to_string().contains("Trace ID")
+        );
     }
 }

@@ -3,12 +3,19 @@
 //! a log line, an error message, a `Debug` print or the webview.
 
 mod errors;
+mod loopback;
 mod pkce;
 mod refresh;
+mod store;
 
 pub use errors::AuthError;
-pub use pkce::{exchange_code, sign_in_auto_approved, AuthorizeRequest, SignInConfig};
+pub use loopback::{Loopback, Redirect};
+pub use pkce::{
+    exchange_code, read_redirect, sign_in_auto_approved, sign_in_with_browser, AuthorizeRequest,
+    SignInConfig,
+};
 pub use refresh::{RefreshingTokenSource, RotationHook, TokenSet};
+pub use store::{AccountKey, KeyringStore, MemoryStore, StoreError, TokenStore, KEYCHAIN_SERVICE};
 
 use futures::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};

@@ -222,3 +222,22 @@ pub fn read_redirect(location: &Url) -> Result<(String, String), AuthError> {
         (None, _) => Err(AuthError::Protocol("the redirect carried no code".into())),
     }
 }
+
+/// The interactive sign-in: binds the loopback listener, has `open` show the authorize URL in
+/// the system browser, waits for the one redirect (or timeout / cancel), checks `state` and
+/// redeems the code with the PKCE verifier.
+pub async fn sign_in_with_browser(
+    config: &SignInConfig,
+    login_hint: Option<&str>,
+    open: impl FnOnce(&Url) -> Result<(), String>,
+    timeout: Duration,
+    cancel: &tokio_util::sync::CancellationToken,
+) -> Result<TokenSet, AuthError> {
+    let loopback = super::Loopback::bind().await?;
+    let request = AuthorizeRequest::new(config, &loopback.redirect_uri(), login_hint)?;
+    open(&request.url)
+        .map_err(|e| AuthError::Protocol(format!("the browser could not be opened: {e}")))?;
+    let redirect = loopback.wait(timeout, cancel).await?;
+    let (code, state) = read_redirect(&redirect.url)?;
+    exchange_code(config, request, &code, &state).await
+}
