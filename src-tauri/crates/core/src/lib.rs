@@ -6,6 +6,7 @@ pub mod auth;
 mod error_text;
 pub mod graph;
 pub mod phone;
+pub mod roles;
 pub mod session;
 pub mod throttle;
 
