@@ -62,10 +62,28 @@ async fn authentication_administrator_sees_masked_numbers_and_cannot_touch_admin
         403,
         "accessDenied",
     );
-    let _ = paa.delete_phone_method(&admin, MOBILE).await;
-    paa.create_phone_method(&admin, MOBILE, &number("+1 2065550179"))
+    let has_mobile = paa
+        .list_phone_methods(&admin)
         .await
-        .unwrap();
+        .unwrap()
+        .iter()
+        .any(|p| p.phone_type == Some(MOBILE));
+    if has_mobile {
+        paa.update_phone_method(&admin, MOBILE, &number("+1 2065550179"))
+            .await
+            .unwrap();
+    } else {
+        paa.create_phone_method(&admin, MOBILE, &number("+1 2065550179"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        paa.get_phone_method(&admin, MOBILE)
+            .await
+            .unwrap()
+            .phone_number,
+        "+1 2065550179"
+    );
 }
 
 #[tokio::test]
