@@ -3,6 +3,7 @@
 //! It must never depend on Tauri, and it never logs or returns a token's text.
 
 pub mod auth;
+pub mod csv;
 mod error_text;
 pub mod graph;
 pub mod phone;

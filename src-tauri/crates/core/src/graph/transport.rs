@@ -102,6 +102,7 @@ impl GraphClient {
             if let Some(body) = &call.body {
                 request = request.header(CONTENT_TYPE, "application/json").json(body);
             }
+            let sent_at = tokio::time::Instant::now();
             let result = async {
                 let response = request.send().await?;
                 let status = response.status().as_u16();
@@ -145,8 +146,9 @@ impl GraphClient {
                     shared,
                     from_header,
                 } => {
+                    // In-flight 429s of an episode already being waited out wait alone.
+                    let shared = shared && engine.hold_all_for(wait, sent_at);
                     if shared {
-                        engine.hold_all(wait);
                         self.emit(ClientEvent::Throttled { wait, from_header });
                     }
                     self.emit(ClientEvent::Retrying {

@@ -94,7 +94,14 @@ pub type EventSink = Arc<dyn Fn(&ClientEvent) + Send + Sync>;
 pub struct Engine {
     options: ThrottleOptions,
     permits: Semaphore,
-    not_before: Mutex<Option<Instant>>,
+    not_before: Mutex<Hold>,
+}
+
+/// The shared hold: until when, and when it was decided.
+#[derive(Default, Clone, Copy)]
+struct Hold {
+    until: Option<Instant>,
+    decided_at: Option<Instant>,
 }
 
 impl Engine {
@@ -103,7 +110,7 @@ impl Engine {
         Self {
             options,
             permits,
-            not_before: Mutex::new(None),
+            not_before: Mutex::new(Hold::default()),
         }
     }
 
@@ -137,16 +144,34 @@ impl Engine {
 
     /// Holds back every request of this client for at least `wait` from now.
     pub fn hold_all(&self, wait: Duration) {
-        let until = Instant::now() + wait;
-        if let Ok(mut guard) = self.not_before.lock() {
-            if guard.is_none_or(|t| t < until) {
-                *guard = Some(until);
+        let now = Instant::now();
+        let until = now + wait;
+        if let Ok(mut hold) = self.not_before.lock() {
+            if hold.until.is_none_or(|t| t < until) {
+                *hold = Hold { until: Some(until), decided_at: Some(now) };
             }
         }
     }
 
+    /// For a 429 answering a request sent at `sent_at`: if a hold was already decided after that
+    /// request left (the same throttling episode), the request waits its own Retry-After alone
+    /// and the shared hold is not pushed further — otherwise in-flight 429s would keep idling the
+    /// whole client while the server's quota refills. Returns true when the shared hold was set.
+    pub fn hold_all_for(&self, wait: Duration, sent_at: Instant) -> bool {
+        let same_episode = self
+            .not_before
+            .lock()
+            .ok()
+            .and_then(|h| h.decided_at)
+            .is_some_and(|decided| decided >= sent_at);
+        if !same_episode {
+            self.hold_all(wait);
+        }
+        !same_episode
+    }
+
     fn current_not_before(&self) -> Option<Instant> {
-        self.not_before.lock().ok().and_then(|g| *g)
+        self.not_before.lock().ok().and_then(|h| h.until)
     }
 
     /// Sleeps for `wait` unless cancelled.
@@ -352,5 +377,20 @@ mod tests {
         e.hold_all(Duration::from_secs(60));
         cancel.cancel();
         assert!(e.admit(&cancel).await.is_err());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn in_flight_429s_of_the_same_episode_do_not_extend_the_hold() {
+        let e = engine();
+        let sent_before = Instant::now();
+        tokio::time::advance(Duration::from_millis(100)).await;
+        assert!(e.hold_all_for(Duration::from_secs(1), sent_before));
+        tokio::time::advance(Duration::from_millis(100)).await;
+        // Sent before the hold was decided: waits alone.
+        assert!(!e.hold_all_for(Duration::from_secs(1), sent_before));
+        // Sent after it: a new episode, which extends the hold.
+        let sent_after = Instant::now();
+        tokio::time::advance(Duration::from_millis(10)).await;
+        assert!(e.hold_all_for(Duration::from_secs(1), sent_after));
     }
 }

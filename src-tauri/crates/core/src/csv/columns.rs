@@ -1,0 +1,346 @@
+//! Which column a header names: the Prestage template, the community template and their aliases,
+//! matched on [`normalize_header`] (case, spaces, `_`, `-` and punctuation ignored), plus the
+//! caller's remembered mapping. Refuses a file with no user column or two columns for one field.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::CsvError;
+
+/// A field Prestage reads from an import file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Column {
+    User,
+    MobilePhone,
+    AlternateMobilePhone,
+    OfficePhone,
+    Email,
+    SmsSignIn,
+    DefaultMethod,
+    ForcedUpdate,
+    ForcedRemoval,
+}
+
+impl Column {
+    pub const ALL: [Column; 9] = [
+        Column::User,
+        Column::MobilePhone,
+        Column::AlternateMobilePhone,
+        Column::OfficePhone,
+        Column::Email,
+        Column::SmsSignIn,
+        Column::DefaultMethod,
+        Column::ForcedUpdate,
+        Column::ForcedRemoval,
+    ];
+
+    /// The header Prestage writes for this column (the template's spelling).
+    pub fn header(self) -> &'static str {
+        match self {
+            Column::User => "UserPrincipalName",
+            Column::MobilePhone => "MobilePhone",
+            Column::AlternateMobilePhone => "AlternateMobilePhone",
+            Column::OfficePhone => "OfficePhone",
+            Column::Email => "Email",
+            Column::SmsSignIn => "SmsSignIn",
+            Column::DefaultMethod => "DefaultMethod",
+            Column::ForcedUpdate => "ForcedUpdate",
+            Column::ForcedRemoval => "ForcedRemoval",
+        }
+    }
+
+    /// What the column holds, in words for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Column::User => "user (UPN or object id)",
+            Column::MobilePhone => "mobile phone",
+            Column::AlternateMobilePhone => "alternate mobile phone",
+            Column::OfficePhone => "office phone",
+            Column::Email => "authentication email",
+            Column::SmsSignIn => "SMS sign-in setting",
+            Column::DefaultMethod => "default sign-in method",
+            Column::ForcedUpdate => "forced-update flag",
+            Column::ForcedRemoval => "forced-removal flag",
+        }
+    }
+
+    /// Every header spelling recognised for this column (compared after [`normalize_header`]).
+    pub fn accepted_names(self) -> impl Iterator<Item = &'static str> {
+        ALIASES
+            .iter()
+            .filter(move |(_, c)| *c == self)
+            .map(|(name, _)| *name)
+    }
+}
+
+/// Header spellings, as shown in messages; the first one of each column is its template header.
+const ALIASES: &[(&str, Column)] = &[
+    ("UserPrincipalName", Column::User),
+    ("UPN", Column::User),
+    ("User", Column::User),
+    ("UserId", Column::User),
+    ("ObjectId", Column::User),
+    ("Id", Column::User),
+    ("UserName", Column::User),
+    ("SignInName", Column::User),
+    ("UserObjectId", Column::User),
+    ("MobilePhone", Column::MobilePhone),
+    ("Mobile", Column::MobilePhone),
+    ("Phone", Column::MobilePhone),
+    ("MobileNumber", Column::MobilePhone),
+    ("MobilePhoneNumber", Column::MobilePhone),
+    ("PhoneNumber", Column::MobilePhone),
+    ("CellPhone", Column::MobilePhone),
+    ("AlternateMobilePhone", Column::AlternateMobilePhone),
+    ("AlternateMobile", Column::AlternateMobilePhone),
+    ("Alternate", Column::AlternateMobilePhone),
+    ("AlternatePhone", Column::AlternateMobilePhone),
+    ("AlternateMobileNumber", Column::AlternateMobilePhone),
+    ("AltMobile", Column::AlternateMobilePhone),
+    ("OfficePhone", Column::OfficePhone),
+    ("Office", Column::OfficePhone),
+    ("OfficeNumber", Column::OfficePhone),
+    ("OfficePhoneNumber", Column::OfficePhone),
+    ("BusinessPhone", Column::OfficePhone),
+    ("WorkPhone", Column::OfficePhone),
+    ("Email", Column::Email),
+    ("Mail", Column::Email),
+    ("EmailAddress", Column::Email),
+    ("AuthenticationEmail", Column::Email),
+    ("SmsSignIn", Column::SmsSignIn),
+    ("SmsSignInState", Column::SmsSignIn),
+    ("EnableSmsSignIn", Column::SmsSignIn),
+    ("DefaultMethod", Column::DefaultMethod),
+    ("Default", Column::DefaultMethod),
+    ("PreferredMethod", Column::DefaultMethod),
+    ("DefaultMfaMethod", Column::DefaultMethod),
+    ("UserPreferredMethod", Column::DefaultMethod),
+    ("ForcedUpdate", Column::ForcedUpdate),
+    ("ForceUpdate", Column::ForcedUpdate),
+    ("ForcedRemoval", Column::ForcedRemoval),
+    ("ForceRemoval", Column::ForcedRemoval),
+];
+
+/// The key a header is matched and remembered by: lowercase letters and digits only, so
+/// `User Principal Name`, `user_principal_name` and `USER-PRINCIPAL-NAME` are one header.
+pub fn normalize_header(h: &str) -> String {
+    h.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn builtin(normalized: &str) -> Option<Column> {
+    ALIASES
+        .iter()
+        .find(|(name, _)| normalize_header(name) == normalized)
+        .map(|(_, c)| *c)
+}
+
+/// The column of every header, and the non-empty headers nothing maps.
+pub(crate) struct HeaderMap {
+    pub mapping: Vec<Option<Column>>,
+    pub unknown: Vec<String>,
+}
+
+/// Maps `headers` (already trimmed). The caller's `remembered` choice wins over a built-in alias,
+/// so an admin can re-point a header Prestage guessed wrong.
+pub(crate) fn map_headers(
+    headers: &[String],
+    remembered: &HashMap<String, Column>,
+) -> Result<HeaderMap, CsvError> {
+    let remembered: HashMap<String, Column> = remembered
+        .iter()
+        .map(|(k, c)| (normalize_header(k), *c))
+        .collect();
+    let mapping: Vec<Option<Column>> = headers
+        .iter()
+        .map(|h| {
+            let key = normalize_header(h);
+            if key.is_empty() {
+                return None;
+            }
+            remembered.get(&key).copied().or_else(|| builtin(&key))
+        })
+        .collect();
+
+    if !mapping.contains(&Some(Column::User)) {
+        if mapping.iter().all(Option::is_none) && headers.iter().any(|h| looks_like_data(h)) {
+            return Err(CsvError::NoHeader);
+        }
+        let found = headers.iter().filter(|h| !h.is_empty()).cloned().collect();
+        return Err(CsvError::NoUserColumn { found });
+    }
+
+    let mut seen: HashMap<Column, usize> = HashMap::new();
+    for (i, column) in mapping.iter().enumerate() {
+        let Some(column) = column else { continue };
+        if let Some(&first) = seen.get(column) {
+            return Err(CsvError::DuplicateColumn {
+                column: *column,
+                first: headers[first].clone(),
+                second: headers[i].clone(),
+            });
+        }
+        seen.insert(*column, i);
+    }
+
+    let unknown = headers
+        .iter()
+        .zip(&mapping)
+        .filter(|(h, m)| m.is_none() && !h.is_empty())
+        .map(|(h, _)| h.clone())
+        .collect();
+    Ok(HeaderMap { mapping, unknown })
+}
+
+/// A header cell that is really a value: a UPN or email, a phone number, or an object id.
+fn looks_like_data(cell: &str) -> bool {
+    let digits = cell.chars().filter(char::is_ascii_digit).count();
+    let hex_or_hyphen = cell.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    let guid = cell.len() == 36 && cell.matches('-').count() == 4 && hex_or_hyphen;
+    cell.contains('@') || digits >= 6 || guid
+}
+
+/// "UPN, User, …" — the spellings accepted for `column` besides its template header.
+pub(crate) fn accepted_list(column: Column) -> String {
+    column
+        .accepted_names()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn normalization_ignores_case_spaces_and_punctuation() {
+        assert_eq!(normalize_header("User Principal_Name"), "userprincipalname");
+        assert_eq!(normalize_header(" SMS-Sign-In "), "smssignin");
+        assert_eq!(normalize_header("E-mail\u{a0}"), "email");
+        assert_eq!(normalize_header("Téléphone"), "téléphone");
+    }
+
+    #[test]
+    fn both_templates_map_fully() {
+        let prestage = headers(&[
+            "UserPrincipalName",
+            "MobilePhone",
+            "AlternateMobilePhone",
+            "OfficePhone",
+            "Email",
+            "SmsSignIn",
+            "DefaultMethod",
+        ]);
+        let m = map_headers(&prestage, &HashMap::new()).unwrap();
+        assert!(m.unknown.is_empty());
+        assert_eq!(
+            m.mapping,
+            Column::ALL[..7]
+                .iter()
+                .map(|c| Some(*c))
+                .collect::<Vec<_>>()
+        );
+
+        let community = headers(&[
+            "UPN",
+            "Mobile",
+            "OfficePhone",
+            "AlternateMobile",
+            "ForcedUpdate",
+            "ForcedRemoval",
+        ]);
+        let m = map_headers(&community, &HashMap::new()).unwrap();
+        use Column::*;
+        let want = [
+            User,
+            MobilePhone,
+            OfficePhone,
+            AlternateMobilePhone,
+            ForcedUpdate,
+            ForcedRemoval,
+        ];
+        assert_eq!(m.mapping, want.iter().map(|c| Some(*c)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn every_template_header_is_its_own_first_alias() {
+        for c in Column::ALL {
+            assert_eq!(c.accepted_names().next(), Some(c.header()));
+            assert_eq!(builtin(&normalize_header(c.header())), Some(c));
+        }
+    }
+
+    #[test]
+    fn aliases_are_unambiguous() {
+        let mut seen = HashMap::new();
+        for (name, c) in ALIASES {
+            if let Some(other) = seen.insert(normalize_header(name), *c) {
+                panic!("{name} maps to both {other:?} and {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_headers_are_reported_and_remembered_mapping_applies() {
+        let h = headers(&["E-Mail Adresse", "Benutzer", "Handy", ""]);
+        let err = map_headers(&h, &HashMap::new()).err().unwrap();
+        assert!(matches!(err, CsvError::NoUserColumn { ref found } if found.len() == 3));
+
+        let remembered = HashMap::from([
+            ("Benutzer".to_string(), Column::User),
+            ("handy".to_string(), Column::MobilePhone),
+        ]);
+        let m = map_headers(&h, &remembered).unwrap();
+        assert_eq!(
+            m.mapping,
+            vec![None, Some(Column::User), Some(Column::MobilePhone), None]
+        );
+        assert_eq!(m.unknown, vec!["E-Mail Adresse".to_string()]);
+    }
+
+    #[test]
+    fn remembered_mapping_overrides_a_builtin_alias() {
+        let h = headers(&["UPN", "Phone"]);
+        let remembered = HashMap::from([("phone".to_string(), Column::OfficePhone)]);
+        let m = map_headers(&h, &remembered).unwrap();
+        assert_eq!(m.mapping[1], Some(Column::OfficePhone));
+    }
+
+    #[test]
+    fn duplicate_columns_name_both_headers() {
+        let h = headers(&["UPN", "Mobile", "Mobile Phone"]);
+        let err = map_headers(&h, &HashMap::new()).err().unwrap();
+        assert_eq!(
+            err,
+            CsvError::DuplicateColumn {
+                column: Column::MobilePhone,
+                first: "Mobile".into(),
+                second: "Mobile Phone".into()
+            }
+        );
+        assert!(err.to_string().contains("\"Mobile\" and \"Mobile Phone\""));
+    }
+
+    #[test]
+    fn a_data_row_in_place_of_the_header_is_no_header() {
+        let h = headers(&["adele@contoso.com", "+1 4255550100"]);
+        assert_eq!(
+            map_headers(&h, &HashMap::new()).err(),
+            Some(CsvError::NoHeader)
+        );
+        let h = headers(&["Name", "Department"]);
+        assert!(matches!(
+            map_headers(&h, &HashMap::new()).err(),
+            Some(CsvError::NoUserColumn { .. })
+        ));
+    }
+}

@@ -1,0 +1,105 @@
+//! The ways a whole import file is refused — only when it cannot be read at all. Each message is a
+//! sentence an IT generalist can act on in Excel; problems with single rows are row warnings.
+
+use serde::Serialize;
+
+use super::columns::{accepted_list, Column};
+
+/// Largest file Prestage reads (50 MiB).
+pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+
+/// Why a file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum CsvError {
+    #[error("The file is empty. Save the sheet as CSV with a header row (UserPrincipalName, MobilePhone, …) and one line per user.")]
+    Empty,
+    #[error("The first line of the file looks like data, not column names. Insert a header row such as UserPrincipalName,MobilePhone,AlternateMobilePhone,OfficePhone,Email (or download the template).")]
+    NoHeader,
+    #[error("No column names the user. Add a column named UserPrincipalName (also accepted: {}). Columns found: {}.", accepted_list(Column::User), found_list(.found))]
+    NoUserColumn { found: Vec<String> },
+    #[error("Two columns both hold the {}: \"{first}\" and \"{second}\". Delete or rename one of them.", .column.describe())]
+    DuplicateColumn {
+        column: Column,
+        first: String,
+        second: String,
+    },
+    #[error("The file is {} but Prestage reads files up to 50 MB. Split it into smaller files and import them one at a time.", megabytes(*.bytes))]
+    TooLarge { bytes: usize },
+    #[error("This is an Excel workbook (.{format}), not a CSV file. In Excel choose File > Save As > \"CSV UTF-8 (Comma delimited)\" and import that file.")]
+    Workbook { format: String },
+    #[error("Line {line} cannot be read: {reason}.")]
+    Malformed { line: usize, reason: String },
+}
+
+impl CsvError {
+    /// The 1-based line the problem is on, when there is one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            CsvError::Malformed { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+fn found_list(found: &[String]) -> String {
+    if found.is_empty() {
+        return "none (the first line is empty)".into();
+    }
+    found
+        .iter()
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn megabytes(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_say_what_to_do() {
+        let e = CsvError::NoUserColumn {
+            found: vec!["Name".into(), "Mobile".into()],
+        };
+        let text = e.to_string();
+        assert!(text.contains("UserPrincipalName"), "{text}");
+        assert!(text.contains("UPN, User, UserId, ObjectId, Id"), "{text}");
+        assert!(text.contains("\"Name\", \"Mobile\""), "{text}");
+
+        let e = CsvError::TooLarge {
+            bytes: 73 * 1024 * 1024 + 200 * 1024,
+        };
+        assert!(e.to_string().starts_with("The file is 73.2 MB"), "{e}");
+    }
+
+    #[test]
+    fn json_is_tagged_by_kind() {
+        let e = CsvError::Malformed {
+            line: 7,
+            reason: "x".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({"kind": "malformed", "line": 7, "reason": "x"})
+        );
+        let e = CsvError::DuplicateColumn {
+            column: Column::MobilePhone,
+            first: "a".into(),
+            second: "b".into(),
+        };
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({"kind": "duplicateColumn", "column": "mobilePhone", "first": "a", "second": "b"})
+        );
+        assert_eq!(e.line(), None);
+    }
+}

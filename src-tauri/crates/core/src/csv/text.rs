@@ -1,0 +1,78 @@
+//! Text helpers shared by the CSV reader: physical line numbers (CRLF, LF and a lone CR — as old
+//! Excel for Mac wrote — each end a line) and the rule for what counts as a blank cell.
+
+/// Byte offsets where each physical line starts, to turn a byte offset into a 1-based line.
+pub(crate) struct Lines {
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push(i + 1);
+                }
+                b'\n' => starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Lines { starts }
+    }
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line_at(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+}
+
+/// The 1-based line on which `text` ends (where a reader would be after reading it all).
+pub(crate) fn last_line(text: &str) -> usize {
+    Lines::new(text).line_at(text.len())
+}
+
+/// Characters trimmed from both ends of a cell: Unicode whitespace (incl. the non-breaking space
+/// Excel and web pages paste), a stray byte-order mark and the zero-width space.
+pub(crate) fn is_blank_char(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}')
+}
+
+/// A cell as Prestage keeps it: trimmed, `None` when nothing is left.
+pub(crate) fn clean(cell: &str) -> Option<String> {
+    let t = cell.trim_matches(is_blank_char);
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_count_crlf_lf_and_lone_cr() {
+        let text = "a\r\nb\nc\rd";
+        let lines = Lines::new(text);
+        let at = |c: char| lines.line_at(text.find(c).unwrap());
+        assert_eq!((at('a'), at('b'), at('c'), at('d')), (1, 2, 3, 4));
+        assert_eq!(lines.line_at(2), 1, "the LF of a CRLF is still line 1");
+        assert_eq!(last_line("x\r\n\r\n"), 3);
+        assert_eq!(last_line(""), 1);
+    }
+
+    #[test]
+    fn clean_trims_nbsp_and_bom() {
+        assert_eq!(clean("\u{a0} +44 7400 \t"), Some("+44 7400".into()));
+        assert_eq!(clean("\u{feff}UPN"), Some("UPN".into()));
+        assert_eq!(clean(" \u{a0}\u{200b} "), None);
+        assert_eq!(clean(""), None);
+    }
+}
