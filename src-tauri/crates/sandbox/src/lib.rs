@@ -1,0 +1,181 @@
+//! prestage-sandbox: the simulated tenant — a stateful Microsoft Graph (v1.0 and beta) and
+//! Microsoft identity platform sign-in endpoints, served over real HTTP on 127.0.0.1.
+//! The JSON wire is the contract with Graph clients; no Rust types are shared with them.
+//!
+//! Sign-in accounts (same UPNs for every seed, in the tenant `contoso-sandbox.onmicrosoft.com`):
+//! `gaby.admin@…` Global Administrator, `priya.patel@…` Privileged Authentication Administrator
+//! (the default account), `alex.wong@…` Authentication Administrator, `gwen.reader@…` Global
+//! Reader, `nora.nobody@…` no administrator role.
+
+mod batch;
+mod config;
+mod control;
+mod directory;
+mod errors;
+mod faults;
+mod graph;
+mod groups;
+mod methods;
+mod odata;
+mod organization;
+mod phone_format;
+mod policy;
+mod policy_api;
+mod preferences;
+mod reports;
+mod roles;
+mod rules;
+mod seed;
+mod server;
+mod sessions;
+mod signin;
+mod state;
+mod tap;
+mod throttle;
+mod tokens;
+mod users;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::routing::{any, get, post};
+use axum::Router;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use url::Url;
+
+pub use config::{Faults, SandboxConfig};
+pub use roles::AdminRole;
+
+/// An account offered on the sign-in page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInAccount {
+    pub id: String,
+    pub user_principal_name: String,
+    pub display_name: String,
+    pub role: AdminRole,
+}
+
+/// A sandbox tenant serving on 127.0.0.1 until `shutdown`.
+pub struct RunningSandbox {
+    shared: Arc<state::Shared>,
+    addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+fn app(shared: Arc<state::Shared>) -> Router {
+    Router::new()
+        .route("/_sandbox/state", get(control::state))
+        .route("/_sandbox/accounts", get(control::accounts_route))
+        .route(
+            "/_sandbox/faults",
+            get(control::get_faults).put(control::put_faults),
+        )
+        .route("/_sandbox/expire-tokens", post(control::expire_tokens))
+        .route("/v1.0/{*rest}", any(graph::v1))
+        .route("/beta/{*rest}", any(graph::beta))
+        .route(
+            "/{tenant}/oauth2/v2.0/authorize",
+            get(signin::authorize::page).post(signin::authorize::submit),
+        )
+        .route("/{tenant}/oauth2/v2.0/token", post(signin::token::token))
+        .route(
+            "/{tenant}/oauth2/v2.0/devicecode",
+            post(signin::device::devicecode),
+        )
+        .route(
+            "/devicelogin",
+            get(signin::device::login_page).post(signin::device::login_submit),
+        )
+        .with_state(shared)
+}
+
+/// Builds the directory from `config` and serves it on `127.0.0.1:port` (0 = ephemeral).
+pub async fn start(config: SandboxConfig, port: u16) -> std::io::Result<RunningSandbox> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let addr = listener.local_addr()?;
+    let base_url = Url::parse(&format!("http://{addr}/"))
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+    let seeded = seed::build(config.users, config.seed, chrono::Utc::now());
+    let throttle = throttle::Throttle::new(
+        config.write_quota,
+        config.write_window,
+        config.effective_read_ru(),
+    );
+    let inner = state::Inner {
+        dir: seeded.directory,
+        policy: seeded.policy,
+        tokens: tokens::TokenStore::default(),
+        throttle,
+        faults: config.faults.sanitized(),
+        counters: state::Counters::default(),
+        rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5eed_5a4d_b0c5),
+    };
+    let shared = Arc::new(state::Shared::new(
+        config,
+        base_url,
+        seeded.tenant_id,
+        seed::TENANT_DOMAIN,
+        inner,
+    ));
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(server::serve(listener, app(shared.clone()), stopped));
+    Ok(RunningSandbox {
+        shared,
+        addr,
+        stop,
+        task,
+    })
+}
+
+impl RunningSandbox {
+    /// `http://127.0.0.1:PORT/`: Graph at `{base}v1.0/` and `{base}beta/`, authority = base.
+    pub fn base_url(&self) -> Url {
+        self.shared.base_url.clone()
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The tenant id (GUID), derived from the seed.
+    pub fn tenant_id(&self) -> &str {
+        &self.shared.tenant_id
+    }
+
+    /// `contoso-sandbox.onmicrosoft.com`.
+    pub fn tenant_domain(&self) -> &str {
+        self.shared.tenant_domain
+    }
+
+    /// The five sign-in accounts (see the crate docs).
+    pub fn accounts(&self) -> Vec<SignInAccount> {
+        control::accounts(&self.shared)
+    }
+
+    /// The full state: users with methods and preferences, policy, groups, counters.
+    pub fn dump(&self) -> serde_json::Value {
+        control::dump(&self.shared)
+    }
+
+    pub fn set_faults(&self, f: Faults) {
+        control::set_faults(&self.shared, f);
+    }
+
+    /// Every access token issued so far is expired; refresh tokens still work.
+    pub fn expire_all_tokens(&self) {
+        self.shared.lock().tokens.expire_all();
+    }
+
+    /// Stops accepting, closes every connection and waits for the server task.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}

@@ -1,0 +1,149 @@
+//! Graph's rules for authentication methods and who may touch them, each with the status and
+//! error code the sandbox answers. Handlers call these; they never invent their own errors for
+//! these situations.
+//!
+//! | # | Rule | Status | Code | Source |
+//! |---|------|--------|------|--------|
+//! | 1 | POST a phone type the user already has | 400 | `badRequest` | **guess** (§11: status undocumented; 409 avoided) |
+//! | 2 | POST `alternateMobile` without a `mobile` | 400 | `badRequest` | **guess** (rule documented, status not) |
+//! | 3 | DELETE `mobile` while `alternateMobile` exists | 400 | `badRequest` | **guess** (rule documented, status not) |
+//! | 4 | DELETE the phone behind the default (preferred) method | 400 | `badRequest` | **guess** (rule documented, status not) |
+//! | 5 | Number not `+CC NUMBER[xEXT]`, extension on a non-office phone | 400 | `badRequest` | **guess** (docs: "rejected") |
+//! | 5 | PATCH changing `phoneType` | 400 | `badRequest` | **guess** |
+//! | 5 | POST phone missing `phoneNumber`/`phoneType`, or with `smsSignInState` | 400 | `badRequest` | **guess** |
+//! | – | Unknown `phoneType` / enum value, unknown property, bad JSON | 400 | `BadRequest` | OData layer, documented shape |
+//! | 6 | Signed-in admin writes their own methods, signInPreferences or requirements (`/me` or own id) | 403 | `accessDenied` | **guess** (docs: self-service unsupported) |
+//! | 7 | Authentication Administrator writes a protected admin (graph-api.md §6) | 403 | `accessDenied` "Request Authorization failed" | documented |
+//! | 7 | Global Reader writes; a no-role user reads or writes others' methods | 403 | `accessDenied` | documented shape |
+//! | 7 | Authentication Administrator / Global Reader read others' phones | 200, numbers masked `+1 XXXXXXXX34` | – | documented (masking), mask format a guess |
+//! | 8 | `enableSmsSignIn` when the state is not `notEnabled`/`ready` or phone is not mobile | 400 | `badRequest` | **guess** |
+//! | 9 | POST an email method when one exists | 400 | `badRequest` | **guess** |
+//! | 10 | TAP `lifetimeInMinutes` outside 10–43200 or the policy's min/max; `isUsableOnce:false` when policy forces one-time; TAP not enabled for the user | 400 | `badRequest` | **guess** |
+//! | 11 | signInPreferences: preferred method the user has not registered | 400 | `badRequest` | **guess** |
+//! | 11 | signInPreferences under /v1.0 | 400 | `BadRequest` "Resource not found for the segment" | documented behaviour of unknown segments |
+//! | 12 | Registration report in a tenant without P1/P2 | 403 | `Authentication_RequestFromNonPremiumTenantOrB2CTenant` | documented |
+//! | 12 | Registration report read by a role outside graph-api.md §2 (incl. Authentication Administrator and — by choice — Privileged Authentication Administrator) | 403 | `accessDenied` | documented list; code a guess |
+//! | 13 | `$search` without `ConsistencyLevel: eventual` | 400 | `Request_UnsupportedQuery` | documented |
+//! | 14 | `$top` outside 1–999 | 400 | `Request_BadRequest` "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive." | documented |
+//! | 15 | Paging | 200 + absolute `@odata.nextLink` with opaque `$skiptoken` | – | documented |
+//! | 16 | Unknown user (id or UPN) | 404 | `Request_ResourceNotFound` | documented |
+//! | 16 | Unknown method id | 404 | `itemNotFound` | **guess** |
+//! | – | Missing / unknown / expired bearer token | 401 | `InvalidAuthenticationToken` | documented |
+//! | – | Throttled (write or resource-unit bucket) | 429 | `TooManyRequests` + `Retry-After` | documented |
+//! | – | Injected outage | 503 | `serviceNotAvailable` + `Retry-After: 1` | code a guess |
+//! | – | `$batch` with more than 20 requests or duplicate ids, unknown `dependsOn` | 400 (whole batch) | `BadRequest` | status documented, code a guess |
+//! | – | Batch sub-request with a body but no Content-Type | 400 (sub-response) | `BadRequest` | documented |
+//! | – | Batch sub-request whose `dependsOn` failed | 424 (sub-response) | `FailedDependency` | documented status |
+
+use crate::directory::{Directory, PhoneType};
+use crate::errors::GraphError;
+use crate::state::Caller;
+
+/// How the caller sees another user's phone numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum View {
+    Full,
+    Masked,
+}
+
+/// May `caller` read `target`'s methods? Self-reads are allowed and unmasked.
+pub(crate) fn authorize_read(caller: &Caller, target: usize) -> Result<View, GraphError> {
+    if caller.user == target || caller.powers.read_full {
+        Ok(View::Full)
+    } else if caller.powers.read_masked {
+        Ok(View::Masked)
+    } else {
+        Err(GraphError::access_denied())
+    }
+}
+
+/// May `caller` change `target`'s methods (rules 6 and 7)?
+pub(crate) fn authorize_write(
+    caller: &Caller,
+    dir: &Directory,
+    target: usize,
+) -> Result<(), GraphError> {
+    if caller.user == target {
+        return Err(GraphError::new(
+            axum::http::StatusCode::FORBIDDEN,
+            "accessDenied",
+            "Request Authorization failed: self-service operations on authentication methods are not supported.",
+        ));
+    }
+    if caller.powers.may_write_target(&dir.users[target].roles) {
+        Ok(())
+    } else {
+        Err(GraphError::access_denied())
+    }
+}
+
+pub(crate) fn duplicate_phone(kind: PhoneType) -> GraphError {
+    GraphError::bad_request(format!(
+        "A phone method of type '{}' already exists for this user. Update or delete it instead.",
+        kind.as_str()
+    ))
+}
+
+pub(crate) fn alternate_needs_mobile() -> GraphError {
+    GraphError::bad_request(
+        "An alternateMobile phone can only be added when the user has a mobile phone.",
+    )
+}
+
+pub(crate) fn mobile_has_alternate() -> GraphError {
+    GraphError::bad_request(
+        "The mobile phone can't be deleted while an alternateMobile phone exists. Delete the alternateMobile phone first or update the mobile number.",
+    )
+}
+
+pub(crate) fn phone_is_default(preferred: &str) -> GraphError {
+    GraphError::bad_request(format!(
+        "This phone is the user's default sign-in method ('{preferred}') and can't be deleted. Change the default method first."
+    ))
+}
+
+pub(crate) fn invalid_phone_number(raw: &str, extension_refused: bool) -> GraphError {
+    if extension_refused {
+        GraphError::bad_request(format!(
+            "Invalid phone number '{raw}': extensions are only allowed on office phones."
+        ))
+    } else {
+        GraphError::bad_request(format!(
+            "Invalid phone number '{raw}'. The number must be in the format '+{{country code}} {{number}}x{{extension}}', e.g. '+1 5555551234'."
+        ))
+    }
+}
+
+pub(crate) fn phone_type_change() -> GraphError {
+    GraphError::bad_request(
+        "The phoneType of an existing phone method can't be changed. Add a phone of the new type and delete the old one.",
+    )
+}
+
+pub(crate) fn sms_sign_in_unavailable(state: &str) -> GraphError {
+    GraphError::bad_request(format!(
+        "SMS sign-in can't be enabled for this phone method: its smsSignInState is '{state}'."
+    ))
+}
+
+pub(crate) fn duplicate_email() -> GraphError {
+    GraphError::bad_request(
+        "An email method already exists for this user. Update or delete it instead.",
+    )
+}
+
+pub(crate) fn preferred_not_registered(method: &str) -> GraphError {
+    GraphError::bad_request(format!(
+        "The user has not registered a method that supports '{method}' as default sign-in method."
+    ))
+}
+
+/// Does `preferred` (a signInPreferences value) depend on this phone? (rule 4)
+pub(crate) fn preferred_uses_phone(preferred: &str, kind: PhoneType) -> bool {
+    matches!(
+        (preferred, kind),
+        ("sms" | "voiceMobile", PhoneType::Mobile)
+            | ("voiceAlternateMobile", PhoneType::AlternateMobile)
+            | ("voiceOffice", PhoneType::Office)
+    )
+}

@@ -1,0 +1,388 @@
+//! `/users` (list with `$select`, `$top`, `$filter`, `$search`, `$count`, `$orderby`, paging),
+//! `/users/{id|upn}`, `/me`, `/users/$count`, `memberOf`/`transitiveMemberOf` and
+//! `/directoryRoles`, with Graph's user JSON (default and selectable properties).
+
+use axum::http::Method;
+use serde_json::{json, Map, Value};
+
+use crate::directory::{DirectoryRole, User};
+use crate::errors::{iso, GraphError, GraphResult, Reply};
+use crate::graph::router::{ApiVersion, Ctx, GraphRequest};
+use crate::odata::filter::{self, Field, Filterable, Kind};
+use crate::odata::paging::{self, collection};
+use crate::odata::search::{self, Searchable};
+
+const DEFAULT_PROPS: [&str; 11] = [
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
+    "id",
+];
+
+const EXTRA_PROPS: [&str; 13] = [
+    "accountEnabled",
+    "userType",
+    "onPremisesSyncEnabled",
+    "usageLocation",
+    "department",
+    "city",
+    "country",
+    "createdDateTime",
+    "assignedLicenses",
+    "mailNickname",
+    "creationType",
+    "externalUserState",
+    "otherMails",
+];
+
+/// Microsoft 365 E3 (includes Entra ID P1).
+const E3_SKU: &str = "05e9a617-0261-4cee-bb44-138d3ef5d965";
+
+fn prop(u: &User, name: &str) -> Value {
+    match name {
+        "id" => json!(u.id),
+        "businessPhones" => json!(u.business_phones),
+        "displayName" => json!(u.display_name),
+        "givenName" => json!(u.given_name),
+        "jobTitle" => json!(u.job_title),
+        "mail" => json!(u.mail),
+        "mobilePhone" => json!(u.mobile_phone),
+        "officeLocation" => json!(u.office_location),
+        "preferredLanguage" => json!(u.preferred_language),
+        "surname" => json!(u.surname),
+        "userPrincipalName" => json!(u.upn),
+        "accountEnabled" => json!(u.account_enabled),
+        "userType" => json!(if u.guest { "Guest" } else { "Member" }),
+        "onPremisesSyncEnabled" => {
+            if u.synced {
+                json!(true)
+            } else {
+                Value::Null
+            }
+        }
+        "usageLocation" => json!(u.usage_location),
+        "department" => json!(u.department),
+        "city" => json!(u.city),
+        "country" => json!(u.country),
+        "createdDateTime" => json!(iso(u.created)),
+        "assignedLicenses" => {
+            if u.licensed {
+                json!([{ "disabledPlans": [], "skuId": E3_SKU }])
+            } else {
+                json!([])
+            }
+        }
+        "mailNickname" => json!(u.upn.split('@').next().unwrap_or_default()),
+        "creationType" => {
+            if u.guest {
+                json!("Invitation")
+            } else {
+                Value::Null
+            }
+        }
+        "externalUserState" => {
+            if u.guest {
+                json!("Accepted")
+            } else {
+                Value::Null
+            }
+        }
+        "otherMails" => json!([]),
+        _ => Value::Null,
+    }
+}
+
+/// Resolves `$select` names (case-insensitive) to canonical ones, or 400.
+fn selected(req: &GraphRequest) -> Result<Vec<&'static str>, GraphError> {
+    match req.query.select() {
+        None if req.version == ApiVersion::Beta => Ok(DEFAULT_PROPS
+            .iter()
+            .chain(EXTRA_PROPS.iter())
+            .copied()
+            .collect()),
+        None => Ok(DEFAULT_PROPS.to_vec()),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                DEFAULT_PROPS
+                    .iter()
+                    .chain(EXTRA_PROPS.iter())
+                    .find(|p| p.eq_ignore_ascii_case(n))
+                    .copied()
+                    .ok_or_else(|| {
+                        GraphError::odata(format!(
+                            "Could not find a property named '{n}' on type 'microsoft.graph.user'."
+                        ))
+                    })
+            })
+            .collect(),
+    }
+}
+
+pub(crate) fn user_json(u: &User, props: &[&str]) -> Value {
+    let mut m = Map::new();
+    for p in props {
+        m.insert((*p).to_owned(), prop(u, p));
+    }
+    Value::Object(m)
+}
+
+struct UserView<'a>(&'a User);
+
+impl Filterable for UserView<'_> {
+    fn field(&self, prop: &str) -> Field<'_> {
+        let u = self.0;
+        match prop {
+            "displayname" => Field::Str(Some(&u.display_name)),
+            "userprincipalname" => Field::Str(Some(&u.upn)),
+            "mail" => Field::Str(u.mail.as_deref()),
+            "givenname" => Field::Str(Some(&u.given_name)),
+            "surname" => Field::Str(Some(&u.surname)),
+            "id" => Field::Str(Some(&u.id)),
+            "jobtitle" => Field::Str(u.job_title.as_deref()),
+            "department" => Field::Str(u.department.as_deref()),
+            "usagelocation" => Field::Str(Some(&u.usage_location)),
+            "city" => Field::Str(Some(&u.city)),
+            "country" => Field::Str(Some(&u.country)),
+            "usertype" => Field::Str(Some(if u.guest { "Guest" } else { "Member" })),
+            "accountenabled" => Field::Bool(Some(u.account_enabled)),
+            "onpremisessyncenabled" => Field::Bool(u.synced.then_some(true)),
+            _ => Field::Str(None),
+        }
+    }
+}
+
+fn user_schema(p: &str) -> Option<Kind> {
+    match p {
+        "displayname" | "userprincipalname" | "mail" | "givenname" | "surname" | "id"
+        | "jobtitle" | "department" | "usagelocation" | "city" | "country" | "usertype" => {
+            Some(Kind::Str)
+        }
+        "accountenabled" | "onpremisessyncenabled" => Some(Kind::Bool),
+        _ => None,
+    }
+}
+
+impl Searchable for UserView<'_> {
+    fn tokens(&self, prop: &str) -> Option<&[String]> {
+        (prop == "displayname").then_some(self.0.keys.display_tokens.as_slice())
+    }
+
+    fn lower(&self, prop: &str) -> Option<&str> {
+        let k = &self.0.keys;
+        match prop {
+            "mail" => Some(&k.mail),
+            "userprincipalname" => Some(&k.upn),
+            "givenname" => Some(&k.given_name),
+            "surname" => Some(&k.surname),
+            _ => None,
+        }
+    }
+}
+
+/// Indexes of the users matching the request's `$filter`/`$search`, in the requested order.
+fn matching(ctx: &Ctx<'_>, req: &GraphRequest) -> Result<Vec<usize>, GraphError> {
+    let filter = match req.query.get("filter") {
+        Some(f) => {
+            let e = filter::parse(f)?;
+            e.validate(&user_schema, "User")?;
+            if e.is_advanced() && !(req.eventual && req.query.count()) {
+                return Err(GraphError::unsupported_query(
+                    "Unsupported query: 'ne', 'not' and 'endsWith' need ConsistencyLevel: eventual and $count=true.",
+                ));
+            }
+            Some(e)
+        }
+        None => None,
+    };
+    let search = match req.query.get("search") {
+        Some(s) => {
+            if !req.eventual {
+                return Err(GraphError::unsupported_query(
+                    "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+                ));
+            }
+            Some(search::parse(
+                s.trim(),
+                &[
+                    "displayname",
+                    "mail",
+                    "userprincipalname",
+                    "givenname",
+                    "surname",
+                ],
+            )?)
+        }
+        None => None,
+    };
+    let dir = &ctx.inner.dir;
+    let (order, descending): (Option<&Vec<usize>>, bool) = match req.query.get("orderby") {
+        None => (None, false),
+        Some(o) => {
+            let mut parts = o.split_whitespace();
+            let prop = parts.next().unwrap_or_default().to_ascii_lowercase();
+            let desc = parts.next().is_some_and(|d| d.eq_ignore_ascii_case("desc"));
+            if filter.is_some() && !req.eventual {
+                return Err(GraphError::unsupported_query(
+                    "Sorting not supported for current query.",
+                ));
+            }
+            match prop.as_str() {
+                "displayname" => (Some(&dir.order_display_name), desc),
+                "userprincipalname" => (Some(&dir.order_upn), desc),
+                _ => {
+                    return Err(GraphError::unsupported_query(format!(
+                        "Sorting by '{prop}' is not supported."
+                    )))
+                }
+            }
+        }
+    };
+    let keep = |i: &usize| {
+        let v = UserView(&dir.users[*i]);
+        filter.as_ref().is_none_or(|e| e.matches(&v))
+            && search.as_ref().is_none_or(|s| s.matches(&v))
+    };
+    let mut out: Vec<usize> = match order {
+        Some(o) => o.iter().copied().filter(keep).collect(),
+        None => (0..dir.users.len()).filter(keep).collect(),
+    };
+    if descending {
+        out.reverse();
+    }
+    Ok(out)
+}
+
+pub(crate) fn list(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
+    req.only(Method::GET)?;
+    let props = selected(req)?;
+    let top = paging::page_size(&req.query, 100)?;
+    let offset = paging::offset(&req.query)?;
+    let all = matching(ctx, req)?;
+    let page = paging::slice(&all, offset, top);
+    let values = page
+        .items
+        .iter()
+        .map(|i| user_json(&ctx.inner.dir.users[*i], &props))
+        .collect();
+    let fragment = match req.query.get("select") {
+        Some(_) => format!("users({})", props.join(",")),
+        None => "users".to_owned(),
+    };
+    let count = (req.eventual && req.query.count()).then_some(page.total);
+    let next = page
+        .next_offset
+        .map(|n| paging::next_link(&ctx.request_url(req), &req.query, n));
+    Ok(Reply::ok(collection(
+        ctx.context(&fragment),
+        values,
+        count,
+        next,
+    )))
+}
+
+pub(crate) fn count(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
+    req.only(Method::GET)?;
+    if !req.eventual {
+        return Err(GraphError::directory_bad_request(
+            "$count is not currently supported.",
+        ));
+    }
+    Ok(Reply::text(matching(ctx, req)?.len().to_string()))
+}
+
+pub(crate) fn get(ctx: &mut Ctx<'_>, req: &GraphRequest, user: usize) -> GraphResult {
+    req.only(Method::GET)?;
+    let props = selected(req)?;
+    let mut v = user_json(&ctx.inner.dir.users[user], &props);
+    if let Value::Object(m) = &mut v {
+        m.insert("@odata.context".into(), json!(ctx.context("users/$entity")));
+    }
+    Ok(Reply::ok(v))
+}
+
+pub(crate) fn role_json(r: &DirectoryRole) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.directoryRole",
+        "id": r.id,
+        "deletedDateTime": null,
+        "description": r.kind.description(),
+        "displayName": r.kind.display_name(),
+        "roleTemplateId": r.kind.template_id(),
+    })
+}
+
+/// Direct (or transitive) groups and the directory roles of `user`.
+pub(crate) fn member_of(
+    ctx: &mut Ctx<'_>,
+    req: &GraphRequest,
+    user: usize,
+    transitive: bool,
+    cast: Option<&str>,
+) -> GraphResult {
+    req.only(Method::GET)?;
+    let (want_roles, want_groups) = match cast {
+        None => (true, true),
+        Some("microsoft.graph.directoryrole") => (true, false),
+        Some("microsoft.graph.group") => (false, true),
+        Some(_) => {
+            return Err(GraphError::unsupported_query(
+                "The specified type cast is not supported for this collection.",
+            ))
+        }
+    };
+    let dir = &ctx.inner.dir;
+    let u = &dir.users[user];
+    let mut values = Vec::new();
+    if want_roles {
+        for kind in &u.roles {
+            if let Some(r) = dir.role_of(*kind) {
+                values.push(role_json(r));
+            }
+        }
+    }
+    if want_groups {
+        let groups: Vec<usize> = if transitive {
+            (0..dir.groups.len())
+                .filter(|g| dir.groups[*g].transitive_set.contains(&user))
+                .collect()
+        } else {
+            u.groups.clone()
+        };
+        for g in groups {
+            values.push(crate::groups::group_json(&dir.groups[g]));
+        }
+    }
+    let top = paging::page_size(&req.query, 100)?;
+    let offset = paging::offset(&req.query)?;
+    let idx: Vec<usize> = (0..values.len()).collect();
+    let page = paging::slice(&idx, offset, top);
+    let next = page
+        .next_offset
+        .map(|n| paging::next_link(&ctx.request_url(req), &req.query, n));
+    let items = page.items.iter().map(|i| values[*i].clone()).collect();
+    Ok(Reply::ok(collection(
+        ctx.context("directoryObjects"),
+        items,
+        None,
+        next,
+    )))
+}
+
+pub(crate) fn directory_roles(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
+    req.only(Method::GET)?;
+    let values = ctx.inner.dir.roles.iter().map(role_json).collect();
+    Ok(Reply::ok(collection(
+        ctx.context("directoryRoles"),
+        values,
+        None,
+        None,
+    )))
+}
