@@ -6,6 +6,7 @@ pub mod auth;
 pub mod csv;
 mod error_text;
 pub mod graph;
+pub mod import;
 pub mod phone;
 pub mod roles;
 pub mod session;

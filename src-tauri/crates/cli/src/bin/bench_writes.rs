@@ -114,6 +114,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     graph
                         .update_phone_method(&id, PhoneType::Mobile, &number)
                         .await
+                        .map(|_| ())
                 } else {
                     graph
                         .create_phone_method(&id, PhoneType::Mobile, &number)

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::transport::Call;
+use super::write::{MethodWrite, Receipt};
 use super::{Api, GraphClient, GraphError, UserKey};
 
 /// The kind of an authentication method, from its `@odata.type`.
@@ -195,15 +196,9 @@ impl GraphClient {
         user: UserKey<'_>,
         kind: &MethodKind,
         method_id: &str,
-    ) -> Result<(), GraphError> {
-        let collection = kind.deletable_collection().ok_or_else(|| {
-            GraphError::InvalidInput(format!("Graph cannot delete a {kind:?} method by id"))
-        })?;
-        self.delete(self.url(
-            Api::V1,
-            &["users", user, "authentication", collection, method_id],
-        ))
-        .await
+    ) -> Result<Receipt, GraphError> {
+        self.write(user, MethodWrite::DeleteMethod(kind, method_id))
+            .await
     }
 }
 

@@ -14,6 +14,7 @@ mod reports;
 mod tap;
 mod transport;
 mod users;
+mod write;
 
 pub use batch::{BatchRequest, BatchResponse};
 pub use email::EmailMethod;
@@ -27,6 +28,7 @@ pub use reports::UserRegistrationDetails;
 pub use tap::{TapRequest, TemporaryAccessPass};
 pub use transport::RawResponse;
 pub use users::{DirectoryObject, Organization, User, USER_SELECT};
+pub use write::{MethodWrite, Receipt, EMAIL_METHOD_ID};
 
 use std::sync::Arc;
 

@@ -3,9 +3,9 @@
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::transport::{Call, Page};
+use super::write::{MethodWrite, Receipt};
 use super::{Api, GraphClient, GraphError, UserKey};
 use crate::phone::{PhoneNumber, PhoneType};
 
@@ -95,9 +95,10 @@ impl GraphClient {
         phone_type: PhoneType,
         number: &PhoneNumber,
     ) -> Result<PhoneMethod, GraphError> {
-        let body = json!({ "phoneNumber": number.as_str(), "phoneType": phone_type.as_str() });
-        tracing::debug!(phone_type = %phone_type, number = %number.masked(), "create phone method");
-        self.post_json(self.phone_url(user, &[]), &body).await
+        let receipt = self
+            .write(user, MethodWrite::CreatePhone(phone_type, number))
+            .await?;
+        serde_json::from_value(receipt.body).map_err(|e| GraphError::Decode(e.to_string()))
     }
 
     /// Changes the number of an existing phone (204). The type cannot change.
@@ -106,10 +107,8 @@ impl GraphClient {
         user: UserKey<'_>,
         phone_type: PhoneType,
         number: &PhoneNumber,
-    ) -> Result<(), GraphError> {
-        let body = json!({ "phoneNumber": number.as_str(), "phoneType": phone_type.as_str() });
-        tracing::debug!(phone_type = %phone_type, number = %number.masked(), "update phone method");
-        self.patch_json(self.phone_url(user, &[phone_type.method_id()]), &body)
+    ) -> Result<Receipt, GraphError> {
+        self.write(user, MethodWrite::UpdatePhone(phone_type, number))
             .await
     }
 
@@ -117,19 +116,16 @@ impl GraphClient {
         &self,
         user: UserKey<'_>,
         phone_type: PhoneType,
-    ) -> Result<(), GraphError> {
-        self.delete(self.phone_url(user, &[phone_type.method_id()]))
-            .await
+    ) -> Result<Receipt, GraphError> {
+        self.write(user, MethodWrite::DeletePhone(phone_type)).await
     }
 
     /// Turns on SMS sign-in for the user's mobile number.
-    pub async fn enable_sms_sign_in(&self, user: UserKey<'_>) -> Result<(), GraphError> {
-        self.post_empty(self.phone_url(user, &[PhoneType::Mobile.method_id(), "enableSmsSignIn"]))
-            .await
+    pub async fn enable_sms_sign_in(&self, user: UserKey<'_>) -> Result<Receipt, GraphError> {
+        self.write(user, MethodWrite::EnableSmsSignIn).await
     }
 
-    pub async fn disable_sms_sign_in(&self, user: UserKey<'_>) -> Result<(), GraphError> {
-        self.post_empty(self.phone_url(user, &[PhoneType::Mobile.method_id(), "disableSmsSignIn"]))
-            .await
+    pub async fn disable_sms_sign_in(&self, user: UserKey<'_>) -> Result<Receipt, GraphError> {
+        self.write(user, MethodWrite::DisableSmsSignIn).await
     }
 }

@@ -5,6 +5,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::transport::Call;
+use super::write::{MethodWrite, Receipt};
 use super::{Api, GraphClient, GraphError, UserKey};
 
 /// `userPreferredMethodForSecondaryAuthentication` values.
@@ -47,11 +48,8 @@ impl GraphClient {
         &self,
         user: UserKey<'_>,
         preferences: &SignInPreferences,
-    ) -> Result<(), GraphError> {
-        let url = self.url(
-            Api::Beta,
-            &["users", user, "authentication", "signInPreferences"],
-        );
-        self.patch_json(url, preferences).await
+    ) -> Result<Receipt, GraphError> {
+        self.write(user, MethodWrite::SetSignInPreferences(preferences))
+            .await
     }
 }

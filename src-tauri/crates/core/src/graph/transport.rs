@@ -255,26 +255,6 @@ impl GraphClient {
             .json()
     }
 
-    pub(crate) async fn post_empty(&self, url: Url) -> Result<(), GraphError> {
-        self.send(Call::new(Method::POST, url)).await.map(|_| ())
-    }
-
-    pub(crate) async fn patch_json<B: Serialize>(
-        &self,
-        url: Url,
-        body: &B,
-    ) -> Result<(), GraphError> {
-        let body =
-            serde_json::to_value(body).map_err(|e| GraphError::InvalidInput(e.to_string()))?;
-        self.send(Call::new(Method::PATCH, url).json(body))
-            .await
-            .map(|_| ())
-    }
-
-    pub(crate) async fn delete(&self, url: Url) -> Result<(), GraphError> {
-        self.send(Call::new(Method::DELETE, url)).await.map(|_| ())
-    }
-
     /// Escape hatch for tools and tests: any method on `{base}{version}/{path_and_query}`.
     pub async fn raw(
         &self,

@@ -148,7 +148,10 @@ impl Engine {
         let until = now + wait;
         if let Ok(mut hold) = self.not_before.lock() {
             if hold.until.is_none_or(|t| t < until) {
-                *hold = Hold { until: Some(until), decided_at: Some(now) };
+                *hold = Hold {
+                    until: Some(until),
+                    decided_at: Some(now),
+                };
             }
         }
     }

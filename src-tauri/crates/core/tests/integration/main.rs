@@ -1,6 +1,8 @@
 //! prestage-core integration tests: the client against scripted stubs (odd responses only) and
 //! against the sandbox tenant over real HTTP (everything else).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod harness;
 mod sandbox_directory;
 mod sandbox_methods;

@@ -1,0 +1,531 @@
+//! The one rule of Prestage's bulk engine: desired state vs current state gives the changes, in
+//! the order Graph accepts them. Preview, apply's re-check, resume and undo all call `plan`.
+//! Pure: no I/O, so every case is unit-tested.
+
+use crate::graph::{PhoneMethod, PreferredMethod, SmsSignInState};
+use crate::phone::{digits, PhoneNumber, PhoneType};
+use crate::roles::Powers;
+
+use super::local::LocalRow;
+use super::model::{Action, Change, Desired, RowPlan, RowStatus, Slot, Want};
+use super::state::{Lookup, UserState};
+
+/// Who is applying: for pre-flight checks.
+pub struct Actor<'a> {
+    pub powers: &'a Powers,
+    pub my_id: &'a str,
+}
+
+/// Graph masks numbers for some roles with `X` (extensions use a lowercase `x`).
+fn masked(text: &str) -> bool {
+    text.contains('X')
+}
+
+fn same_number(current: &str, wanted: &PhoneNumber) -> bool {
+    digits(current) == wanted.digits()
+}
+
+/// The phone a preferred method relies on.
+pub fn phone_of(method: PreferredMethod) -> Option<PhoneType> {
+    match method {
+        PreferredMethod::Sms | PreferredMethod::VoiceMobile => Some(PhoneType::Mobile),
+        PreferredMethod::VoiceAlternateMobile => Some(PhoneType::AlternateMobile),
+        PreferredMethod::VoiceOffice => Some(PhoneType::Office),
+        _ => None,
+    }
+}
+
+pub fn method_name(m: PreferredMethod) -> String {
+    serde_json::to_value(m)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Changes that take `state` to `desired`, or the problems that make it impossible.
+pub fn diff(desired: &Desired, state: &UserState) -> (Vec<Change>, Vec<String>, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let mut removes = Vec::new();
+    let mut writes = Vec::new();
+    let current = |t| state.phone(t).map(|p: &PhoneMethod| p.phone_number.clone());
+    // After-state of each phone slot, to check Graph's ordering rules.
+    let mut after = std::collections::HashMap::new();
+    for t in PhoneType::ALL {
+        let slot = Slot::phone(t);
+        let now = current(t);
+        let exists_after = match (desired.phone(t), now) {
+            (Want::Keep, now) => now.is_some(),
+            (Want::Remove, Some(before)) => {
+                removes.push(Change {
+                    slot,
+                    action: Action::Remove,
+                    before: Some(before),
+                    after: None,
+                });
+                false
+            }
+            (Want::Remove, None) => false,
+            (Want::Set(n), None) => {
+                writes.push(Change {
+                    slot,
+                    action: Action::Add,
+                    before: None,
+                    after: Some(n.as_str().into()),
+                });
+                true
+            }
+            (Want::Set(n), Some(before)) if masked(&before) => {
+                warnings.push(format!(
+                    "{}: the current number is masked for your role, so it is rewritten",
+                    slot.label()
+                ));
+                writes.push(Change {
+                    slot,
+                    action: Action::Update,
+                    before: Some(before),
+                    after: Some(n.as_str().into()),
+                });
+                true
+            }
+            (Want::Set(n), Some(before)) if same_number(&before, n) => true,
+            (Want::Set(_), Some(_)) if !desired.overwrite => {
+                warnings.push(format!(
+                    "{}: kept the existing number (ForcedUpdate is no)",
+                    slot.label()
+                ));
+                true
+            }
+            (Want::Set(n), Some(before)) => {
+                writes.push(Change {
+                    slot,
+                    action: Action::Update,
+                    before: Some(before),
+                    after: Some(n.as_str().into()),
+                });
+                true
+            }
+        };
+        after.insert(t, exists_after);
+    }
+    let has_after = |t: PhoneType| after.get(&t).copied().unwrap_or(false);
+    if has_after(PhoneType::AlternateMobile) && !has_after(PhoneType::Mobile) {
+        if state.phone(PhoneType::Mobile).is_some() {
+            problems.push("the mobile cannot be removed while an alternate mobile exists: remove the alternate too, or change the mobile instead".into());
+        } else {
+            problems
+                .push("an alternate mobile needs a mobile: add a mobile in the same row".into());
+        }
+    }
+
+    // The default method after this row, and whether a removed phone is still the default.
+    let current_default = state
+        .preferences
+        .user_preferred_method_for_secondary_authentication;
+    let default_after = desired.default_method.or(current_default);
+    let mut default_first = false;
+    if let Some(m) = default_after {
+        if let Some(t) = phone_of(m) {
+            if !has_after(t) {
+                if desired.default_method.is_some() {
+                    problems.push(format!(
+                        "the default method '{}' needs the {} this row removes or lacks",
+                        method_name(m),
+                        Slot::phone(t).label()
+                    ));
+                } else {
+                    problems.push(format!("the {} is the user's default method: set another default in the DefaultMethod column to remove it", Slot::phone(t).label()));
+                }
+            }
+        }
+        if desired.default_method.is_some() && current_default != desired.default_method {
+            match m {
+                PreferredMethod::Push if !state.has_authenticator => problems.push("default method 'push' needs Microsoft Authenticator, which this user has not registered".into()),
+                PreferredMethod::Oath if !state.has_authenticator && !state.has_software_oath => problems.push("default method 'oath' needs an Authenticator app or OATH token, which this user has not registered".into()),
+                _ => {}
+            }
+            // A removed phone that was the old default must lose that role before it goes.
+            default_first = current_default
+                .and_then(phone_of)
+                .is_some_and(|t| !has_after(t));
+        }
+    }
+    let default_change = desired
+        .default_method
+        .filter(|m| Some(*m) != current_default)
+        .map(|m| Change {
+            slot: Slot::DefaultMethod,
+            action: Action::Set,
+            before: current_default.map(method_name),
+            after: Some(method_name(m)),
+        });
+    if desired.default_method.is_some()
+        && state
+            .preferences
+            .is_system_preferred_authentication_method_enabled
+            == Some(true)
+    {
+        warnings.push("system-preferred MFA is on for this user: Entra picks the strongest method and the default applies only to the NPS extension and AD FS".into());
+    }
+
+    let email = match (&desired.email, &state.email) {
+        (Want::Set(e), None) => Some(Change {
+            slot: Slot::Email,
+            action: Action::Add,
+            before: None,
+            after: Some(e.clone()),
+        }),
+        (Want::Set(e), Some(c)) if c.eq_ignore_ascii_case(e) => None,
+        (Want::Set(_), Some(_)) if !desired.overwrite => None,
+        (Want::Set(e), Some(c)) => Some(Change {
+            slot: Slot::Email,
+            action: Action::Update,
+            before: Some(c.clone()),
+            after: Some(e.clone()),
+        }),
+        (Want::Remove, Some(c)) => Some(Change {
+            slot: Slot::Email,
+            action: Action::Remove,
+            before: Some(c.clone()),
+            after: None,
+        }),
+        _ => None,
+    };
+
+    let mobile_state = state
+        .phone(PhoneType::Mobile)
+        .and_then(|p| p.sms_sign_in_state);
+    let mobile_changes = writes
+        .iter()
+        .chain(removes.iter())
+        .any(|c| c.slot == Slot::Mobile);
+    let sms = match desired.sms_sign_in {
+        Some(true) if !has_after(PhoneType::Mobile) => {
+            problems.push("SMS sign-in needs a mobile number".into());
+            None
+        }
+        Some(true) if mobile_state == Some(SmsSignInState::Ready) && !mobile_changes => None,
+        Some(true) => match mobile_state {
+            Some(
+                s @ (SmsSignInState::NotAllowedByPolicy
+                | SmsSignInState::NotConfigured
+                | SmsSignInState::PhoneNumberNotUnique),
+            ) if !mobile_changes => {
+                problems.push(format!("SMS sign-in cannot be turned on: {}", s.explain()));
+                None
+            }
+            _ => Some(Change {
+                slot: Slot::SmsSignIn,
+                action: Action::Enable,
+                before: mobile_state.map(state_name),
+                after: Some("ready".into()),
+            }),
+        },
+        Some(false)
+            if mobile_state == Some(SmsSignInState::Ready) && has_after(PhoneType::Mobile) =>
+        {
+            Some(Change {
+                slot: Slot::SmsSignIn,
+                action: Action::Disable,
+                before: Some("ready".into()),
+                after: Some("notEnabled".into()),
+            })
+        }
+        _ => None,
+    };
+
+    // Graph's order: a default that points at a removed phone moves first; alternate goes before
+    // mobile; mobile is added before alternate; then email, SMS sign-in, the default.
+    let rank = |c: &Change| match (c.action, c.slot) {
+        (Action::Remove, Slot::AlternateMobile) => 0,
+        (Action::Remove, Slot::Office) => 1,
+        (Action::Remove, Slot::Mobile) => 2,
+        (_, Slot::Mobile) => 3,
+        (_, Slot::AlternateMobile) => 4,
+        _ => 5,
+    };
+    let mut changes = Vec::new();
+    if default_first {
+        changes.extend(default_change.clone());
+    }
+    let mut phones: Vec<Change> = removes.into_iter().chain(writes).collect();
+    phones.sort_by_key(rank);
+    changes.extend(phones);
+    changes.extend(email);
+    changes.extend(sms);
+    if !default_first {
+        changes.extend(default_change);
+    }
+    (changes, problems, warnings)
+}
+
+fn state_name(s: SmsSignInState) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Plans one row against what Graph said about its user.
+pub(crate) fn plan(
+    line: usize,
+    local: &LocalRow,
+    lookup: Option<&Lookup>,
+    actor: &Actor<'_>,
+) -> RowPlan {
+    let mut plan = RowPlan {
+        line,
+        user_input: local.user_input.clone(),
+        user: None,
+        status: RowStatus::Invalid,
+        changes: Vec::new(),
+        problems: local.problems.clone(),
+        warnings: local.warnings.clone(),
+        desired: local.desired.clone(),
+        fingerprint: String::new(),
+    };
+    if !plan.problems.is_empty() {
+        return plan;
+    }
+    let Some(desired) = local.desired.as_ref() else {
+        return plan;
+    };
+    let state = match lookup {
+        Some(Lookup::Found(state)) => state,
+        Some(Lookup::NotFound) | None => {
+            plan.problems.push(format!(
+                "no user '{}' in this tenant (looked up by UPN, object id and mail)",
+                local.user_input
+            ));
+            return plan;
+        }
+        Some(Lookup::Failed(e)) => {
+            plan.status = RowStatus::Skipped;
+            plan.problems.push(format!("could not read the user: {e}"));
+            return plan;
+        }
+    };
+    plan.user = Some(state.user.clone());
+    plan.fingerprint = state.fingerprint();
+    if !state.account_enabled {
+        plan.warnings.push("the account is disabled".into());
+    }
+    if state.guest {
+        plan.warnings.push("this is a guest account".into());
+    }
+    let (changes, problems, warnings) = diff(desired, state);
+    plan.warnings.extend(warnings);
+    if !problems.is_empty() {
+        plan.problems = problems;
+        return plan;
+    }
+    if changes.is_empty() {
+        plan.status = RowStatus::Unchanged;
+        return plan;
+    }
+    if let Err(refusal) = actor
+        .powers
+        .check_write(&state.roles, state.user.id == actor.my_id)
+    {
+        plan.status = RowStatus::Skipped;
+        plan.problems.push(refusal.to_string());
+        return plan;
+    }
+    plan.status = if changes.iter().all(|c| c.action == Action::Add) {
+        RowStatus::Add
+    } else {
+        RowStatus::Update
+    };
+    plan.changes = changes;
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::SignInPreferences;
+    use crate::import::model::TargetUser;
+
+    fn n(s: &str) -> PhoneNumber {
+        PhoneNumber::parse_graph(s).unwrap()
+    }
+
+    fn phone(t: PhoneType, number: &str) -> PhoneMethod {
+        PhoneMethod {
+            id: t.method_id().into(),
+            phone_number: number.into(),
+            phone_type: Some(t),
+            sms_sign_in_state: Some(SmsSignInState::NotEnabled),
+        }
+    }
+
+    fn state(phones: Vec<PhoneMethod>, default: Option<PreferredMethod>) -> UserState {
+        UserState {
+            user: TargetUser {
+                id: "u".into(),
+                user_principal_name: "u@x.example".into(),
+                display_name: "U".into(),
+            },
+            account_enabled: true,
+            guest: false,
+            phones,
+            email: None,
+            has_authenticator: false,
+            has_software_oath: false,
+            preferences: SignInPreferences {
+                is_system_preferred_authentication_method_enabled: Some(false),
+                user_preferred_method_for_secondary_authentication: default,
+            },
+            roles: vec![],
+        }
+    }
+
+    fn want() -> Desired {
+        Desired {
+            mobile: Want::Keep,
+            alternate_mobile: Want::Keep,
+            office: Want::Keep,
+            email: Want::Keep,
+            sms_sign_in: None,
+            default_method: None,
+            overwrite: true,
+        }
+    }
+
+    #[test]
+    fn add_update_unchanged() {
+        let d = Desired {
+            mobile: Want::Set(n("+1 2065550100")),
+            ..want()
+        };
+        let (c, p, _) = diff(&d, &state(vec![], None));
+        assert!(p.is_empty());
+        assert_eq!(
+            (c[0].action, c[0].after.as_deref()),
+            (Action::Add, Some("+1 2065550100"))
+        );
+        let (c, _, _) = diff(
+            &d,
+            &state(vec![phone(PhoneType::Mobile, "+1 2065550100")], None),
+        );
+        assert!(c.is_empty(), "same digits: unchanged");
+        let (c, _, _) = diff(
+            &d,
+            &state(vec![phone(PhoneType::Mobile, "+1 2065550199")], None),
+        );
+        assert_eq!(
+            (c[0].action, c[0].before.as_deref()),
+            (Action::Update, Some("+1 2065550199"))
+        );
+        let (c, _, w) = diff(
+            &d,
+            &state(vec![phone(PhoneType::Mobile, "+1 XXXXXXXX00")], None),
+        );
+        assert_eq!(c[0].action, Action::Update);
+        assert!(w[0].contains("masked"));
+        let keep = Desired {
+            overwrite: false,
+            ..d
+        };
+        let (c, _, w) = diff(
+            &keep,
+            &state(vec![phone(PhoneType::Mobile, "+1 2065550199")], None),
+        );
+        assert!(c.is_empty() && w[0].contains("ForcedUpdate"));
+    }
+
+    #[test]
+    fn graph_ordering_rules_are_checked_and_followed() {
+        let alt_only = Desired {
+            alternate_mobile: Want::Set(n("+1 2065550101")),
+            ..want()
+        };
+        assert!(diff(&alt_only, &state(vec![], None)).1[0].contains("needs a mobile"));
+        let both = Desired {
+            mobile: Want::Set(n("+1 2065550100")),
+            ..alt_only.clone()
+        };
+        let (c, p, _) = diff(&both, &state(vec![], None));
+        assert!(p.is_empty());
+        assert_eq!(
+            c.iter().map(|c| c.slot).collect::<Vec<_>>(),
+            [Slot::Mobile, Slot::AlternateMobile]
+        );
+
+        let has_both = state(
+            vec![
+                phone(PhoneType::Mobile, "+1 2065550100"),
+                phone(PhoneType::AlternateMobile, "+1 2065550101"),
+            ],
+            None,
+        );
+        let drop_mobile = Desired {
+            mobile: Want::Remove,
+            ..want()
+        };
+        assert!(diff(&drop_mobile, &has_both).1[0].contains("while an alternate"));
+        let drop_both = Desired {
+            mobile: Want::Remove,
+            alternate_mobile: Want::Remove,
+            ..want()
+        };
+        let (c, p, _) = diff(&drop_both, &has_both);
+        assert!(p.is_empty());
+        assert_eq!(
+            c.iter().map(|c| c.slot).collect::<Vec<_>>(),
+            [Slot::AlternateMobile, Slot::Mobile]
+        );
+    }
+
+    #[test]
+    fn the_default_phone_moves_before_it_is_removed() {
+        let office_default = state(
+            vec![
+                phone(PhoneType::Mobile, "+1 2065550100"),
+                phone(PhoneType::Office, "+1 4255550100"),
+            ],
+            Some(PreferredMethod::VoiceOffice),
+        );
+        let drop_office = Desired {
+            office: Want::Remove,
+            ..want()
+        };
+        assert!(diff(&drop_office, &office_default).1[0].contains("default method"));
+        let move_default = Desired {
+            default_method: Some(PreferredMethod::Sms),
+            ..drop_office
+        };
+        let (c, p, _) = diff(&move_default, &office_default);
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(
+            c.iter().map(|c| (c.slot, c.action)).collect::<Vec<_>>(),
+            [
+                (Slot::DefaultMethod, Action::Set),
+                (Slot::Office, Action::Remove)
+            ]
+        );
+        let push = Desired {
+            default_method: Some(PreferredMethod::Push),
+            ..want()
+        };
+        assert!(diff(&push, &office_default).1[0].contains("Authenticator"));
+    }
+
+    #[test]
+    fn sms_sign_in_needs_a_mobile_and_a_policy_that_allows_it() {
+        let on = Desired {
+            sms_sign_in: Some(true),
+            ..want()
+        };
+        assert!(diff(&on, &state(vec![], None)).1[0].contains("needs a mobile"));
+        let mut blocked = phone(PhoneType::Mobile, "+1 2065550100");
+        blocked.sms_sign_in_state = Some(SmsSignInState::NotAllowedByPolicy);
+        assert!(diff(&on, &state(vec![blocked], None)).1[0].contains("policy"));
+        let (c, p, _) = diff(
+            &on,
+            &state(vec![phone(PhoneType::Mobile, "+1 2065550100")], None),
+        );
+        assert!(p.is_empty());
+        assert_eq!(c[0].action, Action::Enable);
+    }
+}

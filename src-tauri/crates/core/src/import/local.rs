@@ -1,0 +1,296 @@
+//! Reading one CSV row into what it asks for, without Graph: numbers normalized to Graph's form,
+//! yes/no and method names parsed, Excel damage and Graph's static rules (extension only on
+//! office, alternate needs mobile) turned into problems or warnings with a reason.
+
+use crate::csv::ImportRow;
+use crate::graph::PreferredMethod;
+use crate::phone::{normalize, LineKind, PhoneNumber, PhoneType, Repair};
+
+use super::model::{Desired, Want};
+
+/// Choices the admin makes for the whole file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanOptions {
+    /// ISO region for numbers written without a country code (e.g. "GB").
+    pub default_region: Option<String>,
+    /// A blank cell removes the method instead of leaving it.
+    pub blank_removes: bool,
+}
+
+/// A row read locally.
+pub(crate) struct LocalRow {
+    pub user_input: String,
+    pub desired: Option<Desired>,
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+const REMOVE_WORDS: &[&str] = &["remove", "delete"];
+
+fn truthy(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "on" | "enable" | "enabled" | "x" => Some(true),
+        "false" | "no" | "n" | "0" | "off" | "disable" | "disabled" => Some(false),
+        _ => None,
+    }
+}
+
+/// Accepts Graph's names and the words admins use.
+pub fn parse_default_method(text: &str) -> Option<PreferredMethod> {
+    let key: String = text
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    Some(match key.as_str() {
+        "sms" | "text" | "textmessage" => PreferredMethod::Sms,
+        "voicemobile" | "call" | "callmobile" | "phonecall" => PreferredMethod::VoiceMobile,
+        "voicealternatemobile" | "callalternate" | "callalternatemobile" => {
+            PreferredMethod::VoiceAlternateMobile
+        }
+        "voiceoffice" | "calloffice" | "officephone" => PreferredMethod::VoiceOffice,
+        "push" | "authenticator" | "microsoftauthenticator" | "app" | "notification" => {
+            PreferredMethod::Push
+        }
+        "oath" | "totp" | "code" | "softwareoath" | "verificationcode" => PreferredMethod::Oath,
+        _ => return None,
+    })
+}
+
+fn valid_email(text: &str) -> bool {
+    text.split_once('@')
+        .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+        && !text.contains(char::is_whitespace)
+}
+
+fn phone_want(
+    cell: Option<&str>,
+    phone_type: PhoneType,
+    blank_removes: bool,
+    region: Option<&str>,
+    problems: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Want<PhoneNumber> {
+    let label = super::model::Slot::phone(phone_type).label();
+    let Some(text) = cell.map(str::trim).filter(|t| !t.is_empty()) else {
+        return if blank_removes {
+            Want::Remove
+        } else {
+            Want::Keep
+        };
+    };
+    if REMOVE_WORDS.contains(&text.to_ascii_lowercase().as_str()) {
+        return Want::Remove;
+    }
+    match normalize(text, region) {
+        Ok(n) => {
+            for repair in &n.repairs {
+                warnings.push(match repair {
+                    Repair::AddedPlus => format!(
+                        "{label}: the leading + was missing (Excel drops it); read as {}",
+                        n.number.masked()
+                    ),
+                    Repair::DroppedTrunkZero => {
+                        format!("{label}: dropped the (0) written after the country code")
+                    }
+                    Repair::ConvertedDigits => format!("{label}: converted full-width digits"),
+                });
+            }
+            if n.number.has_extension() && phone_type != PhoneType::Office {
+                problems.push(format!(
+                    "{label}: Graph accepts an extension only on the office phone"
+                ));
+                return Want::Keep;
+            }
+            if n.kind == LineKind::FixedLine && phone_type != PhoneType::Office {
+                warnings.push(format!(
+                    "{label}: {} looks like a landline; text messages will not reach it",
+                    n.number.masked()
+                ));
+            }
+            Want::Set(n.number)
+        }
+        Err(e) => {
+            problems.push(format!("{label}: {e}"));
+            Want::Keep
+        }
+    }
+}
+
+/// Reads one row. Problems make the row invalid; warnings are shown beside its plan.
+pub(crate) fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
+    let mut problems = Vec::new();
+    let mut warnings = row.warnings.clone();
+    let user_input = row.user.clone().unwrap_or_default();
+    if user_input.trim().is_empty() {
+        problems.push("no user: the user column is empty".into());
+    }
+    let forced_removal = row
+        .forced_removal
+        .as_deref()
+        .and_then(truthy)
+        .unwrap_or(false);
+    let blank_removes = options.blank_removes || forced_removal;
+    let overwrite = match row
+        .forced_update
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        None => true,
+        Some(t) => truthy(t).unwrap_or_else(|| {
+            problems.push(format!("ForcedUpdate: '{t}' is not yes/no"));
+            true
+        }),
+    };
+    let region = options.default_region.as_deref();
+    let mobile = phone_want(
+        row.mobile.as_deref(),
+        PhoneType::Mobile,
+        blank_removes,
+        region,
+        &mut problems,
+        &mut warnings,
+    );
+    let alternate_mobile = phone_want(
+        row.alternate_mobile.as_deref(),
+        PhoneType::AlternateMobile,
+        blank_removes,
+        region,
+        &mut problems,
+        &mut warnings,
+    );
+    let office = phone_want(
+        row.office.as_deref(),
+        PhoneType::Office,
+        blank_removes,
+        region,
+        &mut problems,
+        &mut warnings,
+    );
+    if matches!(mobile, Want::Remove) && matches!(alternate_mobile, Want::Set(_)) {
+        problems.push("alternate mobile needs a mobile, but the row removes the mobile".into());
+    }
+    let email = match row
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        None if blank_removes => Want::Remove,
+        None => Want::Keep,
+        Some(t) if REMOVE_WORDS.contains(&t.to_ascii_lowercase().as_str()) => Want::Remove,
+        Some(t) if valid_email(t) => Want::Set(t.to_string()),
+        Some(t) => {
+            problems.push(format!("email: '{t}' is not an email address"));
+            Want::Keep
+        }
+    };
+    let sms_sign_in = match row
+        .sms_sign_in
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        None => None,
+        Some(t) => truthy(t).or_else(|| {
+            problems.push(format!("SmsSignIn: '{t}' is not yes/no"));
+            None
+        }),
+    };
+    let default_method = match row.default_method.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => None,
+        Some(t) => parse_default_method(t).or_else(|| {
+            problems.push(format!("DefaultMethod: '{t}' is not a method (use sms, voiceMobile, voiceAlternateMobile, voiceOffice, push or oath)"));
+            None
+        }),
+    };
+    if sms_sign_in == Some(true) && matches!(mobile, Want::Remove) {
+        problems.push("SMS sign-in needs a mobile, but the row removes the mobile".into());
+    }
+    let desired = Desired {
+        mobile,
+        alternate_mobile,
+        office,
+        email,
+        sms_sign_in,
+        default_method,
+        overwrite,
+    };
+    LocalRow {
+        user_input,
+        desired: Some(desired),
+        problems,
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(mobile: &str, office: &str) -> ImportRow {
+        let mut r = ImportRow::blank(2);
+        r.user = Some("a@b.example".into());
+        r.mobile = Some(mobile.into()).filter(|s: &String| !s.is_empty());
+        r.office = Some(office.into()).filter(|s: &String| !s.is_empty());
+        r
+    }
+
+    #[test]
+    fn numbers_are_normalized_and_damage_explained() {
+        let opts = PlanOptions {
+            default_region: Some("GB".into()),
+            blank_removes: false,
+        };
+        let r = read_row(&row("07400 123456", "+44 20 7946 0958 ext 12"), &opts);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let d = r.desired.unwrap();
+        assert_eq!(
+            d.mobile,
+            Want::Set(PhoneNumber::parse_graph("+44 7400123456").unwrap())
+        );
+        assert_eq!(
+            d.office,
+            Want::Set(PhoneNumber::parse_graph("+44 2079460958x12").unwrap())
+        );
+        assert_eq!(d.alternate_mobile, Want::Keep);
+
+        let r = read_row(&row("3.16123E+11", ""), &opts);
+        assert!(r.problems[0].contains("scientific notation"));
+        let r = read_row(&row("+44 7400 123456 x5", ""), &opts);
+        assert!(r.problems[0].contains("extension only on the office"));
+        let r = read_row(&row("+44 20 7946 0958", ""), &opts);
+        assert!(r.warnings.iter().any(|w| w.contains("landline")));
+    }
+
+    #[test]
+    fn blanks_keep_unless_blank_removes_and_words_parse() {
+        let keep = read_row(&row("", ""), &PlanOptions::default())
+            .desired
+            .unwrap();
+        assert!(keep.is_empty());
+        let removes = read_row(
+            &row("", ""),
+            &PlanOptions {
+                blank_removes: true,
+                ..Default::default()
+            },
+        )
+        .desired
+        .unwrap();
+        assert_eq!(removes.mobile, Want::Remove);
+        assert_eq!(
+            parse_default_method("Voice Mobile"),
+            Some(PreferredMethod::VoiceMobile)
+        );
+        assert_eq!(
+            parse_default_method("Authenticator"),
+            Some(PreferredMethod::Push)
+        );
+        let mut r = row("", "");
+        r.sms_sign_in = Some("maybe".into());
+        assert!(read_row(&r, &PlanOptions::default()).problems[0].contains("SmsSignIn"));
+    }
+}

@@ -1,0 +1,163 @@
+//! The vocabulary of an import: what a row wants (`Desired`), what a user has (`UserState`),
+//! the `Change`s between them, and the per-row `RowPlan` the admin previews and applies.
+
+use serde::{Deserialize, Serialize};
+
+use crate::graph::PreferredMethod;
+use crate::phone::{PhoneNumber, PhoneType};
+
+/// What a cell asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "want", content = "value")]
+pub enum Want<T> {
+    /// Leave the method as it is.
+    Keep,
+    Set(T),
+    Remove,
+}
+
+impl<T> Want<T> {
+    pub fn is_keep(&self) -> bool {
+        matches!(self, Want::Keep)
+    }
+}
+
+/// Everything a row asks for, already validated and normalized.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Desired {
+    pub mobile: Want<PhoneNumber>,
+    pub alternate_mobile: Want<PhoneNumber>,
+    pub office: Want<PhoneNumber>,
+    pub email: Want<String>,
+    pub sms_sign_in: Option<bool>,
+    pub default_method: Option<PreferredMethod>,
+    /// Replace numbers that already exist (false: existing numbers are kept).
+    pub overwrite: bool,
+}
+
+impl Desired {
+    pub fn phone(&self, t: PhoneType) -> &Want<PhoneNumber> {
+        match t {
+            PhoneType::Mobile => &self.mobile,
+            PhoneType::AlternateMobile => &self.alternate_mobile,
+            PhoneType::Office => &self.office,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        PhoneType::ALL.iter().all(|t| self.phone(*t).is_keep())
+            && self.email.is_keep()
+            && self.sms_sign_in.is_none()
+            && self.default_method.is_none()
+    }
+}
+
+/// One method slot a change touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Slot {
+    Mobile,
+    AlternateMobile,
+    Office,
+    Email,
+    SmsSignIn,
+    DefaultMethod,
+}
+
+impl Slot {
+    pub fn phone(t: PhoneType) -> Slot {
+        match t {
+            PhoneType::Mobile => Slot::Mobile,
+            PhoneType::AlternateMobile => Slot::AlternateMobile,
+            PhoneType::Office => Slot::Office,
+        }
+    }
+
+    pub fn phone_type(self) -> Option<PhoneType> {
+        match self {
+            Slot::Mobile => Some(PhoneType::Mobile),
+            Slot::AlternateMobile => Some(PhoneType::AlternateMobile),
+            Slot::Office => Some(PhoneType::Office),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Slot::Mobile => "mobile",
+            Slot::AlternateMobile => "alternate mobile",
+            Slot::Office => "office phone",
+            Slot::Email => "email",
+            Slot::SmsSignIn => "SMS sign-in",
+            Slot::DefaultMethod => "default method",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    Add,
+    Update,
+    Remove,
+    Enable,
+    Disable,
+    Set,
+}
+
+/// One write, with the value before (as Graph showed it: may be masked) and after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    pub slot: Slot,
+    pub action: Action,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// The outcome of a row in the preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RowStatus {
+    Add,
+    Update,
+    Unchanged,
+    Skipped,
+    Invalid,
+}
+
+/// The user a row resolved to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetUser {
+    pub id: String,
+    pub user_principal_name: String,
+    pub display_name: String,
+}
+
+/// One CSV row as previewed: exactly what will be written, or why nothing will.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowPlan {
+    /// 1-based line in the file.
+    pub line: usize,
+    /// The user cell as written.
+    pub user_input: String,
+    pub user: Option<TargetUser>,
+    pub status: RowStatus,
+    pub changes: Vec<Change>,
+    /// Why the row is invalid or skipped.
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
+    /// What the row asks for (kept so apply, resume and undo can re-plan).
+    pub desired: Option<Desired>,
+    /// A digest of the state the plan was made against; apply re-reads and compares.
+    pub fingerprint: String,
+}
+
+impl RowPlan {
+    pub fn writes(&self) -> bool {
+        matches!(self.status, RowStatus::Add | RowStatus::Update) && !self.changes.is_empty()
+    }
+}
