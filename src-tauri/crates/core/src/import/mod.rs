@@ -2,14 +2,25 @@
 //! previewed plan is applied within Graph's limits with a journal (apply), and a run can be
 //! resumed or undone. Preview never fails as a whole: only an unreadable file is an error.
 
+mod apply;
 mod diff;
+mod export;
+mod journal;
 mod local;
 mod model;
 mod preview;
+mod runs;
 mod state;
 
+pub use apply::{explain, ApplyControl, ApplyReport, ChangeResult, Mode, Progress, RowResult};
 pub use diff::{diff, method_name, phone_of, Actor};
+pub use export::{neutralize, results_csv};
+pub use journal::{
+    list_runs, new_run_id, read_entries, summarize, Entry, JournalError, RowEnd, RunHeader,
+    RunKind, RunSummary,
+};
 pub use local::{parse_default_method, PlanOptions};
 pub use model::{Action, Change, Desired, RowPlan, RowStatus, Slot, TargetUser, Want};
 pub use preview::{preview, Counts, FileSummary, Preview};
+pub use runs::{resume_run, start_run, undo_plans, undo_run, CannotUndo, RunInfo, RunOutcome};
 pub use state::{read_state, read_states, Lookup, UserState};

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
+mod import_flow;
 mod sandbox_directory;
 mod sandbox_methods;
 mod sandbox_phone_rules;
