@@ -278,6 +278,6 @@ pub fn list_runs(dir: &Path) -> Result<Vec<RunSummary>, JournalError> {
             }
         }
     }
-    runs.sort_by(|a, b| b.header.created.cmp(&a.header.created));
+    runs.sort_by_key(|r| std::cmp::Reverse(r.header.created));
     Ok(runs)
 }

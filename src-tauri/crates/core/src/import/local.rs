@@ -19,7 +19,7 @@ pub struct PlanOptions {
 }
 
 /// A row read locally.
-pub(crate) struct LocalRow {
+pub struct LocalRow {
     pub user_input: String,
     pub desired: Option<Desired>,
     pub problems: Vec<String>,
@@ -118,8 +118,14 @@ fn phone_want(
     }
 }
 
+/// Reads every row, spread over the machine's cores (normalization is CPU-bound).
+pub fn read_rows(rows: &[ImportRow], options: &PlanOptions) -> Vec<LocalRow> {
+    use rayon::prelude::*;
+    rows.par_iter().map(|r| read_row(r, options)).collect()
+}
+
 /// Reads one row. Problems make the row invalid; warnings are shown beside its plan.
-pub(crate) fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
+pub fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
     let mut problems = Vec::new();
     let mut warnings = row.warnings.clone();
     let user_input = row.user.clone().unwrap_or_default();

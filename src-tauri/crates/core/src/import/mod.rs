@@ -19,7 +19,7 @@ pub use journal::{
     list_runs, new_run_id, read_entries, summarize, Entry, JournalError, RowEnd, RunHeader,
     RunKind, RunSummary,
 };
-pub use local::{parse_default_method, PlanOptions};
+pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions};
 pub use model::{Action, Change, Desired, RowPlan, RowStatus, Slot, TargetUser, Want};
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{resume_run, start_run, undo_plans, undo_run, CannotUndo, RunInfo, RunOutcome};

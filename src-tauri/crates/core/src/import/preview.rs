@@ -10,7 +10,7 @@ use crate::graph::GraphClient;
 use crate::phone::PhoneType;
 
 use super::diff::{plan, Actor};
-use super::local::{read_row, LocalRow, PlanOptions};
+use super::local::{read_rows, LocalRow, PlanOptions};
 use super::model::{RowPlan, RowStatus, Want};
 use super::state::read_states;
 
@@ -127,7 +127,7 @@ pub async fn preview(
 ) -> Result<Preview, CsvError> {
     let file = read_import(bytes, remembered)?;
     let lines: Vec<usize> = file.rows.iter().map(|r| r.line).collect();
-    let mut locals: Vec<LocalRow> = file.rows.iter().map(|r| read_row(r, options)).collect();
+    let mut locals = read_rows(&file.rows, options);
     let duplicate = cross_row_checks(&lines, &mut locals);
     for (i, local) in locals.iter_mut().enumerate() {
         if duplicate[i] {

@@ -2,6 +2,7 @@
 //! malformed number cannot reach the client. Masking for logs lives here too.
 
 mod normalize;
+mod numbering;
 
 pub use normalize::{normalize, LineKind, NormalizeError, Normalized, Repair};
 

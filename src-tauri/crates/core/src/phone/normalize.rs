@@ -5,11 +5,10 @@
 use std::str::FromStr;
 
 use phonenumber::country::Id;
-use phonenumber::metadata::DATABASE;
-use phonenumber::{Mode, Type};
+use phonenumber::Type;
 use serde::Serialize;
 
-use super::PhoneNumber;
+use super::{numbering, PhoneNumber};
 
 /// What kind of line the number is, as far as the numbering plan tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -69,6 +68,7 @@ pub enum NormalizeError {
 
 /// Normalizes `input` with `default_region` (ISO 3166 alpha-2, e.g. "GB") for national numbers.
 pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized, NormalizeError> {
+    numbering::enlarge_crate_cache();
     let mut repairs = Vec::new();
     let (text, converted) = ascii_digits(input.trim());
     if converted {
@@ -117,7 +117,7 @@ pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized
         repairs.push(Repair::AddedPlus);
         found
     };
-    let Some(parsed) = parsed else {
+    let Some((parsed, meta, line_type)) = parsed else {
         let where_ = match (international, region) {
             (false, Some(r)) => format!("region {}", r.as_ref()),
             _ => "any numbering plan".to_string(),
@@ -125,12 +125,9 @@ pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized
         return Err(NormalizeError::Invalid { shown, where_ });
     };
     let code = parsed.code().value();
-    let e164 = parsed.format().mode(Mode::E164).to_string();
-    let national = e164
-        .trim_start_matches('+')
-        .strip_prefix(&code.to_string())
-        .unwrap_or("");
-    let mut graph = format!("+{code} {national}");
+    let national = parsed.national();
+    let zeros = "0".repeat(usize::from(national.zeros()));
+    let mut graph = format!("+{code} {zeros}{}", national.value());
     if let Some(ext) = parsed.extension() {
         graph.push('x');
         graph.push_str(ext.as_ref());
@@ -139,13 +136,13 @@ pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized
         shown: shown.clone(),
         where_: "Graph's format".into(),
     })?;
-    let kind = match parsed.number_type(&DATABASE) {
+    let kind = match line_type {
         Type::Mobile => LineKind::Mobile,
         Type::FixedLine => LineKind::FixedLine,
         Type::FixedLineOrMobile => LineKind::FixedLineOrMobile,
         _ => LineKind::Other,
     };
-    let region = parsed.country().id().map(|id| id.as_ref().to_string());
+    let region = Some(meta.id().to_string()).filter(|id| id != "001");
     Ok(Normalized {
         number,
         kind,
@@ -154,10 +151,21 @@ pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized
     })
 }
 
-fn parse_valid(region: Option<Id>, text: &str) -> Option<phonenumber::PhoneNumber> {
-    phonenumber::parse(region, text)
-        .ok()
-        .filter(phonenumber::is_valid)
+/// Parses with the crate; validates with the fast numbering-plan evaluation.
+fn parse_valid(
+    region: Option<Id>,
+    text: &str,
+) -> Option<(
+    phonenumber::PhoneNumber,
+    &'static phonenumber::metadata::Metadata,
+    Type,
+)> {
+    let n = phonenumber::parse(region, text).ok()?;
+    // With leading zeros (Italy), as the crate's own `is_valid` evaluates it.
+    let national = n.national().to_string();
+    let meta = numbering::metadata_for(n.code().value(), &national)?;
+    let line_type = numbering::number_type(meta, &national);
+    (line_type != Type::Unknown).then_some((n, meta, line_type))
 }
 
 /// Maps Unicode decimal digits (full-width and others) to ASCII; says whether any changed.
