@@ -226,7 +226,12 @@ async fn run_row(
         })?;
         return Ok(r);
     };
-    let state = match read_state(graph, &user.id).await {
+    let needs = row
+        .desired
+        .as_ref()
+        .map(|d| actor.needs(d))
+        .unwrap_or_default();
+    let state = match read_state(graph, &user.id, needs).await {
         Lookup::Found(s) => s,
         Lookup::NotFound => {
             journal.append(&Entry::RowEnd {

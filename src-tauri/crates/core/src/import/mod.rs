@@ -23,4 +23,4 @@ pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions
 pub use model::{Action, Change, Desired, RowPlan, RowStatus, Slot, TargetUser, Want};
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{resume_run, start_run, undo_plans, undo_run, CannotUndo, RunInfo, RunOutcome};
-pub use state::{read_state, read_states, Lookup, UserState};
+pub use state::{read_state, read_states, Key, Lookup, Needs, UserState};

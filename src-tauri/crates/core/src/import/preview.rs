@@ -12,7 +12,7 @@ use crate::phone::PhoneType;
 use super::diff::{plan, Actor};
 use super::local::{read_rows, LocalRow, PlanOptions};
 use super::model::{RowPlan, RowStatus, Want};
-use super::state::read_states;
+use super::state::{read_states, Key};
 
 /// What the file looked like, for the preview header.
 #[derive(Debug, Clone, Serialize)]
@@ -140,7 +140,15 @@ pub async fn preview(
     for (i, local) in locals.iter().enumerate() {
         if local.problems.is_empty() && local.desired.is_some() {
             lookup_of_row[i] = Some(keys.len());
-            keys.push(local.user_input.trim().to_string());
+            let needs = local
+                .desired
+                .as_ref()
+                .map(|d| actor.needs(d))
+                .unwrap_or_default();
+            keys.push(Key {
+                key: local.user_input.trim().to_string(),
+                needs,
+            });
         }
     }
     let mut plans: Vec<RowPlan> = Vec::with_capacity(locals.len());

@@ -72,8 +72,32 @@ pub enum Lookup {
     Failed(GraphError),
 }
 
-/// Users read per `$batch` (four sub-requests each, Graph's limit is 20).
-const USERS_PER_BATCH: usize = 5;
+/// Graph's limit of sub-requests per `$batch`.
+const BATCH_LIMIT: usize = 20;
+
+/// What must be read besides the user and their methods. Every read costs resource units from
+/// the tenant's read quota, so a preview reads only what its rows depend on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Needs {
+    /// Directory roles (only when the admin's own role limits which targets they may change).
+    pub roles: bool,
+    /// Sign-in preferences (only for rows that touch SMS sign-in or the default method, or
+    /// remove a phone, which is refused while it is the default).
+    pub preferences: bool,
+}
+
+impl Needs {
+    fn requests(self) -> usize {
+        2 + usize::from(self.roles) + usize::from(self.preferences)
+    }
+}
+
+/// A user to read and what to read about them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub key: String,
+    pub needs: Needs,
+}
 
 fn segment(key: &str) -> String {
     let mut url = url::Url::parse("http://x/").map(Some).unwrap_or(None);
@@ -86,20 +110,28 @@ fn segment(key: &str) -> String {
         .unwrap_or_default()
 }
 
-fn requests_for(i: usize, key: &str) -> Vec<BatchRequest> {
-    let k = segment(key);
-    vec![
+fn requests_for(i: usize, key: &Key) -> Vec<BatchRequest> {
+    let k = segment(&key.key);
+    let mut out = vec![
         BatchRequest::get(format!("{i}u"), format!("/users/{k}?$select={USER_SELECT}")),
         BatchRequest::get(
             format!("{i}m"),
             format!("/users/{k}/authentication/methods"),
         ),
-        BatchRequest::get(format!("{i}r"), format!("/users/{k}/memberOf")),
-        BatchRequest::get(
+    ];
+    if key.needs.roles {
+        out.push(BatchRequest::get(
+            format!("{i}r"),
+            format!("/users/{k}/memberOf"),
+        ));
+    }
+    if key.needs.preferences {
+        out.push(BatchRequest::get(
             format!("{i}s"),
             format!("/users/{k}/authentication/signInPreferences"),
-        ),
-    ]
+        ));
+    }
+    out
 }
 
 #[derive(Deserialize)]
@@ -117,13 +149,14 @@ fn api_error(r: &BatchResponse) -> GraphError {
 
 fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
     let get = |suffix: &str| answers.iter().find(|a| a.id == format!("{i}{suffix}"));
-    let (Some(u), Some(m), Some(r), Some(s)) = (get("u"), get("m"), get("r"), get("s")) else {
+    let (Some(u), Some(m)) = (get("u"), get("m")) else {
         return Lookup::Failed(GraphError::Decode("the batch answer is incomplete".into()));
     };
+    let (r, s) = (get("r"), get("s"));
     if u.status == 404 {
         return Lookup::NotFound;
     }
-    for a in [u, m, r, s] {
+    for a in [Some(u), Some(m), r, s].into_iter().flatten() {
         if !a.is_success() {
             return Lookup::Failed(api_error(a));
         }
@@ -155,8 +188,14 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
                 _ => {}
             }
         }
-        let member_of: Page<DirectoryObject> = r.json()?;
-        let preferences: SignInPreferences = s.json()?;
+        let member_of: Page<DirectoryObject> = match r {
+            Some(r) => r.json()?,
+            None => Page { value: Vec::new() },
+        };
+        let preferences: SignInPreferences = match s {
+            Some(s) => s.json()?,
+            None => SignInPreferences::default(),
+        };
         Ok(UserState {
             user: TargetUser {
                 user_principal_name: user.user_principal_name.clone().unwrap_or_default(),
@@ -186,8 +225,8 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
     }
 }
 
-/// Reads one chunk of at most five users.
-async fn read_chunk(graph: &GraphClient, keys: &[String]) -> Vec<Lookup> {
+/// Reads one chunk of users (at most 20 sub-requests).
+async fn read_chunk(graph: &GraphClient, keys: &[Key]) -> Vec<Lookup> {
     let requests = keys
         .iter()
         .enumerate()
@@ -213,34 +252,55 @@ async fn by_mail(graph: &GraphClient, mail: &str) -> Result<Option<String>, Grap
     Ok(page.value.into_iter().next().map(|u| u.id))
 }
 
+/// Packs keys into `$batch`es of at most 20 sub-requests, keeping their order.
+fn chunks(keys: &[Key]) -> Vec<(usize, Vec<Key>)> {
+    let mut out: Vec<(usize, Vec<Key>)> = Vec::new();
+    let mut used = BATCH_LIMIT;
+    for (i, key) in keys.iter().enumerate() {
+        let n = key.needs.requests();
+        match out.last_mut() {
+            Some((_, chunk)) if used + n <= BATCH_LIMIT => chunk.push(key.clone()),
+            _ => {
+                out.push((i, vec![key.clone()]));
+                used = 0;
+            }
+        }
+        used += n;
+    }
+    out
+}
+
 /// Reads the state of every key, in order, `concurrency` batches at a time; `on_chunk` sees each
-/// chunk's results as soon as they and all earlier chunks are in (so a preview can stream).
+/// chunk's results (with the index of its first key) as soon as they and all earlier chunks
+/// are in, so a preview can stream.
 pub async fn read_states(
     graph: &GraphClient,
-    keys: &[String],
+    keys: &[Key],
     concurrency: usize,
     mut on_chunk: impl FnMut(usize, &[Lookup]),
 ) -> Vec<Lookup> {
-    let chunks: Vec<Vec<String>> = keys
-        .chunks(USERS_PER_BATCH)
-        .map(<[String]>::to_vec)
-        .collect();
-    let mut results = stream::iter(chunks.into_iter().enumerate())
-        .map(|(n, chunk)| async move {
+    let mut results = stream::iter(chunks(keys))
+        .map(|(offset, chunk)| async move {
             let mut found = read_chunk(graph, &chunk).await;
             for (key, lookup) in chunk.iter().zip(found.iter_mut()) {
-                if matches!(lookup, Lookup::NotFound) && key.contains('@') {
-                    *lookup = match by_mail(graph, key).await {
-                        Ok(Some(id)) => read_chunk(graph, &[id])
-                            .await
-                            .pop()
-                            .unwrap_or(Lookup::NotFound),
+                if matches!(lookup, Lookup::NotFound) && key.key.contains('@') {
+                    *lookup = match by_mail(graph, &key.key).await {
+                        Ok(Some(id)) => read_chunk(
+                            graph,
+                            &[Key {
+                                key: id,
+                                needs: key.needs,
+                            }],
+                        )
+                        .await
+                        .pop()
+                        .unwrap_or(Lookup::NotFound),
                         Ok(None) => Lookup::NotFound,
                         Err(e) => Lookup::Failed(e),
                     };
                 }
             }
-            (n * USERS_PER_BATCH, found)
+            (offset, found)
         })
         .buffered(concurrency.max(1));
     let mut all = Vec::with_capacity(keys.len());
@@ -251,21 +311,16 @@ pub async fn read_states(
     all
 }
 
-/// Reads one user's state (apply re-checks a row against it).
-pub async fn read_state(graph: &GraphClient, key: &str) -> Lookup {
-    read_chunk(graph, &[key.to_string()])
-        .await
-        .pop()
-        .unwrap_or(Lookup::NotFound)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_path_encoded() {
-        assert_eq!(segment("a_b#EXT#@x.example"), "a_b%23EXT%23@x.example");
-        assert_eq!(segment("o'neil@x.example"), "o'neil@x.example");
-    }
+/// Reads one user's state (apply re-checks a row against it, with the same needs).
+pub async fn read_state(graph: &GraphClient, key: &str, needs: Needs) -> Lookup {
+    read_chunk(
+        graph,
+        &[Key {
+            key: key.to_string(),
+            needs,
+        }],
+    )
+    .await
+    .pop()
+    .unwrap_or(Lookup::NotFound)
 }
