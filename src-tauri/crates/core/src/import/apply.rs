@@ -79,6 +79,9 @@ pub struct Progress {
     pub eta_s: Option<f64>,
 }
 
+/// How often a row re-reads its user after writes that got no answer.
+const MAX_RECHECKS: usize = 3;
+
 /// One write's outcome.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -300,37 +303,63 @@ async fn run_row(
         }
     };
     let mut result = ended(row, RowEnd::Done, None);
-    for (seq, change) in changes.into_iter().enumerate() {
-        journal.append(&Entry::Intent {
-            line: row.line,
-            seq,
-            change: change.clone(),
-        })?;
-        let outcome = send(graph, &user.id, &change).await;
-        let (ok, request_id, error) = match &outcome {
-            Ok(receipt) => (true, receipt.request_id.clone(), None),
-            Err(e) => (false, e.request_id().map(str::to_string), Some(explain(e))),
-        };
-        let unknown = matches!(outcome, Err(GraphError::OutcomeUnknown { .. }));
-        journal.append(&Entry::Outcome {
-            line: row.line,
-            seq,
-            ok,
-            unknown,
-            request_id: request_id.clone(),
-            error: error.clone(),
-        })?;
-        result.changes.push(ChangeResult {
-            change,
-            ok,
-            request_id,
-            error: error.clone(),
-        });
-        if !ok {
-            result.end = RowEnd::Failed;
-            result.message = error;
-            break;
+    let mut pending = changes;
+    let mut seq = 0;
+    let mut rechecks = 0;
+    'writes: loop {
+        for change in std::mem::take(&mut pending) {
+            journal.append(&Entry::Intent {
+                line: row.line,
+                seq,
+                change: change.clone(),
+            })?;
+            let outcome = send(graph, &user.id, &change).await;
+            let (ok, request_id, error) = match &outcome {
+                Ok(receipt) => (true, receipt.request_id.clone(), None),
+                Err(e) => (false, e.request_id().map(str::to_string), Some(explain(e))),
+            };
+            let unknown = matches!(outcome, Err(GraphError::OutcomeUnknown { .. }));
+            journal.append(&Entry::Outcome {
+                line: row.line,
+                seq,
+                ok,
+                unknown,
+                request_id: request_id.clone(),
+                error: error.clone(),
+            })?;
+            seq += 1;
+            result.changes.push(ChangeResult {
+                change,
+                ok,
+                request_id,
+                error: error.clone(),
+            });
+            if unknown && rechecks < MAX_RECHECKS {
+                // No answer: the write may have landed. Re-read and re-plan, never resend blindly.
+                rechecks += 1;
+                if let Lookup::Found(now) = read_state(graph, &user.id, needs).await {
+                    let fresh = plan(row.line, &local, Some(&Lookup::Found(now)), actor);
+                    if let Some(last) = result.changes.last_mut() {
+                        let still_needed = fresh.changes.iter().any(|c| c.slot == last.change.slot);
+                        if !still_needed {
+                            last.ok = true;
+                            last.error = Some(
+                                "no answer came back, but a re-read shows the change was applied"
+                                    .into(),
+                            );
+                        }
+                    }
+                    pending = fresh.changes;
+                    continue 'writes;
+                }
+            }
+            if !ok {
+                result.end = RowEnd::Failed;
+                result.message = error;
+                break 'writes;
+            }
         }
+        break;
     }
     journal.append(&Entry::RowEnd {
         line: row.line,
