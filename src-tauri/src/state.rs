@@ -1,50 +1,35 @@
-//! Managed state: how this launch connects, and the one connection every command shares.
-//! Connecting starts the in-process sandbox tenant and signs in through the core; commands wait
-//! for it. The session (and its tokens) stays here, on the Rust side.
+//! Managed state: this launch, the settings, the keychain store and the one connection every
+//! command shares. Start-up resumes the remembered sign-in silently (or, with `--sandbox`, starts
+//! the in-process tenant); sign-in and sign-out replace the connection. Sessions and their tokens
+//! stay here, on the Rust side; each method makes one core call and keeps the books.
 
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
-use prestage_core::session::Session;
+use prestage_core::auth::{self, DeviceCode, TokenStore};
+use prestage_core::session::{Session, Target};
+use prestage_core::settings::{self, Settings};
 use prestage_sandbox::{AdminRole, RunningSandbox, SandboxConfig};
+use tauri::{AppHandle, Runtime};
 use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
 
-use crate::ipc::{AccountInfo, IpcError, SessionInfo};
+use crate::browser::Browser;
+use crate::ipc::{AppStatus, DeviceCodeInfo, IpcError, RememberedInfo, SessionInfo, SetupInfo};
+use crate::launch::{Launch, Mode};
 
-/// The sandbox account the app signs in as: the role that may manage every user's methods.
+/// How long a browser sign-in waits for the redirect.
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The sandbox account "Try the sandbox tenant" signs in as: it may manage every user's methods.
 const SANDBOX_ROLE: AdminRole = AdminRole::PrivilegedAuthenticationAdministrator;
-
-/// Overrides the sandbox directory size (default: the sandbox's own).
-const USERS_VAR: &str = "PRESTAGE_SANDBOX_USERS";
-
-/// Where this launch signs in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Launch {
-    /// The in-process sandbox tenant, optionally with `users` directory users.
-    Sandbox { users: Option<usize> },
-}
-
-impl Launch {
-    /// Reads the launch from environment variables (`var` is `std::env::var` in production).
-    ///
-    /// `--sandbox` and `PRESTAGE_SANDBOX=1` pick the sandbox tenant, and so does having no real
-    /// tenant configured. Signing in to real tenants arrives with the Sign-in issue; until then
-    /// every launch is a sandbox launch and those switches are accepted but change nothing.
-    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, IpcError> {
-        let users = match var(USERS_VAR) {
-            None => None,
-            Some(text) => Some(text.trim().parse::<usize>().map_err(|_| {
-                IpcError::internal(format!("{USERS_VAR} must be a whole number, not {text:?}."))
-            })?),
-        };
-        Ok(Self::Sandbox { users })
-    }
-}
 
 /// A signed-in session and what the header shows about it.
 pub struct Connection {
     session: Session,
     info: SessionInfo,
-    /// Keeps the in-process tenant serving for as long as the app runs.
+    /// Keeps the in-process tenant serving for as long as this connection lives.
     _sandbox: Option<RunningSandbox>,
 }
 
@@ -58,37 +43,298 @@ impl Connection {
     }
 }
 
-/// The state Tauri manages. Connects once, on first use (the setup hook starts it at launch);
-/// concurrent callers wait for that one attempt.
+#[derive(Default)]
+struct Books {
+    connection: Option<Arc<Connection>>,
+    problem: Option<IpcError>,
+    settings: Settings,
+    signing_in: Option<CancellationToken>,
+    device: Option<Arc<DeviceCode>>,
+}
+
+/// The state Tauri manages.
 pub struct AppState {
     launch: Result<Launch, IpcError>,
-    connection: OnceCell<Result<Connection, IpcError>>,
+    store: Arc<dyn TokenStore>,
+    browser: Browser,
+    config_dir: OnceLock<PathBuf>,
+    started: OnceCell<()>,
+    books: Mutex<Books>,
 }
 
 impl AppState {
-    pub fn new(launch: Result<Launch, IpcError>) -> Self {
+    pub fn new(launch: Result<Launch, IpcError>, store: Arc<dyn TokenStore>) -> Self {
+        let browser = match &launch {
+            Ok(Launch {
+                browser: Some(program),
+                ..
+            }) => Browser::Program(program.clone()),
+            _ => Browser::System,
+        };
         Self {
             launch,
-            connection: OnceCell::new(),
+            store,
+            browser,
+            config_dir: OnceLock::new(),
+            started: OnceCell::new(),
+            books: Mutex::new(Books::default()),
         }
     }
 
-    /// The connection, once startup has finished; startup's error otherwise.
-    pub async fn connection(&self) -> Result<&Connection, IpcError> {
-        let result = self
-            .connection
-            .get_or_init(|| async {
-                let launch = self.launch.clone()?;
-                connect(&launch).await
+    /// Opens URLs with `browser` instead (tests).
+    pub fn with_browser(mut self, browser: Browser) -> Self {
+        self.browser = browser;
+        self
+    }
+
+    /// The OS's app config dir, used unless `PRESTAGE_CONFIG_DIR` is set (the setup hook).
+    pub fn set_config_dir(&self, os_default: Option<PathBuf>) {
+        if let Some(dir) = os_default {
+            let _ = self.config_dir.set(dir);
+        }
+    }
+
+    fn books(&self) -> MutexGuard<'_, Books> {
+        self.books.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn launch(&self) -> Result<&Launch, IpcError> {
+        self.launch.as_ref().map_err(Clone::clone)
+    }
+
+    fn dir(&self) -> Result<&Path, IpcError> {
+        let explicit = self
+            .launch
+            .as_ref()
+            .ok()
+            .and_then(|l| l.config_dir.as_ref());
+        explicit
+            .or(self.config_dir.get())
+            .map(PathBuf::as_path)
+            .ok_or_else(|| {
+                IpcError::internal(
+                    "Prestage found no config directory on this system; set PRESTAGE_CONFIG_DIR.",
+                )
             })
-            .await;
-        result.as_ref().map_err(Clone::clone)
+    }
+
+    /// Start-up, once: the sandbox, or a silent resume of the remembered account.
+    pub async fn ensure_started(&self) {
+        self.started.get_or_init(|| self.start()).await;
+    }
+
+    async fn start(&self) {
+        let outcome = self.start_inner().await;
+        let mut books = self.books();
+        match outcome {
+            Ok(Some(connection)) => books.connection = Some(Arc::new(connection)),
+            Ok(None) => {}
+            Err(problem) => books.problem = Some(problem),
+        }
+    }
+
+    async fn start_inner(&self) -> Result<Option<Connection>, IpcError> {
+        let launch = self.launch()?;
+        if let Ok(dir) = self.dir() {
+            self.books().settings = Settings::load(dir)?;
+        }
+        if launch.mode == Mode::Sandbox {
+            return connect_sandbox(launch.sandbox_users).await.map(Some);
+        }
+        let effective = self.effective()?;
+        let (Some(target), Some(account)) = (effective.target(), effective.last_account) else {
+            return Ok(None);
+        };
+        let resumed = Session::resume(&target, self.store.clone(), &account.key())
+            .await
+            .map_err(IpcError::from_sign_in)?;
+        Ok(resumed.map(|session| {
+            tracing::info!(tenant = %session.account().tenant_name, "signed in silently");
+            tenant_connection(session)
+        }))
+    }
+
+    fn effective(&self) -> Result<Settings, IpcError> {
+        let overrides = &self.launch()?.overrides;
+        Ok(self.books().settings.with(overrides))
+    }
+
+    fn target(&self) -> Result<Target, IpcError> {
+        self.effective()?.target().ok_or(IpcError::InvalidSetup {
+            field: "clientId".into(),
+            message: "Enter your app registration's client ID on the setup screen first.".into(),
+        })
+    }
+
+    /// The connection, once start-up has finished.
+    pub async fn connection(&self) -> Result<Arc<Connection>, IpcError> {
+        self.ensure_started().await;
+        self.launch()?;
+        self.books().connection.clone().ok_or(IpcError::NotSignedIn)
+    }
+
+    /// Signed in or not, setup done or not, the remembered account, start-up's problem.
+    pub async fn status(&self) -> Result<AppStatus, IpcError> {
+        self.ensure_started().await;
+        let effective = self.effective()?;
+        let books = self.books();
+        Ok(AppStatus {
+            session: books.connection.as_ref().map(|c| c.info.clone()),
+            setup: SetupInfo::new(&effective),
+            remembered_account: effective.last_account.as_ref().map(RememberedInfo::from),
+            problem: books.problem.clone(),
+        })
+    }
+
+    /// Saves the app registration from the setup screen.
+    pub async fn save_setup(&self, client_id: &str, tenant: &str) -> Result<AppStatus, IpcError> {
+        self.ensure_started().await;
+        let dir = self.dir()?.to_owned();
+        {
+            let mut books = self.books();
+            let mut settings = books.settings.clone();
+            settings.set_registration(client_id, tenant)?;
+            settings.save(&dir)?;
+            books.settings = settings;
+            books.problem = None;
+        }
+        self.status().await
+    }
+
+    /// The admin-consent link for a client ID and tenant (not saved).
+    pub fn admin_consent_link(&self, client_id: &str, tenant: &str) -> Result<String, IpcError> {
+        let authority = self.effective()?.authority;
+        Ok(settings::admin_consent_url(authority.as_ref(), tenant, client_id)?.to_string())
+    }
+
+    /// Opens the admin-consent link in the browser; returns it too.
+    pub fn open_admin_consent<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        client_id: &str,
+        tenant: &str,
+    ) -> Result<String, IpcError> {
+        let link = self.admin_consent_link(client_id, tenant)?;
+        let url = url::Url::parse(&link).map_err(|e| IpcError::internal(e.to_string()))?;
+        (self.browser.opener(app))(&url).map_err(|e| {
+            IpcError::internal(format!(
+                "The browser could not be opened ({e}); copy the link instead."
+            ))
+        })?;
+        Ok(link)
+    }
+
+    /// A new interactive sign-in: cancels one still waiting.
+    fn begin_sign_in(&self) -> CancellationToken {
+        let cancel = CancellationToken::new();
+        if let Some(old) = self.books().signing_in.replace(cancel.clone()) {
+            old.cancel();
+        }
+        cancel
+    }
+
+    pub fn cancel_sign_in(&self) {
+        if let Some(cancel) = self.books().signing_in.take() {
+            cancel.cancel();
+        }
+    }
+
+    /// System browser + loopback redirect; the remembered account is the login hint.
+    pub async fn sign_in_browser<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+    ) -> Result<SessionInfo, IpcError> {
+        self.ensure_started().await;
+        let target = self.target()?;
+        let hint = self
+            .effective()?
+            .last_account
+            .map(|a| a.user_principal_name);
+        let cancel = self.begin_sign_in();
+        let open = self.browser.opener(app);
+        let session = Session::sign_in_browser(
+            &target,
+            self.store.clone(),
+            hint.as_deref(),
+            |url| open(url),
+            BROWSER_TIMEOUT,
+            &cancel,
+        )
+        .await
+        .map_err(IpcError::from_sign_in)?;
+        Ok(self.signed_in(session))
+    }
+
+    /// Asks for a device code; [`AppState::device_finish`] waits for its approval.
+    pub async fn device_start(&self) -> Result<DeviceCodeInfo, IpcError> {
+        self.ensure_started().await;
+        let target = self.target()?;
+        let code = auth::start_device_code(&target.sign_in)
+            .await
+            .map_err(|e| IpcError::from_sign_in(e.into()))?;
+        let info = DeviceCodeInfo::from(&code);
+        self.books().device = Some(Arc::new(code));
+        Ok(info)
+    }
+
+    pub async fn device_finish(&self) -> Result<SessionInfo, IpcError> {
+        let target = self.target()?;
+        let code = self.books().device.take().ok_or_else(|| {
+            IpcError::internal("No device code is waiting; start the device-code sign-in again.")
+        })?;
+        let cancel = self.begin_sign_in();
+        let session = Session::sign_in_device(&target, self.store.clone(), &code, &cancel)
+            .await
+            .map_err(IpcError::from_sign_in)?;
+        Ok(self.signed_in(session))
+    }
+
+    /// A tenant session is in: remember the account (settings, no secret) and connect.
+    fn signed_in(&self, session: Session) -> SessionInfo {
+        let connection = tenant_connection(session);
+        let info = connection.info.clone();
+        let dir = self.dir().map(Path::to_owned);
+        let mut books = self.books();
+        books.settings.remember(connection.session.account());
+        if let Ok(dir) = dir {
+            if let Err(error) = books.settings.save(&dir) {
+                tracing::warn!(%error, "the account could not be remembered");
+            }
+        }
+        books.signing_in = None;
+        books.problem = None;
+        books.connection = Some(Arc::new(connection));
+        info
+    }
+
+    /// "Try the sandbox tenant": an in-process tenant, signed in at once, nothing stored.
+    pub async fn use_sandbox(&self) -> Result<SessionInfo, IpcError> {
+        self.ensure_started().await;
+        let users = self.launch()?.sandbox_users;
+        let connection = connect_sandbox(users).await?;
+        let info = connection.info.clone();
+        let mut books = self.books();
+        books.problem = None;
+        books.connection = Some(Arc::new(connection));
+        Ok(info)
+    }
+
+    /// Deletes the refresh token from the keychain and drops the session (and its access token).
+    pub async fn sign_out(&self) -> Result<AppStatus, IpcError> {
+        self.ensure_started().await;
+        let connection = self.books().connection.take();
+        if let Some(connection) = connection {
+            connection.session.sign_out().map_err(IpcError::from)?;
+        }
+        self.status().await
     }
 }
 
-async fn connect(launch: &Launch) -> Result<Connection, IpcError> {
-    match launch {
-        Launch::Sandbox { users } => connect_sandbox(*users).await,
+fn tenant_connection(session: Session) -> Connection {
+    Connection {
+        info: SessionInfo::new(&session, false),
+        session,
+        _sandbox: None,
     }
 }
 
@@ -118,38 +364,11 @@ async fn connect_sandbox(users: Option<usize>) -> Result<Connection, IpcError> {
         &account.user_principal_name,
     )
     .await?;
-    let organization = session.graph().organization().await?;
-    let signed_in = session.account();
-    let info = SessionInfo {
-        tenant_name: organization
-            .display_name
-            .unwrap_or_else(|| signed_in.tenant_id.clone()),
-        account: AccountInfo {
-            display_name: signed_in.display_name.clone(),
-            user_principal_name: signed_in.user_principal_name.clone(),
-        },
-        role: account.role.to_string(),
-        sandbox: true,
-    };
+    let info = SessionInfo::new(&session, true);
     tracing::info!(tenant = %info.tenant_name, role = %info.role, "signed in to the sandbox tenant");
     Ok(Connection {
         session,
         info,
         _sandbox: Some(sandbox),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn launch_reads_the_user_count() {
-        let none = Launch::from_env(|_| None).unwrap();
-        assert_eq!(none, Launch::Sandbox { users: None });
-        let some = Launch::from_env(|k| (k == USERS_VAR).then(|| " 40 ".to_string())).unwrap();
-        assert_eq!(some, Launch::Sandbox { users: Some(40) });
-        let bad = Launch::from_env(|k| (k == USERS_VAR).then(|| "lots".to_string()));
-        assert!(matches!(bad, Err(IpcError::Internal { .. })));
-    }
 }

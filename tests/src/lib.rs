@@ -2,6 +2,9 @@
 //! under a virtual display. It knows the app only as a binary, a window and its DOM — it never
 //! depends on tauri or on Prestage's crates. Run it through `.ci/test`.
 
+pub mod page;
+pub mod world;
+
 use std::fs::File;
 use std::future::Future;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -60,6 +63,12 @@ impl Driver {
     /// Starts `tauri-driver --port P --native-port P+1` on two free ports and waits until both
     /// it and WebKitWebDriver accept connections. Its output goes to `log`.
     pub fn start(log: &Path) -> Result<Self, String> {
+        Self::start_with_env(log, &[])
+    }
+
+    /// As [`Driver::start`], with extra environment variables for tauri-driver, WebKitWebDriver
+    /// and so the app they launch (each test gets its own driver, hence its own app settings).
+    pub fn start_with_env(log: &Path, env: &[(String, String)]) -> Result<Self, String> {
         if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
             return Err(
                 "no display: run under `xvfb-run` (see .ci/test); without one, \
@@ -79,6 +88,7 @@ impl Driver {
                 "--native-port",
                 &(port + 1).to_string(),
             ])
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)

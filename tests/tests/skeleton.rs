@@ -180,8 +180,20 @@ async fn flow(client: &Client) -> Result<(), String> {
 async fn lists_users_on_the_sandbox_and_narrows_by_search() {
     let started = Instant::now();
     let app = app_binary().unwrap();
-    let log = std::env::temp_dir().join(format!("prestage-e2e-{}.log", std::process::id()));
-    let driver = Driver::start(&log).unwrap();
+    let home = std::env::temp_dir().join(format!("prestage-e2e-skeleton-{}", std::process::id()));
+    let log = home.join("tauri-driver.log");
+    std::fs::create_dir_all(&home).unwrap();
+    // The in-process sandbox tenant, with settings in a private dir (never the real user's).
+    let env: Vec<(String, String)> = [
+        ("PRESTAGE_SANDBOX", "1".to_string()),
+        ("XDG_CONFIG_HOME", home.join("config").display().to_string()),
+        ("XDG_DATA_HOME", home.join("data").display().to_string()),
+        ("XDG_CACHE_HOME", home.join("cache").display().to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let driver = Driver::start_with_env(&log, &env).unwrap();
     let client = driver.session(&app).await.unwrap();
     eprintln!("session after {:.1} s", started.elapsed().as_secs_f32());
 
@@ -191,5 +203,6 @@ async fn lists_users_on_the_sandbox_and_narrows_by_search() {
     drop(driver);
     outcome.unwrap_or_else(|e| panic!("{e}\n(tauri-driver log: {})", log.display()));
     closed.unwrap();
+    let _ = std::fs::remove_dir_all(&home);
     eprintln!("e2e flow took {:.1} s", started.elapsed().as_secs_f32());
 }

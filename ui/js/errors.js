@@ -14,6 +14,11 @@ export function describeError(error) {
         const support = error.requestId ? `, request-id ${error.requestId}` : "";
         return `${error.message} (${where}${support})`;
       }
+      case "signInCancelled":
+        return "The sign-in was cancelled.";
+      case "signInFailed":
+      case "keychain":
+      case "invalidSetup":
       case "internal":
         return error.message;
       default:

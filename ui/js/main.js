@@ -1,32 +1,122 @@
-// Entry point: finds the page's elements, fills the header from the session and starts the
-// user list. Every failure goes to the #error region.
+// Entry point: finds the page's elements, mounts the screens and asks Rust where start-up got
+// to (signed in silently, or which screen to offer). Every failure goes to the #error region.
 
+import { mountAccount } from "./account.js";
 import * as api from "./api.js";
 import { errorRegion } from "./errors.js";
+import { createRouter } from "./router.js";
+import { mountSetup } from "./setup.js";
+import { mountSignIn } from "./signin.js";
 import { initials, mountUsers } from "./users.js";
 
 const $ = (id) => document.getElementById(id);
 const errors = errorRegion($("error"));
 
-async function showSession() {
+/** Puts `text` on the clipboard; resolves to false when the webview refused. */
+async function copy(text) {
   try {
-    const info = await api.sessionInfo();
-    $("tenant").textContent = info.tenantName;
-    $("sandbox-badge").hidden = !info.sandbox;
-    $("account-initials").textContent = initials(info.account.displayName);
-    $("account-name").textContent = info.account.displayName;
-    $("account-role").textContent = info.role;
-    $("account").title = `${info.account.displayName} <${info.account.userPrincipalName}>`;
-    $("account").hidden = false;
-    errors.clear("session");
-  } catch (error) {
-    errors.show(error, "session");
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    const done = document.execCommand("copy");
+    area.remove();
+    return done;
   }
 }
 
-const users = mountUsers({
+const screens = {};
+const router = createRouter({
   api,
   errors,
+  views: {
+    starting: $("starting"),
+    signin: $("view-signin"),
+    setup: $("view-setup"),
+    users: $("view-users"),
+  },
+  screens,
+});
+
+screens.account = mountAccount({
+  elements: {
+    tenant: $("tenant"),
+    badge: $("sandbox-badge"),
+    chip: $("account"),
+    chipInitials: $("account-initials"),
+    chipName: $("account-name"),
+    chipRole: $("account-role"),
+    panel: $("account-panel"),
+    panelInitials: $("panel-initials"),
+    panelName: $("panel-name"),
+    panelUpn: $("panel-upn"),
+    panelTenant: $("panel-tenant"),
+    panelRoles: $("panel-roles"),
+    panelAllows: $("panel-allows"),
+    signOut: $("sign-out"),
+  },
+  onSignOut: () => router.signOut(),
+});
+
+screens.signin = mountSignIn({
+  api,
+  errors,
+  copy,
+  initials,
+  onSignedIn: (info) => router.signedIn(info),
+  onSetup: () => router.openSetup(),
+  elements: {
+    remembered: $("remembered"),
+    rememberedInitials: $("remembered-initials"),
+    rememberedName: $("remembered-name"),
+    rememberedUpn: $("remembered-upn"),
+    browser: $("signin-browser"),
+    device: $("signin-device"),
+    waiting: $("signin-waiting"),
+    waitingText: $("signin-waiting-text"),
+    cancel: $("signin-cancel"),
+    devicePanel: $("device"),
+    deviceUri: $("device-uri"),
+    deviceCode: $("device-code"),
+    deviceCopy: $("device-copy"),
+    deviceCopied: $("device-copied"),
+    deviceExpiry: $("device-expiry"),
+    client: $("signin-client"),
+    tenant: $("signin-tenant"),
+    change: $("signin-change"),
+    sandbox: $("signin-sandbox"),
+  },
+});
+
+screens.setup = mountSetup({
+  api,
+  errors,
+  copy,
+  onSaved: (status) => router.route(status),
+  onBack: () => router.refresh(),
+  onSandbox: () => router.trySandbox(),
+  elements: {
+    form: $("setup-form"),
+    client: $("setup-client"),
+    tenant: $("setup-tenant"),
+    clientError: $("setup-client-error"),
+    tenantError: $("setup-tenant-error"),
+    consent: $("consent"),
+    consentLink: $("consent-link"),
+    consentOpen: $("consent-open"),
+    consentCopy: $("consent-copy"),
+    consentCopied: $("consent-copied"),
+    back: $("setup-back"),
+    sandbox: $("setup-sandbox"),
+  },
+});
+
+const users = mountUsers({
+  api,
+  errors: router.guard(errors),
   elements: {
     input: $("search"),
     tbody: $("user-rows"),
@@ -37,6 +127,18 @@ const users = mountUsers({
   },
 });
 
-showSession();
-users.search("");
-$("search").focus();
+screens.users = {
+  search(query) {
+    $("search").focus();
+    return users.search(query);
+  },
+};
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") screens.account.setOpen(false);
+});
+document.addEventListener("click", (event) => {
+  if (!event.target.closest?.("#account-panel, #account")) screens.account.setOpen(false);
+});
+
+router.refresh();

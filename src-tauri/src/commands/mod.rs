@@ -1,5 +1,7 @@
-//! Tauri commands: thin adapters. Each takes state, calls one core function and converts the
-//! error to [`crate::ipc::IpcError`]. No loops, retries or parsing here.
+//! Tauri commands: thin adapters. Each takes state, calls one core function (through the state's
+//! books) and converts the error to [`crate::ipc::IpcError`]. No loops, retries or parsing here.
 
 pub mod session;
+pub mod setup;
+pub mod signin;
 pub mod users;

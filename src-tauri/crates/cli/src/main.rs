@@ -1,6 +1,8 @@
 //! prestage-cli: the headless twin of the Prestage app. One module per subcommand; this file
 //! only parses the command line and dispatches.
 
+mod auth_cmd;
+mod import_cmd;
 mod sandbox_cmd;
 
 use std::process::ExitCode;
@@ -18,11 +20,35 @@ struct Cli {
 enum Command {
     /// Run the sandbox tenant (simulated Microsoft Graph + sign-in) in the foreground.
     Sandbox(sandbox_cmd::Args),
+    /// Sign in (system browser, device code, or a sandbox URL with no browser) and remember it.
+    Login(auth_cmd::LoginArgs),
+    /// Who is signed in, to which tenant, and what their roles allow (signs in silently).
+    Whoami,
+    /// Delete the remembered sign-in's refresh token from the OS keychain.
+    Logout,
+    /// Show, per CSV row, what would change in the tenant (nothing is written).
+    Preview(import_cmd::PreviewArgs),
+    /// Apply a CSV's previewed changes (needs --yes), journaled so it can be resumed and undone.
+    Apply(import_cmd::ApplyArgs),
+    /// List import runs (newest first), with what is pending.
+    Runs(import_cmd::RunsArgs),
+    /// Finish the rows of an interrupted or cancelled run.
+    Resume(import_cmd::RunArgs),
+    /// Restore the values a run replaced (needs --yes); lists what cannot be restored.
+    Undo(import_cmd::RunArgs),
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Sandbox(args) => sandbox_cmd::run(args).await,
+        Command::Login(args) => auth_cmd::run_login(args).await,
+        Command::Whoami => auth_cmd::run_whoami().await,
+        Command::Logout => auth_cmd::run_logout(),
+        Command::Preview(args) => import_cmd::run_preview(args).await,
+        Command::Apply(args) => import_cmd::run_apply(args).await,
+        Command::Runs(args) => import_cmd::run_runs(args),
+        Command::Resume(args) => import_cmd::run_resume(args).await,
+        Command::Undo(args) => import_cmd::run_undo(args).await,
     }
 }

@@ -10,6 +10,7 @@ pub mod import;
 pub mod phone;
 pub mod roles;
 pub mod session;
+pub mod settings;
 pub mod throttle;
 
 pub use graph::{GraphClient, GraphError};

@@ -1,35 +1,65 @@
-//! A signed-in session: the Graph client wired to a refreshing token source, plus who is signed in.
+//! A signed-in session: the Graph client wired to a refreshing token source, who is signed in
+//! (from /me and /organization) and what their directory roles let them do. Owns the sign-in
+//! entry points the app and the CLI share — browser, device code, silent resume, sign-out — and
+//! the rule that only the refresh token is persisted (through [`Keeper`]), keyed by tenant + account.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::auth::{self, RefreshingTokenSource, RotationHook, SignInConfig, TokenSet};
+use crate::auth::{
+    self, AccountKey, AuthError, DeviceCode, Keeper, RefreshingTokenSource, RotationHook,
+    SignInConfig, TokenSet, TokenStore,
+};
 use crate::graph::{ClientOptions, GraphClient};
+use crate::roles::{Powers, Refusal, Role};
 use crate::CoreError;
 
 /// The application id Prestage presents to the sandbox tenant (any id works there).
 pub const SANDBOX_CLIENT_ID: &str = "5e1b7d43-9a0c-4f2e-8d61-3b7a2c9e0f14";
 
-/// Who is signed in.
+/// Who is signed in, where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub id: String,
     pub display_name: String,
     pub user_principal_name: String,
     pub tenant_id: String,
+    /// The organization's display name (the tenant id when it has none).
+    pub tenant_name: String,
 }
 
-/// A Graph client plus the account it acts as.
+/// Where to sign in and which Graph to call.
+#[derive(Clone)]
+pub struct Target {
+    pub sign_in: SignInConfig,
+    pub client: ClientOptions,
+}
+
+impl Target {
+    /// A tenant served at `base` for both sign-in and Graph (the sandbox), as the sandbox app.
+    pub fn sandbox(base: Url, tenant: &str) -> Self {
+        Self {
+            sign_in: SignInConfig::new(base.clone(), tenant, SANDBOX_CLIENT_ID),
+            client: ClientOptions::new(base),
+        }
+    }
+}
+
+/// A Graph client plus the account it acts as and that account's powers.
 #[derive(Clone)]
 pub struct Session {
     graph: GraphClient,
     account: Account,
+    powers: Powers,
+    keeper: Option<Arc<Keeper>>,
 }
 
 impl Session {
-    /// Builds a session from fresh tokens: a refreshing token source, the client, then `/me` and
-    /// `/organization` to learn who and where we are.
+    /// Builds a session from fresh tokens: a refreshing token source, the client, then `/me`,
+    /// `/organization` and `/me/memberOf` to learn who and where we are and what we may do.
     pub async fn from_tokens(
         sign_in: SignInConfig,
         client: ClientOptions,
@@ -38,19 +68,119 @@ impl Session {
     ) -> Result<Self, CoreError> {
         let source = Arc::new(RefreshingTokenSource::new(sign_in, tokens, on_rotate));
         let graph = GraphClient::new(client, source)?;
-        let me = graph.me().await?;
-        let org = graph.organization().await?;
+        let (me, org, powers) =
+            tokio::try_join!(graph.me(), graph.organization(), graph.my_powers())?;
         let account = Account {
             display_name: me.display_name.clone().unwrap_or_default(),
             user_principal_name: me.user_principal_name.clone().unwrap_or_default(),
             id: me.id,
+            tenant_name: org.display_name.clone().unwrap_or_else(|| org.id.clone()),
             tenant_id: org.id,
         };
-        Ok(Self { graph, account })
+        Ok(Self {
+            graph,
+            account,
+            powers,
+            keeper: None,
+        })
+    }
+
+    /// Fresh tokens → a session whose refresh token is kept in `store` under its account.
+    async fn established(
+        target: &Target,
+        store: Arc<dyn TokenStore>,
+        tokens: TokenSet,
+    ) -> Result<Self, CoreError> {
+        let keeper = Keeper::unbound(store, tokens.refresh.as_ref());
+        let mut session = Self::from_tokens(
+            target.sign_in.clone(),
+            target.client.clone(),
+            tokens,
+            Some(keeper.hook()),
+        )
+        .await?;
+        keeper.bind(session.key()).map_err(AuthError::from)?;
+        session.keeper = Some(keeper);
+        Ok(session)
+    }
+
+    /// The interactive sign-in (RFC 8252): `open` shows the authorize URL in the system browser,
+    /// the loopback listener takes the one redirect; the refresh token goes to `store`.
+    pub async fn sign_in_browser(
+        target: &Target,
+        store: Arc<dyn TokenStore>,
+        login_hint: Option<&str>,
+        open: impl FnOnce(&Url) -> Result<(), String>,
+        timeout: Duration,
+        cancel: &CancellationToken,
+    ) -> Result<Self, CoreError> {
+        let tokens =
+            auth::sign_in_with_browser(&target.sign_in, login_hint, open, timeout, cancel).await?;
+        Self::established(target, store, tokens).await
+    }
+
+    /// The device-code fallback: polls for `code` (from [`auth::start_device_code`]).
+    pub async fn sign_in_device(
+        target: &Target,
+        store: Arc<dyn TokenStore>,
+        code: &DeviceCode,
+        cancel: &CancellationToken,
+    ) -> Result<Self, CoreError> {
+        let tokens = auth::poll_device_code(&target.sign_in, code, cancel).await?;
+        Self::established(target, store, tokens).await
+    }
+
+    /// Signs in to an authority that approves at once (the sandbox tenant), keeping the refresh
+    /// token in `store` like any other sign-in.
+    pub async fn sign_in_auto(
+        target: &Target,
+        store: Arc<dyn TokenStore>,
+        login_hint: &str,
+    ) -> Result<Self, CoreError> {
+        let tokens = auth::sign_in_auto_approved(&target.sign_in, login_hint).await?;
+        Self::established(target, store, tokens).await
+    }
+
+    /// Signs in silently as `key` with its stored refresh token: no browser. `None` when no
+    /// refresh token is stored (signed out). A refresh token the authority no longer accepts is
+    /// deleted and the answer is [`AuthError::SessionExpired`] ("sign in again").
+    pub async fn resume(
+        target: &Target,
+        store: Arc<dyn TokenStore>,
+        key: &AccountKey,
+    ) -> Result<Option<Self>, CoreError> {
+        let Some(refresh) = store.load(key).map_err(AuthError::from)? else {
+            return Ok(None);
+        };
+        let mut sign_in = target.sign_in.clone();
+        // The tenant is known now: refresh against it rather than `organizations`.
+        sign_in.tenant = key.tenant_id.clone();
+        let keeper = Keeper::bound(store, key.clone());
+        let tokens = match auth::redeem_refresh_token(&sign_in, &refresh).await {
+            Ok(tokens) => tokens,
+            Err(e @ AuthError::SessionExpired) => return Err(forget(&keeper, e)),
+            Err(AuthError::Rejected { error, .. }) if error == "invalid_grant" => {
+                return Err(forget(&keeper, AuthError::SessionExpired))
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if let Some(rotated) = &tokens.refresh {
+            keeper.keep(rotated).map_err(AuthError::from)?;
+        }
+        let mut session =
+            Self::from_tokens(sign_in, target.client.clone(), tokens, Some(keeper.hook())).await?;
+        if session.key() != *key {
+            return Err(AuthError::Protocol(
+                "the stored sign-in belongs to another account".into(),
+            )
+            .into());
+        }
+        session.keeper = Some(keeper);
+        Ok(Some(session))
     }
 
     /// Signs in to an authority with auto-approve (the sandbox tenant) — the same code + PKCE
-    /// exchange as a browser sign-in, without the browser.
+    /// exchange as a browser sign-in, without the browser. Nothing is persisted.
     pub async fn sign_in_auto_approved(
         authority: Url,
         graph_base: Url,
@@ -78,6 +208,14 @@ impl Session {
         Self::from_tokens(config, client, tokens, None).await
     }
 
+    /// Deletes this session's stored refresh token. The access token goes with the session.
+    pub fn sign_out(&self) -> Result<(), AuthError> {
+        match &self.keeper {
+            Some(keeper) => keeper.forget().map_err(AuthError::from),
+            None => Ok(()),
+        }
+    }
+
     pub fn graph(&self) -> &GraphClient {
         &self.graph
     }
@@ -85,4 +223,73 @@ impl Session {
     pub fn account(&self) -> &Account {
         &self.account
     }
+
+    /// The signed-in admin's directory roles and what follows from them (pre-flight checks).
+    pub fn powers(&self) -> &Powers {
+        &self.powers
+    }
+
+    /// Where this session's refresh token is kept: tenant + account.
+    pub fn key(&self) -> AccountKey {
+        AccountKey {
+            tenant_id: self.account.tenant_id.clone(),
+            account_id: self.account.id.clone(),
+        }
+    }
+
+    /// What the signed-in admin's roles allow, one sentence each (the roles panel, `whoami`).
+    pub fn what_you_may_do(&self) -> Vec<String> {
+        let p = &self.powers;
+        let mut lines = vec![if p.writes_any_user() {
+            "Can change any user's authentication methods, administrators included."
+        } else if p.check_write(&[], false).is_ok() {
+            "Can change the methods of users without administrator roles; administrators need a Privileged Authentication Administrator."
+        } else if matches!(p.check_write(&[], false), Err(Refusal::ReadOnly { .. })) {
+            "Can read other users' methods but not change them."
+        } else {
+            "Cannot change other users' methods (needs Authentication Administrator or Privileged Authentication Administrator)."
+        }
+        .to_string()];
+        lines.push(
+            "Cannot change your own methods through Graph: another administrator must.".into(),
+        );
+        lines.push(if p.sees_masked_numbers() {
+            "Sees other users' phone numbers masked.".into()
+        } else {
+            "Sees full phone numbers.".into()
+        });
+        lines.push(if p.reads_registration_report() {
+            "Can read the registration report.".into()
+        } else {
+            "Cannot read the registration report (needs Global Reader, Reports Reader or Security Reader).".into()
+        });
+        lines
+    }
+
+    /// The role to name in the account chip: the strongest one Prestage knows of.
+    pub fn headline_role(&self) -> String {
+        const ORDER: [Role; 7] = [
+            Role::GlobalAdministrator,
+            Role::PrivilegedAuthenticationAdministrator,
+            Role::AuthenticationAdministrator,
+            Role::GlobalReader,
+            Role::SecurityAdministrator,
+            Role::SecurityReader,
+            Role::ReportsReader,
+        ];
+        let roles = &self.powers.roles;
+        ORDER
+            .iter()
+            .find(|r| roles.contains(r))
+            .or(roles.first())
+            .map_or_else(|| "No administrator role".into(), |r| r.name().to_string())
+    }
+}
+
+/// Deletes a stored refresh token the authority refused; a failing keychain does not hide `why`.
+fn forget(keeper: &Keeper, why: AuthError) -> CoreError {
+    if let Err(error) = keeper.forget() {
+        tracing::warn!(%error, "a refused refresh token could not be deleted");
+    }
+    why.into()
 }

@@ -14,7 +14,6 @@ use prestage_core::graph::ClientOptions;
 use prestage_core::import::{
     preview, read_rows, start_run, Actor, ApplyControl, PlanOptions, RowEnd, RunInfo,
 };
-use prestage_core::phone::PhoneType;
 use prestage_core::session::Session;
 use prestage_core::throttle::ThrottleOptions;
 use prestage_sandbox::{AdminRole, SandboxConfig};
@@ -241,7 +240,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 write_window: Duration::from_secs(1),
                 ..Default::default()
             };
-            let (_sandbox, session) = sign_in(config, concurrency).await?;
+            let (sandbox, session) = sign_in(config, concurrency).await?;
             let (bytes, expected) = tenant_csv(&session, rows).await?;
             let powers = session.graph().my_powers().await?;
             let actor = Actor {
@@ -285,20 +284,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .iter()
                 .filter(|r| r.end == RowEnd::Done)
                 .count();
-            let mut lost = 0;
-            for chunk in expected.chunks(200) {
-                for (id, number) in chunk {
-                    let m = session
-                        .graph()
-                        .get_phone_method(id, PhoneType::Mobile)
-                        .await
-                        .ok()
-                        .map(|p| p.phone_number);
-                    if m.as_deref() != Some(number.as_str()) {
-                        lost += 1;
-                    }
-                }
-            }
+            // Verify from the tenant's own state (untimed).
+            let dump = sandbox.dump();
+            let mobiles: HashMap<String, String> = dump["users"]
+                .as_array()
+                .map(|users| {
+                    users
+                        .iter()
+                        .filter_map(|u| {
+                            let id = u["id"].as_str()?.to_string();
+                            let m = u["methods"]
+                                .as_array()?
+                                .iter()
+                                .find(|m| m["phoneType"] == "mobile")?;
+                            Some((id, m["phoneNumber"].as_str()?.to_string()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let lost = expected
+                .iter()
+                .filter(|(id, number)| mobiles.get(id) != Some(number))
+                .count();
             let floor = (writes as f64 - quota_per_s as f64).max(0.0) / quota_per_s as f64;
             println!("rows                 {rows} ({writes} writes) at {quota_per_s} writes/s, {latency_ms} ms latency, {concurrency} in flight");
             println!("elapsed              {elapsed:.1} s (quota floor {floor:.1} s)");

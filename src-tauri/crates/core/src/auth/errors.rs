@@ -9,7 +9,7 @@ pub enum AuthError {
         "The sign-in answer did not match this request (state mismatch); start the sign-in again."
     )]
     StateMismatch,
-    #[error("The sign-in was cancelled.")]
+    #[error("The sign-in was cancelled; start it again when you are ready.")]
     Cancelled,
     #[error("The sign-in did not finish in time; start it again and complete it in the browser.")]
     TimedOut,
@@ -67,7 +67,10 @@ fn advice(aadsts: Option<u32>, error: &str, description: &str) -> String {
         Some(50076) | Some(50079) => "Multifactor authentication is required: complete it in the browser and try again.",
         Some(54005) | Some(70008) => "The sign-in code was already used or has expired; start the sign-in again.",
         Some(501481) => "The sign-in answer did not match this request (PKCE check failed); start the sign-in again.",
-        _ if error == "access_denied" => "The sign-in was cancelled in the browser.",
+        _ if error == "access_denied" => "The sign-in was cancelled in the browser; start it again when you are ready.",
+        _ if error == "authorization_declined" => "The sign-in was declined on the verification page; start again and approve it.",
+        _ if error == "expired_token" => "The device code expired before it was used; start again and enter the new code within 15 minutes.",
+        _ if error == "bad_verification_code" => "The device code was not recognised; start again and enter the new code exactly as shown.",
         _ => return format!("The sign-in service refused the request ({error}): {first_line}"),
     };
     match aadsts {
@@ -101,5 +104,61 @@ mod tests {
         assert!(
             other.to_string().contains("AADSTS900144") && !other.to_string().contains("Trace ID")
         );
+    }
+
+    /// Issue #3's list: each failure says in one sentence what to do.
+    #[test]
+    fn every_listed_failure_says_what_to_do() {
+        let cases = [
+            (
+                AuthError::rejected("invalid_grant", Some("AADSTS65001: no consent")),
+                "admin-consent link",
+            ),
+            (
+                AuthError::rejected("invalid_request", Some("AADSTS90094: admin")),
+                "admin-consent link",
+            ),
+            (
+                AuthError::rejected("invalid_request", Some("AADSTS50011: redirect")),
+                "http://localhost",
+            ),
+            (
+                AuthError::rejected("invalid_client", Some("AADSTS7000218: secret")),
+                "Allow public client flows",
+            ),
+            (
+                AuthError::rejected("unauthorized_client", Some("AADSTS700016: not found")),
+                "check the client ID and tenant",
+            ),
+            (
+                AuthError::rejected("invalid_grant", Some("AADSTS53003: blocked")),
+                "Conditional Access",
+            ),
+            (AuthError::rejected("access_denied", None), "start it again"),
+            (
+                AuthError::rejected("authorization_declined", None),
+                "start again",
+            ),
+            (
+                AuthError::rejected("expired_token", Some("AADSTS70020: expired")),
+                "start again",
+            ),
+            (AuthError::Cancelled, "start it again"),
+            (AuthError::TimedOut, "start it again"),
+            (
+                AuthError::Keychain(super::super::StoreError::Locked),
+                "unlock it",
+            ),
+            (
+                AuthError::Keychain(super::super::StoreError::Unavailable("x".into())),
+                "start a Secret Service",
+            ),
+        ];
+        for (error, action) in cases {
+            let text = error.to_string();
+            assert!(text.contains(action), "{text:?} lacks {action:?}");
+            let sentence = text.split(" (AADSTS").next().unwrap_or_default();
+            assert_eq!(sentence.matches(". ").count(), 0, "one sentence: {text}");
+        }
     }
 }

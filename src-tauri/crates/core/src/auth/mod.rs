@@ -2,17 +2,21 @@
 //! Graph client asks for access tokens. Token text is wrapped in `secrecy` types: it never reaches
 //! a log line, an error message, a `Debug` print or the webview.
 
+mod device;
 mod errors;
+mod keeper;
 mod loopback;
 mod pkce;
 mod refresh;
 mod store;
 
+pub use device::{poll_device_code, start_device_code, DeviceCode};
 pub use errors::AuthError;
+pub use keeper::Keeper;
 pub use loopback::{Loopback, Redirect};
 pub use pkce::{
-    exchange_code, read_redirect, sign_in_auto_approved, sign_in_with_browser, AuthorizeRequest,
-    SignInConfig,
+    exchange_code, read_redirect, redeem_refresh_token, sign_in_auto_approved,
+    sign_in_with_browser, AuthorizeRequest, SignInConfig,
 };
 pub use refresh::{RefreshingTokenSource, RotationHook, TokenSet};
 pub use store::{AccountKey, KeyringStore, MemoryStore, StoreError, TokenStore, KEYCHAIN_SERVICE};

@@ -37,7 +37,7 @@ impl SignInConfig {
         }
     }
 
-    fn endpoint(&self, leaf: &str) -> Result<String, AuthError> {
+    pub(super) fn endpoint(&self, leaf: &str) -> Result<String, AuthError> {
         let path = format!("{}/oauth2/v2.0/{leaf}", self.tenant);
         self.authority
             .join(&path)
@@ -93,7 +93,7 @@ impl AuthorizeRequest {
 }
 
 /// HTTP client for the token endpoint: no redirects, bounded time.
-fn token_http() -> Result<reqwest::Client, AuthError> {
+pub(super) fn token_http() -> Result<reqwest::Client, AuthError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(30))
@@ -129,7 +129,7 @@ pub async fn exchange_code(
 }
 
 /// Redeems a refresh token (the answer carries the rotated one).
-pub(super) async fn redeem_refresh_token(
+pub async fn redeem_refresh_token(
     config: &SignInConfig,
     refresh: &SecretString,
 ) -> Result<TokenSet, AuthError> {
@@ -146,6 +146,26 @@ pub(super) async fn redeem_refresh_token(
         .await
         .map_err(token_error)?;
     Ok(token_set(&response))
+}
+
+/// A token endpoint's success JSON, for the grants the `oauth2` client does not drive.
+#[derive(serde::Deserialize)]
+pub(super) struct TokenJson {
+    access_token: String,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+impl TokenJson {
+    pub(super) fn into_token_set(self) -> TokenSet {
+        TokenSet {
+            access: AccessToken::new(self.access_token),
+            refresh: self.refresh_token.map(SecretString::from),
+            expires_in: Duration::from_secs(self.expires_in.unwrap_or(3600)),
+        }
+    }
 }
 
 fn token_set(response: &BasicTokenResponse) -> TokenSet {
@@ -177,7 +197,9 @@ pub async fn sign_in_auto_approved(
     login_hint: &str,
 ) -> Result<TokenSet, AuthError> {
     let redirect_uri = "http://localhost/";
-    let request = AuthorizeRequest::new(config, redirect_uri, Some(login_hint))?;
+    // No hint: the authority picks its default account.
+    let hint = Some(login_hint).filter(|h| !h.trim().is_empty());
+    let request = AuthorizeRequest::new(config, redirect_uri, hint)?;
     let answer = token_http()?
         .get(request.url.clone())
         .send()

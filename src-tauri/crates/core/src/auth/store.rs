@@ -28,9 +28,7 @@ impl AccountKey {
 pub enum StoreError {
     #[error("The OS keychain is locked or refused access; unlock it (or sign in to your desktop session) and try again.")]
     Locked,
-    #[error(
-        "No OS keychain is available on this machine ({0}); Prestage cannot remember your sign-in."
-    )]
+    #[error("No OS keychain could be reached ({0}); on Linux, start a Secret Service (GNOME Keyring or KWallet) in your desktop session and sign in again.")]
     Unavailable(String),
 }
 

@@ -177,7 +177,7 @@ impl GraphClient {
                 .collect();
             let mut call = Call::new(Method::POST, self.url(api, &["$batch"]))
                 .json(serde_json::json!({ "requests": sent }));
-            call.idempotent = all_reads;
+            call.read_only = all_reads;
             let body: BatchBody = self.send(call).await?.json()?;
 
             let mut by_id: HashMap<String, BatchResponse> = body

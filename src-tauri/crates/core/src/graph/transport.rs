@@ -34,19 +34,19 @@ pub(crate) struct Call {
     pub url: Url,
     pub body: Option<serde_json::Value>,
     pub headers: Vec<(&'static str, String)>,
-    /// May be re-sent after an unanswered attempt (everything but POST, unless overridden).
-    pub idempotent: bool,
+    /// A read: may be re-sent after an unanswered attempt. A write never is (re-read first).
+    pub read_only: bool,
 }
 
 impl Call {
     pub fn new(method: Method, url: Url) -> Self {
-        let idempotent = method != Method::POST;
+        let read_only = method == Method::GET;
         Self {
             method,
             url,
             body: None,
             headers: Vec::new(),
-            idempotent,
+            read_only,
         }
     }
     pub fn json(mut self, body: serde_json::Value) -> Self {
@@ -78,7 +78,7 @@ impl GraphClient {
     /// Sends `call` under the throttle engine and returns the 2xx answer or a typed error.
     pub(crate) async fn send(&self, call: Call) -> Result<RawResponse, GraphError> {
         let engine = &self.inner.engine;
-        let idempotent = call.idempotent;
+        let read_only = call.read_only;
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -140,7 +140,7 @@ impl GraphClient {
                 }
             }
 
-            match engine.decide(outcome, idempotent, attempt) {
+            match engine.decide(outcome, read_only, attempt) {
                 Decision::Retry {
                     wait,
                     shared,

@@ -318,7 +318,12 @@ async fn run_row(
                 Ok(receipt) => (true, receipt.request_id.clone(), None),
                 Err(e) => (false, e.request_id().map(str::to_string), Some(explain(e))),
             };
-            let unknown = matches!(outcome, Err(GraphError::OutcomeUnknown { .. }));
+            // No answer, or a gateway error that may hide a write that landed: re-read.
+            let unknown = match &outcome {
+                Err(GraphError::OutcomeUnknown { .. }) => true,
+                Err(e) => matches!(e.status(), 500 | 502 | 504),
+                Ok(_) => false,
+            };
             journal.append(&Entry::Outcome {
                 line: row.line,
                 seq,

@@ -150,30 +150,37 @@ fn masked(v: &str) -> bool {
 /// Builds, per row of `entries`, what undoing its applied (or possibly applied) writes asks for.
 pub fn undo_plans(entries: &[Entry]) -> (Vec<RowPlan>, Vec<CannotUndo>) {
     let mut plans: HashMap<usize, RowPlan> = HashMap::new();
-    let mut intents: HashMap<(usize, usize), Change> = HashMap::new();
-    let mut applied: Vec<(usize, Change)> = Vec::new();
+    // Every intended write, unless Graph answered that it failed: a write whose outcome line is
+    // missing (the process was killed in between) may have landed, so it is undone too — undo
+    // re-plans against the current state, so one that did not land costs nothing.
+    let mut intents: Vec<((usize, usize), Change)> = Vec::new();
+    let mut failed: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
     for e in entries {
         match e {
             Entry::Plan { row } => {
                 plans.insert(row.line, (**row).clone());
             }
-            Entry::Intent { line, seq, change } => {
-                intents.insert((*line, *seq), change.clone());
-            }
+            Entry::Intent { line, seq, change } => intents.push(((*line, *seq), change.clone())),
             Entry::Outcome {
                 line,
                 seq,
-                ok,
-                unknown,
+                ok: false,
+                unknown: false,
                 ..
-            } if *ok || *unknown => {
-                if let Some(c) = intents.get(&(*line, *seq)) {
-                    applied.push((*line, c.clone()));
-                }
+            } => {
+                failed.insert((*line, *seq));
             }
             _ => {}
         }
     }
+    // The first write to a slot holds the value from before the run.
+    let mut seen_slot = std::collections::HashSet::new();
+    let applied: Vec<(usize, Change)> = intents
+        .into_iter()
+        .filter(|(key, _)| !failed.contains(key))
+        .filter(|((line, _), change)| seen_slot.insert((*line, change.slot)))
+        .map(|((line, _), change)| (line, change))
+        .collect();
     let mut desired: HashMap<usize, Desired> = HashMap::new();
     let mut cannot = Vec::new();
     for (line, change) in applied {
@@ -308,4 +315,101 @@ pub async fn undo_run(
         report,
         cannot_undo,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::model::TargetUser;
+
+    fn row(line: usize) -> Entry {
+        Entry::Plan {
+            row: Box::new(RowPlan {
+                line,
+                user_input: format!("u{line}@x.example"),
+                user: Some(TargetUser {
+                    id: format!("id{line}"),
+                    user_principal_name: format!("u{line}@x.example"),
+                    display_name: String::new(),
+                }),
+                status: RowStatus::Update,
+                changes: Vec::new(),
+                problems: Vec::new(),
+                warnings: Vec::new(),
+                desired: None,
+                fingerprint: String::new(),
+            }),
+        }
+    }
+
+    fn update(line: usize, seq: usize, before: &str, after: &str) -> Entry {
+        Entry::Intent {
+            line,
+            seq,
+            change: Change {
+                slot: Slot::Mobile,
+                action: Action::Update,
+                before: Some(before.into()),
+                after: Some(after.into()),
+            },
+        }
+    }
+
+    #[test]
+    fn a_write_killed_before_its_outcome_is_undone_and_a_failed_one_is_not() {
+        let entries = vec![
+            row(2),
+            row(3),
+            update(2, 0, "+1 2065550100", "+1 2065550199"),
+            // No outcome for line 2: the process died. Line 3 failed at Graph.
+            update(3, 0, "+1 2065550101", "+1 2065550198"),
+            Entry::Outcome {
+                line: 3,
+                seq: 0,
+                ok: false,
+                unknown: false,
+                request_id: None,
+                error: Some("400".into()),
+            },
+        ];
+        let (rows, cannot) = undo_plans(&entries);
+        assert!(cannot.is_empty());
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].line, 2);
+        let want = PhoneNumber::parse_graph("+1 2065550100").unwrap();
+        assert_eq!(rows[0].desired.as_ref().unwrap().mobile, Want::Set(want));
+    }
+
+    #[test]
+    fn the_first_before_of_a_slot_is_the_original_and_masked_ones_are_listed() {
+        let entries = vec![
+            row(2),
+            update(2, 0, "+1 2065550100", "+1 2065550199"),
+            Entry::Outcome {
+                line: 2,
+                seq: 0,
+                ok: false,
+                unknown: true,
+                request_id: None,
+                error: None,
+            },
+            update(2, 1, "+1 2065550199", "+1 2065550199"),
+            row(4),
+            update(4, 0, "+1 XXXXXXXX01", "+1 2065550197"),
+        ];
+        let (rows, cannot) = undo_plans(&entries);
+        let want = PhoneNumber::parse_graph("+1 2065550100").unwrap();
+        assert_eq!(
+            rows.iter()
+                .find(|r| r.line == 2)
+                .unwrap()
+                .desired
+                .as_ref()
+                .unwrap()
+                .mobile,
+            Want::Set(want)
+        );
+        assert_eq!(cannot.len(), 1);
+        assert!(cannot[0].reason.contains("masked"));
+    }
 }

@@ -1,6 +1,7 @@
 //! The throttle and retry engine every Graph request goes through: bounded concurrency, one shared
 //! "not before" instant set by any 429, Retry-After honoured, jittered backoff only without it,
-//! a retry cap, and the rule that a POST is retried only when Graph said it did not happen.
+//! a retry cap, and the rule that a write (POST, PATCH, DELETE) is re-sent only when Graph said
+//! it did not happen (429, 503) — after no answer the caller re-reads instead.
 
 pub mod retry_after;
 
@@ -198,7 +199,9 @@ impl Engine {
     }
 
     /// The retry rule. `attempt` is the number of attempts made so far (1 after the first).
-    pub fn decide(&self, outcome: Outcome, idempotent: bool, attempt: u32) -> Decision {
+    /// `read_only`: a GET, which may be re-sent when its outcome is unknown; a write may not —
+    /// after no answer (or a 500/502/504, which may hide one that landed) the caller re-reads.
+    pub fn decide(&self, outcome: Outcome, read_only: bool, attempt: u32) -> Decision {
         let exhausted = attempt > self.options.max_retries;
         match outcome {
             Outcome::Status {
@@ -208,7 +211,7 @@ impl Engine {
                 let retryable = match status {
                     // Graph said it did not act: safe for every method.
                     429 | 503 => true,
-                    500 | 502 | 504 => idempotent,
+                    500 | 502 | 504 => read_only,
                     _ => false,
                 };
                 if !retryable || exhausted {
@@ -230,7 +233,7 @@ impl Engine {
                 from_header: false,
             },
             Outcome::ConnectFailed => Decision::Done,
-            Outcome::NoAnswer if idempotent && !exhausted => Decision::Retry {
+            Outcome::NoAnswer if read_only && !exhausted => Decision::Retry {
                 wait: self.backoff(attempt),
                 shared: false,
                 from_header: false,

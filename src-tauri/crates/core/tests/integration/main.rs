@@ -9,5 +9,6 @@ mod sandbox_directory;
 mod sandbox_methods;
 mod sandbox_phone_rules;
 mod sandbox_roles;
+mod signin;
 mod stub;
 mod throttle_engine;

@@ -110,6 +110,27 @@ async fn a_post_whose_connection_drops_is_not_repeated() {
 }
 
 #[tokio::test]
+async fn a_patch_or_delete_whose_connection_drops_is_not_repeated_either() {
+    let number = PhoneNumber::parse_graph("+1 2065550100").unwrap();
+    let s = stub::start(vec![Reply::Drop, ok("{}")]).await;
+    let err = client(&s.base, None)
+        .update_phone_method("u1", PhoneType::Mobile, &number)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, GraphError::OutcomeUnknown { .. }), "{err:?}");
+    let s2 = stub::start(vec![status(504, &[]), ok("{}")]).await;
+    let err = client(&s2.base, None)
+        .delete_phone_method("u1", PhoneType::Mobile)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), 504);
+    assert_eq!(
+        (s.seen.lock().unwrap().len(), s2.seen.lock().unwrap().len()),
+        (1, 1)
+    );
+}
+
+#[tokio::test]
 async fn a_get_whose_connection_drops_is_retried() {
     let s = stub::start(vec![Reply::Drop, ok(ME)]).await;
     assert_eq!(client(&s.base, None).me().await.unwrap().id, "1");

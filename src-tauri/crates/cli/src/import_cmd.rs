@@ -1,0 +1,609 @@
+//! `prestage-cli preview | apply | runs | resume | undo`: the CSV import without the window,
+//! over the same core engine and the same run journals (app data dir) as the app. Preview never
+//! writes; apply needs `--yes`; progress goes to stderr, results to stdout (or JSON).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use prestage_core::import::{
+    list_runs, preview, results_csv, resume_run, start_run, undo_run, Actor, ApplyControl, Change,
+    PlanOptions, Progress, RowPlan, RowResult, RowStatus, RunInfo, RunOutcome,
+};
+use prestage_core::session::Session;
+use url::Url;
+
+/// How to reach the tenant for import commands.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Connect {
+    /// Use the sandbox tenant served at URL (signs in with no browser; see `prestage-cli sandbox --auto-approve`).
+    /// Without it, the remembered sign-in (`prestage-cli login`) is used.
+    #[arg(long, value_name = "URL")]
+    pub sandbox: Option<Url>,
+    /// With --sandbox: the account to act as (default: the sandbox's Privileged Authentication Administrator).
+    #[arg(long, value_name = "UPN")]
+    pub account: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FileArgs {
+    /// The CSV file (UTF-8/UTF-16/Windows-1252; comma, semicolon or tab).
+    pub file: PathBuf,
+    /// Region for numbers written without a country code, e.g. GB, US, DE.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// A blank cell removes the method (default: a blank cell leaves it as it is).
+    #[arg(long)]
+    pub blank_removes: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub connect: Connect,
+    /// Print the whole preview as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub file: FileArgs,
+    #[command(flatten)]
+    pub connect: Connect,
+    /// Confirm: apply the previewed changes.
+    #[arg(long)]
+    pub yes: bool,
+    /// Only these file lines, e.g. `2,5-9` (as shown by `preview`).
+    #[arg(long, value_name = "LINES")]
+    pub rows: Option<String>,
+    /// Write the per-row results as CSV (UTF-8 with BOM) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Rows in flight at once.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The run id, as listed by `prestage-cli runs`.
+    pub run: String,
+    #[command(flatten)]
+    pub connect: Connect,
+    /// Confirm (needed by undo).
+    #[arg(long)]
+    pub yes: bool,
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Where run journals live: `PRESTAGE_DATA_DIR` or the OS data dir + the app id, then `runs/`.
+pub fn runs_dir() -> Result<PathBuf, String> {
+    let base = match std::env::var("PRESTAGE_DATA_DIR")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        Some(dir) => PathBuf::from(dir),
+        None => dirs::data_dir()
+            .ok_or("no data dir on this system; set PRESTAGE_DATA_DIR")?
+            .join(prestage_core::settings::APP_ID),
+    };
+    Ok(base.join("runs"))
+}
+
+/// Parses `2,5-9` into line numbers.
+pub fn parse_lines(spec: &str) -> Result<Vec<usize>, String> {
+    let mut out = Vec::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = || format!("'{part}' is not a line or a range like 5-9");
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b): (usize, usize) = (
+                    a.trim().parse().map_err(|_| bad())?,
+                    b.trim().parse().map_err(|_| bad())?,
+                );
+                if a > b {
+                    return Err(bad());
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(part.parse().map_err(|_| bad())?),
+        }
+    }
+    Ok(out)
+}
+
+fn status_word(s: RowStatus) -> &'static str {
+    match s {
+        RowStatus::Add => "add",
+        RowStatus::Update => "update",
+        RowStatus::Unchanged => "unchanged",
+        RowStatus::Skipped => "skipped",
+        RowStatus::Invalid => "invalid",
+    }
+}
+
+fn describe(c: &Change) -> String {
+    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    format!(
+        "{} {}: {} → {}",
+        format!("{:?}", c.action).to_lowercase(),
+        c.slot.label(),
+        show(&c.before),
+        show(&c.after)
+    )
+}
+
+fn print_row(out: &mut dyn Write, r: &RowPlan) {
+    let user = r
+        .user
+        .as_ref()
+        .map(|u| u.user_principal_name.as_str())
+        .unwrap_or(r.user_input.as_str());
+    let _ = writeln!(out, "{:>6}  {:<9}  {user}", r.line, status_word(r.status));
+    for c in &r.changes {
+        let _ = writeln!(out, "{:>6}  {:<9}    {}", "", "", describe(c));
+    }
+    for p in &r.problems {
+        let _ = writeln!(out, "{:>6}  {:<9}    ✗ {p}", "", "");
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "{:>6}  {:<9}    ! {w}", "", "");
+    }
+}
+
+fn progress_line(p: &Progress) {
+    let eta = p
+        .eta_s
+        .map(|s| format!(", ~{s:.0} s left"))
+        .unwrap_or_default();
+    eprint!(
+        "\r{}/{} rows ({} done, {} failed, {} changed since preview) {:.1} rows/s{eta}   ",
+        p.finished, p.total, p.done, p.failed, p.changed_since_preview, p.rate_per_s
+    );
+}
+
+fn print_outcome(out: &mut dyn Write, outcome: &RunOutcome, json: bool) -> Result<bool, String> {
+    eprintln!();
+    if json {
+        serde_json::to_writer_pretty(&mut *out, outcome).map_err(|e| e.to_string())?;
+        let _ = writeln!(out);
+    } else {
+        for r in &outcome.report.results {
+            print_result(out, r);
+        }
+        for c in &outcome.cannot_undo {
+            let _ = writeln!(out, "{:>6}  cannot undo  {}: {}", c.line, c.user, c.reason);
+        }
+        if outcome.report.cancelled {
+            let _ = writeln!(
+                out,
+                "cancelled: {} rows were not started; `prestage-cli resume {}` finishes them",
+                outcome.report.not_started.len(),
+                outcome.run
+            );
+        }
+        let _ = writeln!(out, "run {}", outcome.run);
+    }
+    let failed = outcome
+        .report
+        .results
+        .iter()
+        .any(|r| matches!(r.end, prestage_core::import::RowEnd::Failed));
+    Ok(!failed && !outcome.report.cancelled)
+}
+
+fn print_result(out: &mut dyn Write, r: &RowResult) {
+    let user = r
+        .user
+        .as_ref()
+        .map(|u| u.user_principal_name.as_str())
+        .unwrap_or("");
+    let _ = writeln!(out, "{:>6}  {:<22}  {user}", r.line, format!("{:?}", r.end));
+    for c in &r.changes {
+        let mark = if c.ok { "✓" } else { "✗" };
+        let _ = writeln!(
+            out,
+            "{:>6}  {:<22}    {mark} {}  {}",
+            "",
+            "",
+            describe(&c.change),
+            c.request_id.as_deref().unwrap_or("")
+        );
+    }
+    if let Some(m) = &r.message {
+        let _ = writeln!(out, "{:>6}  {:<22}    {m}", "", "");
+    }
+}
+
+fn options(f: &FileArgs) -> PlanOptions {
+    PlanOptions {
+        default_region: f.region.clone(),
+        blank_removes: f.blank_removes,
+    }
+}
+
+/// A control that cancels on Ctrl-C: rows in flight finish, the rest stay untouched.
+fn control() -> ApplyControl {
+    let control = ApplyControl::default();
+    let c = control.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\ncancelling: rows in flight finish, the rest stay untouched");
+            c.cancel();
+        }
+    });
+    control
+}
+
+async fn planned(
+    session: &Session,
+    f: &FileArgs,
+    on_rows: impl FnMut(&[RowPlan]),
+) -> Result<prestage_core::import::Preview, String> {
+    let bytes =
+        std::fs::read(&f.file).map_err(|e| format!("cannot read {}: {e}", f.file.display()))?;
+    let powers = session
+        .graph()
+        .my_powers()
+        .await
+        .map_err(|e| e.to_string())?;
+    let actor = Actor {
+        powers: &powers,
+        my_id: &session.account().id,
+    };
+    preview(
+        session.graph(),
+        &actor,
+        &bytes,
+        &HashMap::new(),
+        &options(f),
+        8,
+        on_rows,
+    )
+    .await
+    .map_err(|e| e.to_string())
+}
+
+pub async fn preview_cmd(
+    session: &Session,
+    args: &PreviewArgs,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    if args.json {
+        let p = planned(session, &args.file, |_| {}).await?;
+        serde_json::to_writer_pretty(&mut *out, &p).map_err(|e| e.to_string())?;
+        let _ = writeln!(out);
+        return Ok(());
+    }
+    let mut shown = Vec::new();
+    let p = planned(session, &args.file, |rows| shown.extend(rows.to_vec())).await?;
+    let _ = writeln!(
+        out,
+        "{} — {}, delimiter {:?}, {} rows",
+        args.file.file.display(),
+        p.file.encoding,
+        p.file.delimiter,
+        p.file.rows
+    );
+    if !p.file.unknown_headers.is_empty() {
+        let _ = writeln!(
+            out,
+            "ignored columns: {}",
+            p.file.unknown_headers.join(", ")
+        );
+    }
+    for r in &shown {
+        print_row(out, r);
+    }
+    let c = &p.counts;
+    let _ = writeln!(
+        out,
+        "{} add, {} update, {} unchanged, {} skipped, {} invalid",
+        c.add, c.update, c.unchanged, c.skipped, c.invalid
+    );
+    Ok(())
+}
+
+pub async fn apply_cmd(
+    session: &Session,
+    args: &ApplyArgs,
+    dir: &Path,
+    out: &mut dyn Write,
+) -> Result<bool, String> {
+    if !args.yes {
+        return Err(
+            "apply writes to the tenant: review `prestage-cli preview` first, then add --yes"
+                .into(),
+        );
+    }
+    let p = planned(session, &args.file, |_| {}).await?;
+    let chosen: Vec<RowPlan> = match &args.rows {
+        Some(spec) => {
+            let lines = parse_lines(spec)?;
+            p.rows
+                .into_iter()
+                .filter(|r| lines.contains(&r.line))
+                .collect()
+        }
+        None => p.rows,
+    };
+    let writes = chosen.iter().filter(|r| r.writes()).count();
+    eprintln!("applying {writes} rows");
+    let powers = session
+        .graph()
+        .my_powers()
+        .await
+        .map_err(|e| e.to_string())?;
+    let actor = Actor {
+        powers: &powers,
+        my_id: &session.account().id,
+    };
+    let info = RunInfo {
+        tenant_id: session.account().tenant_id.clone(),
+        admin: session.account().user_principal_name.clone(),
+        file_name: args
+            .file
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        options: options(&args.file),
+    };
+    let outcome = start_run(
+        session.graph(),
+        &actor,
+        dir,
+        &info,
+        chosen,
+        args.concurrency,
+        &control(),
+        |_, p| progress_line(p),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    if let Some(path) = &args.report {
+        std::fs::write(
+            path,
+            results_csv(&outcome.report.results, powers.sees_masked_numbers()),
+        )
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    print_outcome(out, &outcome, args.json)
+}
+
+pub async fn resume_cmd(
+    session: &Session,
+    args: &RunArgs,
+    dir: &Path,
+    out: &mut dyn Write,
+) -> Result<bool, String> {
+    let powers = session
+        .graph()
+        .my_powers()
+        .await
+        .map_err(|e| e.to_string())?;
+    let actor = Actor {
+        powers: &powers,
+        my_id: &session.account().id,
+    };
+    let outcome = resume_run(
+        session.graph(),
+        &actor,
+        dir,
+        &args.run,
+        args.concurrency,
+        &control(),
+        |_, p| progress_line(p),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    print_outcome(out, &outcome, args.json)
+}
+
+pub async fn undo_cmd(
+    session: &Session,
+    args: &RunArgs,
+    dir: &Path,
+    out: &mut dyn Write,
+) -> Result<bool, String> {
+    if !args.yes {
+        return Err("undo writes to the tenant: add --yes".into());
+    }
+    let powers = session
+        .graph()
+        .my_powers()
+        .await
+        .map_err(|e| e.to_string())?;
+    let actor = Actor {
+        powers: &powers,
+        my_id: &session.account().id,
+    };
+    let admin = session.account().user_principal_name.clone();
+    let outcome = undo_run(
+        session.graph(),
+        &actor,
+        dir,
+        &args.run,
+        &admin,
+        args.concurrency,
+        &control(),
+        |_, p| progress_line(p),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    print_outcome(out, &outcome, args.json)
+}
+
+pub fn runs_cmd(dir: &Path, json: bool, out: &mut dyn Write) -> Result<(), String> {
+    let runs = list_runs(dir).map_err(|e| e.to_string())?;
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &runs).map_err(|e| e.to_string())?;
+        let _ = writeln!(out);
+        return Ok(());
+    }
+    if runs.is_empty() {
+        let _ = writeln!(out, "no runs in {}", dir.display());
+    }
+    for r in runs {
+        let state = if r.finished {
+            "finished"
+        } else if r.cancelled {
+            "cancelled"
+        } else {
+            "interrupted"
+        };
+        let _ = writeln!(
+            out,
+            "{}  {:?}  {}  {}  {} rows: {} done, {} failed, {} changed, {} pending  ({state}{})",
+            r.header.run,
+            r.header.kind,
+            r.header.created.format("%Y-%m-%d %H:%M"),
+            r.header.file_name,
+            r.rows,
+            r.done,
+            r.failed,
+            r.changed_since_preview,
+            r.pending,
+            if r.resumable() { "; resumable" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+/// Exit code for a command that may have failed rows.
+pub fn exit(result: Result<bool, String>) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(2),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The session an import command acts with: a sandbox signed in directly, or the remembered one.
+pub async fn session(connect: &Connect) -> Result<Session, String> {
+    match &connect.sandbox {
+        Some(url) => sandbox_session(url, connect.account.as_deref()).await,
+        None => crate::auth_cmd::signed_in(&crate::auth_cmd::Context::from_env()?).await,
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunsArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn run_preview(args: PreviewArgs) -> ExitCode {
+    let mut out = std::io::stdout();
+    let result = async {
+        preview_cmd(&session(&args.connect).await?, &args, &mut out)
+            .await
+            .map(|()| true)
+    }
+    .await;
+    exit(result)
+}
+
+pub async fn run_apply(args: ApplyArgs) -> ExitCode {
+    let mut out = std::io::stdout();
+    let result = async {
+        apply_cmd(
+            &session(&args.connect).await?,
+            &args,
+            &runs_dir()?,
+            &mut out,
+        )
+        .await
+    }
+    .await;
+    exit(result)
+}
+
+pub async fn run_resume(args: RunArgs) -> ExitCode {
+    let mut out = std::io::stdout();
+    let result = async {
+        resume_cmd(
+            &session(&args.connect).await?,
+            &args,
+            &runs_dir()?,
+            &mut out,
+        )
+        .await
+    }
+    .await;
+    exit(result)
+}
+
+pub async fn run_undo(args: RunArgs) -> ExitCode {
+    let mut out = std::io::stdout();
+    let result = async {
+        undo_cmd(
+            &session(&args.connect).await?,
+            &args,
+            &runs_dir()?,
+            &mut out,
+        )
+        .await
+    }
+    .await;
+    exit(result)
+}
+
+pub fn run_runs(args: RunsArgs) -> ExitCode {
+    let mut out = std::io::stdout();
+    exit(
+        runs_dir()
+            .and_then(|dir| runs_cmd(&dir, args.json, &mut out))
+            .map(|()| true),
+    )
+}
+
+/// Signs in to a sandbox tenant directly (no browser, no keychain).
+pub async fn sandbox_session(url: &Url, account: Option<&str>) -> Result<Session, String> {
+    let client = reqwest::Client::new();
+    let accounts: Vec<serde_json::Value> = client
+        .get(url.join("_sandbox/accounts").map_err(|e| e.to_string())?)
+        .send()
+        .await
+        .map_err(|e| format!("the sandbox at {url} does not answer: {e}"))?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let upn = match account {
+        Some(a) => a.to_string(),
+        None => accounts
+            .iter()
+            .find(|a| a["role"] == "Privileged Authentication Administrator")
+            .and_then(|a| a["userPrincipalName"].as_str())
+            .ok_or("the sandbox lists no Privileged Authentication Administrator")?
+            .to_string(),
+    };
+    Session::sign_in_auto_approved(url.clone(), url.clone(), "organizations", &upn)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ranges() {
+        assert_eq!(parse_lines("2, 5-7,9").unwrap(), vec![2, 5, 6, 7, 9]);
+        assert!(parse_lines("7-5").is_err());
+        assert!(parse_lines("x").is_err());
+    }
+}

@@ -1,0 +1,334 @@
+//! The settings file (`settings.json` in the OS's app config dir, shared by the app and the CLI):
+//! which app registration and tenant to sign in with, where (authority, Graph), and the last
+//! account to offer on start. Never a secret: refresh tokens live in the OS keychain only.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::auth::{AccountKey, SignInConfig};
+use crate::graph::ClientOptions;
+use crate::session::{Account, Target};
+
+/// The app's identifier: its config dir name under the OS config dir, and the keychain service.
+pub const APP_ID: &str = "app.prestage.desktop";
+pub const FILE_NAME: &str = "settings.json";
+pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com/";
+pub const DEFAULT_GRAPH: &str = "https://graph.microsoft.com/";
+/// Any work or school tenant: the right default for a multi-tenant admin tool.
+pub const DEFAULT_TENANT: &str = "organizations";
+
+/// What can be wrong with settings, each with what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error("The client ID must be the app registration's Application (client) ID, a GUID like 00000000-0000-0000-0000-000000000000.")]
+    ClientId,
+    #[error("The tenant must be \"organizations\", a tenant ID (GUID) or a domain like contoso.onmicrosoft.com.")]
+    Tenant,
+    #[error("{name} must be an http(s) URL: {value}")]
+    Url { name: String, value: String },
+    #[error("The settings file {path} could not be read or written ({reason}); check its permissions or delete it to start over.")]
+    File { path: String, reason: String },
+}
+
+/// The account signed in last (what the start screen offers). No token here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RememberedAccount {
+    pub tenant_id: String,
+    pub account_id: String,
+    pub user_principal_name: String,
+    pub display_name: String,
+    pub tenant_name: String,
+}
+
+impl RememberedAccount {
+    pub fn key(&self) -> AccountKey {
+        AccountKey {
+            tenant_id: self.tenant_id.clone(),
+            account_id: self.account_id.clone(),
+        }
+    }
+}
+
+/// The settings file's content.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// The app registration's Application (client) ID; `None` until setup is done.
+    pub client_id: Option<String>,
+    /// `organizations` (default), a tenant GUID or a domain.
+    pub tenant: Option<String>,
+    /// The authority (default `https://login.microsoftonline.com/`).
+    pub authority: Option<Url>,
+    /// Microsoft Graph's base URL (default `https://graph.microsoft.com/`).
+    pub graph: Option<Url>,
+    pub last_account: Option<RememberedAccount>,
+}
+
+/// The settings file in `dir`.
+pub fn file_in(dir: &Path) -> PathBuf {
+    dir.join(FILE_NAME)
+}
+
+fn file_error(path: &Path, reason: impl std::fmt::Display) -> SettingsError {
+    SettingsError::File {
+        path: path.display().to_string(),
+        reason: reason.to_string(),
+    }
+}
+
+impl Settings {
+    /// Reads `dir/settings.json`; a missing file means defaults.
+    pub fn load(dir: &Path) -> Result<Self, SettingsError> {
+        let path = file_in(dir);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| file_error(&path, e)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(file_error(&path, e)),
+        }
+    }
+
+    /// Writes `dir/settings.json` (creating `dir`), replacing the old file in one step.
+    pub fn save(&self, dir: &Path) -> Result<(), SettingsError> {
+        let path = file_in(dir);
+        std::fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
+        let text = serde_json::to_vec_pretty(self).map_err(|e| file_error(&path, e))?;
+        let temp = dir.join(format!("{FILE_NAME}.tmp"));
+        std::fs::write(&temp, text).map_err(|e| file_error(&temp, e))?;
+        std::fs::rename(&temp, &path).map_err(|e| file_error(&path, e))
+    }
+
+    /// Records the app registration chosen on the setup screen (validated).
+    pub fn set_registration(&mut self, client_id: &str, tenant: &str) -> Result<(), SettingsError> {
+        let client_id = valid_client_id(client_id)?;
+        let tenant = valid_tenant(tenant)?;
+        if self.client_id.as_deref() != Some(client_id.as_str())
+            || self.tenant.as_deref() != Some(tenant.as_str())
+        {
+            // Another registration or tenant: the remembered account belongs to the old one.
+            self.last_account = None;
+        }
+        self.client_id = Some(client_id);
+        self.tenant = Some(tenant);
+        Ok(())
+    }
+
+    /// These settings with `overrides` (from the environment or the command line) on top.
+    pub fn with(&self, overrides: &Settings) -> Settings {
+        Settings {
+            client_id: overrides.client_id.clone().or(self.client_id.clone()),
+            tenant: overrides.tenant.clone().or(self.tenant.clone()),
+            authority: overrides.authority.clone().or(self.authority.clone()),
+            graph: overrides.graph.clone().or(self.graph.clone()),
+            last_account: self.last_account.clone(),
+        }
+    }
+
+    /// Setup is done: there is a client ID to sign in with.
+    pub fn is_configured(&self) -> bool {
+        self.client_id.is_some()
+    }
+
+    pub fn tenant_or_default(&self) -> &str {
+        self.tenant.as_deref().unwrap_or(DEFAULT_TENANT)
+    }
+
+    /// Where and as which app to sign in; `None` before setup.
+    pub fn target(&self) -> Option<Target> {
+        let client_id = self.client_id.as_deref()?;
+        let authority = self.authority.clone().unwrap_or_else(default_authority);
+        let graph = self.graph.clone().unwrap_or_else(default_graph);
+        Some(Target {
+            sign_in: SignInConfig::new(authority, self.tenant_or_default(), client_id),
+            client: ClientOptions::new(graph),
+        })
+    }
+
+    /// Remembers `account` as the one to offer on the next start.
+    pub fn remember(&mut self, account: &Account) {
+        self.last_account = Some(RememberedAccount {
+            tenant_id: account.tenant_id.clone(),
+            account_id: account.id.clone(),
+            user_principal_name: account.user_principal_name.clone(),
+            display_name: account.display_name.clone(),
+            tenant_name: account.tenant_name.clone(),
+        });
+    }
+
+    /// Reads `PRESTAGE_CLIENT_ID`, `PRESTAGE_TENANT`, `PRESTAGE_AUTHORITY` and `PRESTAGE_GRAPH`
+    /// (`var` is `std::env::var` in production) as overrides.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Settings, SettingsError> {
+        let get = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        Ok(Settings {
+            client_id: get("PRESTAGE_CLIENT_ID")
+                .map(|v| valid_client_id(&v))
+                .transpose()?,
+            tenant: get("PRESTAGE_TENANT")
+                .map(|v| valid_tenant(&v))
+                .transpose()?,
+            authority: get("PRESTAGE_AUTHORITY")
+                .map(|v| valid_url("PRESTAGE_AUTHORITY", &v))
+                .transpose()?,
+            graph: get("PRESTAGE_GRAPH")
+                .map(|v| valid_url("PRESTAGE_GRAPH", &v))
+                .transpose()?,
+            last_account: None,
+        })
+    }
+}
+
+#[allow(clippy::expect_used)] // a constant that parses
+fn default_authority() -> Url {
+    Url::parse(DEFAULT_AUTHORITY).expect("constant URL")
+}
+
+#[allow(clippy::expect_used)] // a constant that parses
+fn default_graph() -> Url {
+    Url::parse(DEFAULT_GRAPH).expect("constant URL")
+}
+
+fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// A client ID as Entra shows it (a GUID), trimmed and lower-cased.
+pub fn valid_client_id(text: &str) -> Result<String, SettingsError> {
+    let text = text.trim().to_ascii_lowercase();
+    is_guid(&text)
+        .then_some(text)
+        .ok_or(SettingsError::ClientId)
+}
+
+/// `organizations`, `common`, a tenant GUID or a domain name, trimmed and lower-cased.
+pub fn valid_tenant(text: &str) -> Result<String, SettingsError> {
+    let text = text.trim().to_ascii_lowercase();
+    let domain = text.contains('.')
+        && !text.starts_with('.')
+        && !text.ends_with('.')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let ok = text == "organizations" || text == "common" || is_guid(&text) || domain;
+    ok.then_some(text).ok_or(SettingsError::Tenant)
+}
+
+fn valid_url(name: &str, text: &str) -> Result<Url, SettingsError> {
+    let mut url = Url::parse(text.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| SettingsError::Url {
+            name: name.into(),
+            value: text.into(),
+        })?;
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+/// The admin-consent link for `client_id` in `tenant` (graph-api.md §8): a Global Administrator
+/// opens it once to grant the delegated permissions for the whole tenant. `common` is not
+/// accepted there, so it becomes `organizations`.
+pub fn admin_consent_url(
+    authority: Option<&Url>,
+    tenant: &str,
+    client_id: &str,
+) -> Result<Url, SettingsError> {
+    let client_id = valid_client_id(client_id)?;
+    let mut tenant = valid_tenant(tenant)?;
+    if tenant == "common" {
+        tenant = DEFAULT_TENANT.into();
+    }
+    let authority = authority.cloned().unwrap_or_else(default_authority);
+    let mut url = authority
+        .join(&format!("{tenant}/v2.0/adminconsent"))
+        .map_err(|_| SettingsError::Tenant)?;
+    url.query_pairs_mut()
+        .append_pair("client_id", &client_id)
+        .append_pair("scope", "https://graph.microsoft.com/.default")
+        .append_pair("redirect_uri", "http://localhost");
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "5E1B7D43-9a0c-4f2e-8d61-3b7a2c9e0f14";
+
+    #[test]
+    fn registration_is_validated_and_normalised() {
+        let mut s = Settings::default();
+        assert!(!s.is_configured());
+        assert_eq!(
+            s.set_registration("nope", "organizations"),
+            Err(SettingsError::ClientId)
+        );
+        assert_eq!(
+            s.set_registration(ID, "not a tenant"),
+            Err(SettingsError::Tenant)
+        );
+        s.set_registration(&format!(" {ID} "), "Contoso.onmicrosoft.com")
+            .unwrap();
+        assert_eq!(
+            s.client_id.as_deref(),
+            Some("5e1b7d43-9a0c-4f2e-8d61-3b7a2c9e0f14")
+        );
+        assert_eq!(s.tenant_or_default(), "contoso.onmicrosoft.com");
+        let target = s.target().unwrap();
+        assert_eq!(target.sign_in.authority.as_str(), DEFAULT_AUTHORITY);
+    }
+
+    #[test]
+    fn file_round_trip_holds_no_secret_fields_and_missing_means_default() {
+        let dir = std::env::temp_dir().join(format!("prestage-settings-{}", std::process::id()));
+        assert_eq!(Settings::load(&dir).unwrap(), Settings::default());
+        let mut s = Settings::default();
+        s.set_registration(ID, "organizations").unwrap();
+        s.save(&dir).unwrap();
+        assert_eq!(Settings::load(&dir).unwrap(), s);
+        let text = std::fs::read_to_string(file_in(&dir)).unwrap();
+        assert!(text.contains("clientId") && !text.to_lowercase().contains("token"));
+        std::fs::write(file_in(&dir), "{not json").unwrap();
+        assert!(matches!(
+            Settings::load(&dir),
+            Err(SettingsError::File { .. })
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn environment_overrides_win() {
+        let env = |k: &str| match k {
+            "PRESTAGE_AUTHORITY" => Some("http://127.0.0.1:8400".to_string()),
+            "PRESTAGE_CLIENT_ID" => Some(ID.to_string()),
+            _ => None,
+        };
+        let o = Settings::from_env(env).unwrap();
+        let merged = Settings::default().with(&o);
+        assert_eq!(merged.authority.unwrap().as_str(), "http://127.0.0.1:8400/");
+        assert!(merged.client_id.is_some() && merged.graph.is_none());
+        let bad = Settings::from_env(|k| (k == "PRESTAGE_GRAPH").then(|| "ftp://x".into()));
+        assert!(matches!(bad, Err(SettingsError::Url { .. })));
+    }
+
+    #[test]
+    fn admin_consent_link_follows_the_documented_shape() {
+        let url = admin_consent_url(None, "common", ID).unwrap();
+        assert!(url.as_str().starts_with(
+            "https://login.microsoftonline.com/organizations/v2.0/adminconsent?client_id=5e1b7d43"
+        ));
+        assert!(url
+            .as_str()
+            .contains("scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"));
+        assert!(admin_consent_url(None, "organizations", "x").is_err());
+    }
+}

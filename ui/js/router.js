@@ -1,0 +1,87 @@
+// Which screen shows: users when signed in, setup when no app registration is saved, sign-in
+// otherwise. Start-up's problem (expired session, locked keychain) goes to the error region;
+// a "not signed in" answer mid-run sends the person back to sign-in.
+
+/**
+ * `views`: { starting, signin, setup, users } elements; `screens`: { account, signin, setup,
+ * users } from their mount functions.
+ */
+export function createRouter({ api, errors, views, screens }) {
+  function showView(name) {
+    views.starting.hidden = true;
+    for (const key of ["signin", "setup", "users"]) views[key].hidden = key !== name;
+  }
+
+  function signedIn(info) {
+    errors.clear("startup");
+    errors.clear("signin");
+    errors.clear("setup");
+    screens.account.show(info);
+    showView("users");
+    screens.users.search("");
+  }
+
+  function route(status) {
+    if (status.problem) errors.show(status.problem, "startup");
+    else errors.clear("startup");
+    if (status.session) return signedIn(status.session);
+    screens.account.clear();
+    errors.clear("users");
+    if (status.setup.configured) {
+      screens.signin.show(status);
+      showView("signin");
+    } else {
+      screens.setup.show(status);
+      showView("setup");
+    }
+  }
+
+  async function refresh() {
+    try {
+      route(await api.appStatus());
+    } catch (error) {
+      errors.show(error, "startup");
+    }
+  }
+
+  return {
+    route,
+    refresh,
+    signedIn,
+    /** The setup screen on demand ("Change setup"). */
+    async openSetup() {
+      try {
+        const status = await api.appStatus();
+        screens.setup.show(status);
+        showView("setup");
+      } catch (error) {
+        errors.show(error, "setup");
+      }
+    },
+    async signOut() {
+      try {
+        route(await api.signOut());
+      } catch (error) {
+        errors.show(error, "session");
+      }
+    },
+    async trySandbox() {
+      errors.clear("setup");
+      try {
+        signedIn(await api.useSandbox());
+      } catch (error) {
+        errors.show(error, "setup");
+      }
+    },
+    /** An errors object for screens: "not signed in" routes back to sign-in. */
+    guard(errorsFor) {
+      return {
+        show(error, source) {
+          if (error?.kind === "notSignedIn") refresh();
+          else errorsFor.show(error, source);
+        },
+        clear: (source) => errorsFor.clear(source),
+      };
+    },
+  };
+}
