@@ -315,6 +315,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 outcome.report.results.len() - done
             );
             println!("lost rows            {lost}");
+            for r in outcome
+                .report
+                .results
+                .iter()
+                .filter(|r| r.end != RowEnd::Done)
+                .take(5)
+            {
+                println!(
+                    "failed line {}: {}",
+                    r.line,
+                    r.message.as_deref().unwrap_or("")
+                );
+            }
             let _ = std::fs::remove_dir_all(dir);
         }
     }

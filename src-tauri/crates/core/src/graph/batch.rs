@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::error::{parse_error, ApiError};
 use super::transport::Call;
 use super::{Api, GraphClient, GraphError};
-use crate::throttle::{retry_after, ClientEvent};
+use crate::throttle::{retry_after, ClientEvent, Lane};
 
 /// Graph's limit of sub-requests per batch.
 pub const MAX_BATCH: usize = 20;
@@ -229,7 +229,7 @@ impl GraphClient {
             }
             let wait = wait.unwrap_or_else(|| engine.backoff(round));
             if any_429 {
-                engine.hold_all(wait);
+                engine.hold_all(if all_reads { Lane::Read } else { Lane::Write }, wait);
                 self.emit(ClientEvent::Throttled {
                     wait,
                     from_header: true,

@@ -12,7 +12,7 @@ use url::Url;
 
 use super::error::parse_error;
 use super::{GraphClient, GraphError};
-use crate::throttle::{retry_after, ClientEvent, Decision, Outcome};
+use crate::throttle::{retry_after, ClientEvent, Decision, Lane, Outcome};
 
 /// A successful answer, before decoding.
 #[derive(Debug, Clone)]
@@ -79,15 +79,18 @@ impl GraphClient {
     pub(crate) async fn send(&self, call: Call) -> Result<RawResponse, GraphError> {
         let engine = &self.inner.engine;
         let read_only = call.read_only;
+        let lane = if read_only { Lane::Read } else { Lane::Write };
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let started = Instant::now();
         let mut attempt = 0u32;
         let mut refreshed = false;
+        // Set once Graph throttles this request: from then on it goes ahead of new ones.
+        let mut turn = None;
         let mut token = self.inner.tokens.access_token().await?;
         loop {
             attempt += 1;
             let permit = engine
-                .admit(&self.cancel)
+                .admit(&self.cancel, lane, turn.is_some())
                 .await
                 .map_err(|_| GraphError::Cancelled)?;
             let mut request = self
@@ -146,8 +149,18 @@ impl GraphClient {
                     shared,
                     from_header,
                 } => {
+                    if matches!(
+                        outcome,
+                        Outcome::Status {
+                            status: 429 | 503,
+                            ..
+                        }
+                    ) && turn.is_none()
+                    {
+                        turn = Some(engine.throttled_turn(lane));
+                    }
                     // In-flight 429s of an episode already being waited out wait alone.
-                    let shared = shared && engine.hold_all_for(wait, sent_at);
+                    let shared = shared && engine.hold_all_for(lane, wait, sent_at);
                     if shared {
                         self.emit(ClientEvent::Throttled { wait, from_header });
                     }

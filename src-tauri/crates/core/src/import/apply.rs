@@ -270,7 +270,9 @@ async fn run_row(
     };
     let lookup = Lookup::Found(state.clone());
     let changes = match mode {
-        Mode::AsPreviewed if state.fingerprint() == row.fingerprint => row.changes.clone(),
+        Mode::AsPreviewed if state.fingerprint(row.desired.as_ref()) == row.fingerprint => {
+            row.changes.clone()
+        }
         Mode::AsPreviewed => {
             let fresh = plan(row.line, &local, Some(&lookup), actor);
             journal.append(&Entry::RowEnd {

@@ -321,7 +321,7 @@ pub(crate) fn plan(
         }
     };
     plan.user = Some(state.user.clone());
-    plan.fingerprint = state.fingerprint();
+    plan.fingerprint = state.fingerprint(local.desired.as_ref());
     if !state.account_enabled {
         plan.warnings.push("the account is disabled".into());
     }

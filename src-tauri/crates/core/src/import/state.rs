@@ -37,16 +37,21 @@ impl UserState {
         self.phones.iter().find(|p| p.phone_type == Some(t))
     }
 
-    /// A short digest of everything a plan depends on.
-    pub fn fingerprint(&self) -> String {
+    /// A short digest of what a plan for `desired` depends on: the numbers, the email, the
+    /// preferences — and the SMS sign-in states only when the row touches SMS sign-in (they
+    /// change as a side effect of other users' numbers, which must not void a mobile change).
+    pub fn fingerprint(&self, desired: Option<&super::model::Desired>) -> String {
+        let with_sms = desired.is_some_and(|d| d.sms_sign_in.is_some());
         let mut phones: Vec<String> = self
             .phones
             .iter()
             .map(|p| {
-                format!(
-                    "{:?}={}:{:?}",
-                    p.phone_type, p.phone_number, p.sms_sign_in_state
-                )
+                let sms = if with_sms {
+                    format!("{:?}", p.sms_sign_in_state)
+                } else {
+                    String::new()
+                };
+                format!("{:?}={}:{sms}", p.phone_type, p.phone_number)
             })
             .collect();
         phones.sort();

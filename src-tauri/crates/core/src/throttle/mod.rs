@@ -5,11 +5,12 @@
 
 pub mod retry_after;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::Rng;
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -91,11 +92,29 @@ pub enum ClientEvent {
 /// Receives [`ClientEvent`]s. Must be cheap: it runs on the request path.
 pub type EventSink = Arc<dyn Fn(&ClientEvent) + Send + Sync>;
 
+/// Graph throttles reads (resource units) and writes (write quota) separately, so a 429 on one
+/// holds back only requests of the same lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Read,
+    Write,
+}
+
+/// One lane's shared hold and its throttled requests waiting to retry.
+#[derive(Default)]
+struct LaneState {
+    not_before: Mutex<Hold>,
+    /// Throttled requests waiting to retry; new requests wait while there are any, so a
+    /// throttled request is never starved by newer ones taking the quota it waited for.
+    throttled_waiting: AtomicUsize,
+    turn_released: Notify,
+}
+
 /// Shared state of the engine: one per Graph client, shared by its clones.
 pub struct Engine {
     options: ThrottleOptions,
     permits: Semaphore,
-    not_before: Mutex<Hold>,
+    lanes: [LaneState; 2],
 }
 
 /// The shared hold: until when, and when it was decided.
@@ -105,13 +124,27 @@ struct Hold {
     decided_at: Option<Instant>,
 }
 
+/// Held by a throttled request until it finishes; while any is held, new requests of its lane
+/// wait.
+pub struct ThrottledTurn<'a> {
+    lane: &'a LaneState,
+}
+
+impl Drop for ThrottledTurn<'_> {
+    fn drop(&mut self) {
+        if self.lane.throttled_waiting.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.lane.turn_released.notify_waiters();
+        }
+    }
+}
+
 impl Engine {
     pub fn new(options: ThrottleOptions) -> Self {
         let permits = Semaphore::new(options.max_concurrency.max(1));
         Self {
             options,
             permits,
-            not_before: Mutex::new(Hold::default()),
+            lanes: Default::default(),
         }
     }
 
@@ -119,19 +152,48 @@ impl Engine {
         &self.options
     }
 
-    /// Waits for a concurrency slot and for the shared not-before instant to pass.
+    fn lane(&self, lane: Lane) -> &LaneState {
+        &self.lanes[match lane {
+            Lane::Read => 0,
+            Lane::Write => 1,
+        }]
+    }
+
+    /// Marks a request as throttled until the returned turn is dropped (when it finishes).
+    pub fn throttled_turn(&self, lane: Lane) -> ThrottledTurn<'_> {
+        let state = self.lane(lane);
+        state.throttled_waiting.fetch_add(1, Ordering::SeqCst);
+        ThrottledTurn { lane: state }
+    }
+
+    /// Waits for a slot and for the lane's hold to pass. A first attempt (`retrying` false) also
+    /// waits until no throttled request of its lane is waiting to retry.
     pub async fn admit(
         &self,
         cancel: &CancellationToken,
+        lane: Lane,
+        retrying: bool,
     ) -> Result<SemaphorePermit<'_>, Cancelled> {
+        let state = self.lane(lane);
+        while !retrying {
+            let released = state.turn_released.notified();
+            tokio::pin!(released);
+            released.as_mut().enable();
+            if state.throttled_waiting.load(Ordering::SeqCst) == 0 {
+                break;
+            }
+            tokio::select! {
+                _ = released => {}
+                _ = cancel.cancelled() => return Err(Cancelled),
+            }
+        }
         let permit = tokio::select! {
             p = self.permits.acquire() => p.map_err(|_| Cancelled)?,
             _ = cancel.cancelled() => return Err(Cancelled),
         };
         // Loop: another request may push the instant further while we sleep.
         loop {
-            let until = self.current_not_before();
-            match until {
+            match state.not_before.lock().ok().and_then(|h| h.until) {
                 Some(t) if t > Instant::now() => {
                     tokio::select! {
                         _ = tokio::time::sleep_until(t) => {}
@@ -143,11 +205,11 @@ impl Engine {
         }
     }
 
-    /// Holds back every request of this client for at least `wait` from now.
-    pub fn hold_all(&self, wait: Duration) {
+    /// Holds back every request of the lane for at least `wait` from now.
+    pub fn hold_all(&self, lane: Lane, wait: Duration) {
         let now = Instant::now();
         let until = now + wait;
-        if let Ok(mut hold) = self.not_before.lock() {
+        if let Ok(mut hold) = self.lane(lane).not_before.lock() {
             if hold.until.is_none_or(|t| t < until) {
                 *hold = Hold {
                     until: Some(until),
@@ -160,22 +222,19 @@ impl Engine {
     /// For a 429 answering a request sent at `sent_at`: if a hold was already decided after that
     /// request left (the same throttling episode), the request waits its own Retry-After alone
     /// and the shared hold is not pushed further — otherwise in-flight 429s would keep idling the
-    /// whole client while the server's quota refills. Returns true when the shared hold was set.
-    pub fn hold_all_for(&self, wait: Duration, sent_at: Instant) -> bool {
+    /// whole lane while the server's quota refills. Returns true when the shared hold was set.
+    pub fn hold_all_for(&self, lane: Lane, wait: Duration, sent_at: Instant) -> bool {
         let same_episode = self
+            .lane(lane)
             .not_before
             .lock()
             .ok()
             .and_then(|h| h.decided_at)
             .is_some_and(|decided| decided >= sent_at);
         if !same_episode {
-            self.hold_all(wait);
+            self.hold_all(lane, wait);
         }
         !same_episode
-    }
-
-    fn current_not_before(&self) -> Option<Instant> {
-        self.not_before.lock().ok().and_then(|h| h.until)
     }
 
     /// Sleeps for `wait` unless cancelled.
@@ -373,16 +432,49 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn hold_all_delays_admission_and_cancel_interrupts() {
         let e = engine();
-        e.hold_all(Duration::from_secs(5));
+        e.hold_all(Lane::Write, Duration::from_secs(5));
         let started = Instant::now();
         let cancel = CancellationToken::new();
-        let permit = e.admit(&cancel).await;
+        let permit = e.admit(&cancel, Lane::Write, false).await;
         assert!(permit.is_ok());
         assert!(started.elapsed() >= Duration::from_secs(5));
         drop(permit);
-        e.hold_all(Duration::from_secs(60));
+        e.hold_all(Lane::Write, Duration::from_secs(60));
+        assert!(
+            e.admit(&CancellationToken::new(), Lane::Read, false)
+                .await
+                .is_ok(),
+            "reads are not held by a write 429"
+        );
         cancel.cancel();
-        assert!(e.admit(&cancel).await.is_err());
+        assert!(e.admit(&cancel, Lane::Write, false).await.is_err());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn new_requests_wait_while_a_throttled_one_waits_to_retry() {
+        let e = Arc::new(engine());
+        let cancel = CancellationToken::new();
+        let turn = e.throttled_turn(Lane::Write);
+        let waiting = {
+            let (e, cancel) = (e.clone(), cancel.clone());
+            tokio::spawn(async move {
+                e.admit(&cancel, Lane::Write, false)
+                    .await
+                    .map(|_| Instant::now())
+            })
+        };
+        tokio::time::advance(Duration::from_secs(3)).await;
+        assert!(
+            !waiting.is_finished(),
+            "a new request went ahead of a throttled one"
+        );
+        assert!(
+            e.admit(&cancel, Lane::Write, true).await.is_ok(),
+            "the throttled request itself is admitted"
+        );
+        let released_at = Instant::now();
+        drop(turn);
+        assert!(waiting.await.unwrap().unwrap() >= released_at);
     }
 
     #[tokio::test(start_paused = true)]
@@ -390,13 +482,13 @@ mod tests {
         let e = engine();
         let sent_before = Instant::now();
         tokio::time::advance(Duration::from_millis(100)).await;
-        assert!(e.hold_all_for(Duration::from_secs(1), sent_before));
+        assert!(e.hold_all_for(Lane::Write, Duration::from_secs(1), sent_before));
         tokio::time::advance(Duration::from_millis(100)).await;
         // Sent before the hold was decided: waits alone.
-        assert!(!e.hold_all_for(Duration::from_secs(1), sent_before));
+        assert!(!e.hold_all_for(Lane::Write, Duration::from_secs(1), sent_before));
         // Sent after it: a new episode, which extends the hold.
         let sent_after = Instant::now();
         tokio::time::advance(Duration::from_millis(10)).await;
-        assert!(e.hold_all_for(Duration::from_secs(1), sent_after));
+        assert!(e.hold_all_for(Lane::Write, Duration::from_secs(1), sent_after));
     }
 }
