@@ -8,11 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use prestage_core::import::{
-    list_runs, preview, results_csv, resume_run, start_run, undo_run, Actor, ApplyControl, Change,
-    PlanOptions, Progress, RowPlan, RowResult, RowStatus, RunInfo, RunOutcome,
+    list_runs, preview, results_csv, resume_run, start_run, undo_run, Actor, ApplyControl,
+    PlanOptions, RowPlan, RunInfo,
 };
 use prestage_core::session::Session;
 use url::Url;
+
+mod print;
+use print::{print_outcome, print_row, progress_line};
 
 /// How to reach the tenant for import commands.
 #[derive(clap::Args, Debug, Clone)]
@@ -120,109 +123,6 @@ pub fn parse_lines(spec: &str) -> Result<Vec<usize>, String> {
         }
     }
     Ok(out)
-}
-
-fn status_word(s: RowStatus) -> &'static str {
-    match s {
-        RowStatus::Add => "add",
-        RowStatus::Update => "update",
-        RowStatus::Unchanged => "unchanged",
-        RowStatus::Skipped => "skipped",
-        RowStatus::Invalid => "invalid",
-    }
-}
-
-fn describe(c: &Change) -> String {
-    let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-    format!(
-        "{} {}: {} → {}",
-        format!("{:?}", c.action).to_lowercase(),
-        c.slot.label(),
-        show(&c.before),
-        show(&c.after)
-    )
-}
-
-fn print_row(out: &mut dyn Write, r: &RowPlan) {
-    let user = r
-        .user
-        .as_ref()
-        .map(|u| u.user_principal_name.as_str())
-        .unwrap_or(r.user_input.as_str());
-    let _ = writeln!(out, "{:>6}  {:<9}  {user}", r.line, status_word(r.status));
-    for c in &r.changes {
-        let _ = writeln!(out, "{:>6}  {:<9}    {}", "", "", describe(c));
-    }
-    for p in &r.problems {
-        let _ = writeln!(out, "{:>6}  {:<9}    ✗ {p}", "", "");
-    }
-    for w in &r.warnings {
-        let _ = writeln!(out, "{:>6}  {:<9}    ! {w}", "", "");
-    }
-}
-
-fn progress_line(p: &Progress) {
-    let eta = p
-        .eta_s
-        .map(|s| format!(", ~{s:.0} s left"))
-        .unwrap_or_default();
-    eprint!(
-        "\r{}/{} rows ({} done, {} failed, {} changed since preview) {:.1} rows/s{eta}   ",
-        p.finished, p.total, p.done, p.failed, p.changed_since_preview, p.rate_per_s
-    );
-}
-
-fn print_outcome(out: &mut dyn Write, outcome: &RunOutcome, json: bool) -> Result<bool, String> {
-    eprintln!();
-    if json {
-        serde_json::to_writer_pretty(&mut *out, outcome).map_err(|e| e.to_string())?;
-        let _ = writeln!(out);
-    } else {
-        for r in &outcome.report.results {
-            print_result(out, r);
-        }
-        for c in &outcome.cannot_undo {
-            let _ = writeln!(out, "{:>6}  cannot undo  {}: {}", c.line, c.user, c.reason);
-        }
-        if outcome.report.cancelled {
-            let _ = writeln!(
-                out,
-                "cancelled: {} rows were not started; `prestage-cli resume {}` finishes them",
-                outcome.report.not_started.len(),
-                outcome.run
-            );
-        }
-        let _ = writeln!(out, "run {}", outcome.run);
-    }
-    let failed = outcome
-        .report
-        .results
-        .iter()
-        .any(|r| matches!(r.end, prestage_core::import::RowEnd::Failed));
-    Ok(!failed && !outcome.report.cancelled)
-}
-
-fn print_result(out: &mut dyn Write, r: &RowResult) {
-    let user = r
-        .user
-        .as_ref()
-        .map(|u| u.user_principal_name.as_str())
-        .unwrap_or("");
-    let _ = writeln!(out, "{:>6}  {:<22}  {user}", r.line, format!("{:?}", r.end));
-    for c in &r.changes {
-        let mark = if c.ok { "✓" } else { "✗" };
-        let _ = writeln!(
-            out,
-            "{:>6}  {:<22}    {mark} {}  {}",
-            "",
-            "",
-            describe(&c.change),
-            c.request_id.as_deref().unwrap_or("")
-        );
-    }
-    if let Some(m) = &r.message {
-        let _ = writeln!(out, "{:>6}  {:<22}    {m}", "", "");
-    }
 }
 
 fn options(f: &FileArgs) -> PlanOptions {
@@ -517,49 +417,39 @@ pub async fn run_preview(args: PreviewArgs) -> ExitCode {
     exit(result)
 }
 
-pub async fn run_apply(args: ApplyArgs) -> ExitCode {
+/// The commands that write through a run journal.
+enum Journaled<'a> {
+    Apply(&'a ApplyArgs),
+    Resume(&'a RunArgs),
+    Undo(&'a RunArgs),
+}
+
+/// Signs in, finds the runs dir, runs the command, and turns its result into an exit code.
+async fn run_journaled(connect: &Connect, what: Journaled<'_>) -> ExitCode {
     let mut out = std::io::stdout();
     let result = async {
-        apply_cmd(
-            &session(&args.connect).await?,
-            &args,
-            &runs_dir()?,
-            &mut out,
-        )
-        .await
+        let session = session(connect).await?;
+        let dir = runs_dir()?;
+        match what {
+            Journaled::Apply(a) => apply_cmd(&session, a, &dir, &mut out).await,
+            Journaled::Resume(a) => resume_cmd(&session, a, &dir, &mut out).await,
+            Journaled::Undo(a) => undo_cmd(&session, a, &dir, &mut out).await,
+        }
     }
     .await;
     exit(result)
+}
+
+pub async fn run_apply(args: ApplyArgs) -> ExitCode {
+    run_journaled(&args.connect, Journaled::Apply(&args)).await
 }
 
 pub async fn run_resume(args: RunArgs) -> ExitCode {
-    let mut out = std::io::stdout();
-    let result = async {
-        resume_cmd(
-            &session(&args.connect).await?,
-            &args,
-            &runs_dir()?,
-            &mut out,
-        )
-        .await
-    }
-    .await;
-    exit(result)
+    run_journaled(&args.connect, Journaled::Resume(&args)).await
 }
 
 pub async fn run_undo(args: RunArgs) -> ExitCode {
-    let mut out = std::io::stdout();
-    let result = async {
-        undo_cmd(
-            &session(&args.connect).await?,
-            &args,
-            &runs_dir()?,
-            &mut out,
-        )
-        .await
-    }
-    .await;
-    exit(result)
+    run_journaled(&args.connect, Journaled::Undo(&args)).await
 }
 
 pub fn run_runs(args: RunsArgs) -> ExitCode {
