@@ -175,7 +175,8 @@ impl Engine {
         retrying: bool,
     ) -> Result<SemaphorePermit<'_>, Cancelled> {
         let state = self.lane(lane);
-        while !retrying {
+        // A first attempt lets throttled requests of its lane go first.
+        while !retrying && state.throttled_waiting.load(Ordering::SeqCst) > 0 {
             let released = state.turn_released.notified();
             tokio::pin!(released);
             released.as_mut().enable();
