@@ -3,6 +3,14 @@
 
 const COMMANDS: &[&str] = &[
     "list_users",
+    "user_overview",
+    "check_phone",
+    "apply_user_edit",
+    "issue_tap",
+    "remove_user_method",
+    "require_reregistration",
+    "audit_entries",
+    "export_audit",
     "session_info",
     "app_status",
     "use_sandbox",
@@ -14,6 +22,17 @@ const COMMANDS: &[&str] = &[
     "save_setup",
     "admin_consent_link",
     "open_admin_consent",
+    "import_settings",
+    "import_pick_file",
+    "import_preview",
+    "import_map_header",
+    "import_apply",
+    "import_control",
+    "import_runs",
+    "import_resume_run",
+    "import_undo_run",
+    "import_export_results",
+    "import_save_template",
 ];
 
 fn main() {

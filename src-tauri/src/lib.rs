@@ -4,6 +4,9 @@
 
 mod browser;
 mod commands;
+mod import_files;
+mod import_prefs;
+mod import_state;
 pub mod ipc;
 pub mod launch;
 pub mod state;
@@ -41,7 +44,10 @@ pub fn run() {
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .manage(import_state::ImportState::default())
+        .on_window_event(import_files::on_window_event)
         .setup(|app| {
             let state = app.state::<AppState>();
             state.set_config_dir(app.path().app_config_dir().ok());
@@ -54,6 +60,14 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         })
         .invoke_handler(tauri::generate_handler![
             commands::users::list_users,
+            commands::user::user_overview,
+            commands::user::check_phone,
+            commands::user::apply_user_edit,
+            commands::user::issue_tap,
+            commands::user::remove_user_method,
+            commands::user::require_reregistration,
+            commands::user::audit_entries,
+            commands::user::export_audit,
             commands::session::session_info,
             commands::session::app_status,
             commands::session::use_sandbox,
@@ -65,6 +79,17 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::setup::save_setup,
             commands::setup::admin_consent_link,
             commands::setup::open_admin_consent,
+            commands::import::import_settings,
+            commands::import::import_pick_file,
+            commands::import::import_preview,
+            commands::import::import_map_header,
+            commands::import::import_apply,
+            commands::import::import_control,
+            commands::import::import_runs,
+            commands::import::import_resume_run,
+            commands::import::import_undo_run,
+            commands::import::import_export_results,
+            commands::import::import_save_template,
         ])
 }
 

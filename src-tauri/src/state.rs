@@ -102,7 +102,8 @@ impl AppState {
         self.launch.as_ref().map_err(Clone::clone)
     }
 
-    fn dir(&self) -> Result<&Path, IpcError> {
+    /// The app config dir (settings, import preferences).
+    pub(crate) fn dir(&self) -> Result<&Path, IpcError> {
         let explicit = self
             .launch
             .as_ref()
@@ -338,10 +339,19 @@ fn tenant_connection(session: Session) -> Connection {
     }
 }
 
+/// The in-process tenant's latency per request: 40 ms, or `PRESTAGE_SANDBOX_LATENCY_MS` (a test
+/// hook: end-to-end tests slow the tenant down to watch a run's progress).
+fn sandbox_latency() -> Duration {
+    std::env::var("PRESTAGE_SANDBOX_LATENCY_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map_or(Duration::from_millis(40), Duration::from_millis)
+}
+
 async fn connect_sandbox(users: Option<usize>) -> Result<Connection, IpcError> {
     let mut config = SandboxConfig {
         auto_approve: true,
-        latency: Duration::from_millis(40),
+        latency: sandbox_latency(),
         latency_jitter: Duration::from_millis(20),
         ..Default::default()
     };

@@ -1,7 +1,7 @@
 // The only seam between the UI and Tauri: every call to the Rust side goes through here, so the
 // other modules can be run against a fake. Rejections carry the IPC error object ({ kind:
 // "notSignedIn" | "throttled" | "graph" | "signInFailed" | "signInCancelled" | "keychain" |
-// "invalidSetup" | "internal", ... }) unchanged. No token ever comes through here.
+// "invalidSetup" | "invalidCsv" | "internal", ... }) unchanged. No token ever comes through here.
 
 function invoke(command, args) {
   const tauri = window.__TAURI__;
@@ -17,6 +17,55 @@ function invoke(command, args) {
 /** Users matching `query`; an empty query lists the first page. Resolves to UserRow[]. */
 export function listUsers(query) {
   return invoke("list_users", { query });
+}
+
+// --- One user's fixes (the user panel). Every verdict, number and reason comes from Rust.
+
+/** One user's overview with the pre-flight verdict of every action (UserDetail). */
+export function userOverview(userId) {
+  return invoke("user_overview", { userId });
+}
+
+/** What a phone field will send: { number, kind, region, repairs, warnings, problem }. */
+export function checkPhone(input, region, phoneType) {
+  return invoke("check_phone", { input, region: region || null, phoneType: phoneType ?? null });
+}
+
+/**
+ * One edit ({ action: "setPhone", phoneType, input } | { action: "removePhone", phoneType } |
+ * { action: "setEmail", address } | { action: "removeEmail" } | { action: "smsSignIn", enabled } |
+ * { action: "defaultMethod", method }); resolves to { written, warnings, kept, failed }.
+ */
+export function applyUserEdit(userId, edit, region) {
+  return invoke("apply_user_edit", { userId, edit, region: region || null });
+}
+
+/**
+ * Issues a Temporary Access Pass for { lifetimeMinutes, oneTime, start (ISO time or null: now) };
+ * resolves to { pass, userPrincipalName, start, lifetimeMinutes, oneTime } — show it once.
+ */
+export function issueTap(userId, choice) {
+  return invoke("issue_tap", { userId, choice });
+}
+
+/** Removes an Authenticator / FIDO2 / OATH / TAP / Windows Hello method by kind and id. */
+export function removeUserMethod(userId, kind, methodId) {
+  return invoke("remove_user_method", { userId, kind, methodId });
+}
+
+/** Removes phones, Authenticator apps and OATH tokens in the order Graph accepts. */
+export function requireReregistration(userId) {
+  return invoke("require_reregistration", { userId });
+}
+
+/** The audit log, newest first (AuditRow[]). */
+export function auditEntries() {
+  return invoke("audit_entries");
+}
+
+/** Writes the audit log as CSV; resolves to the file's path. */
+export function exportAudit() {
+  return invoke("export_audit");
 }
 
 /**
@@ -79,4 +128,94 @@ export function adminConsentLink(clientId, tenant) {
 /** Opens the admin-consent link in the system browser; resolves to the link. */
 export function openAdminConsent(clientId, tenant) {
   return invoke("open_admin_consent", { clientId, tenant });
+}
+
+// --- CSV import. Rust reads and writes the files (picked, dropped or saved through native
+// dialogs); the webview only ever sees file names. Streams come through Tauri channels.
+
+/** A Tauri channel delivering each message to `onMessage` (null outside the app). */
+function channel(onMessage) {
+  const Channel = window.__TAURI__?.core?.Channel;
+  if (!Channel) return null;
+  const ch = new Channel();
+  ch.onmessage = onMessage;
+  return ch;
+}
+
+/** Listens to a Tauri event; resolves to the function that stops listening. */
+function listen(event, handler) {
+  const on = window.__TAURI__?.event?.listen;
+  if (!on) return Promise.resolve(() => {});
+  return on(event, (e) => handler(e.payload));
+}
+
+/** { defaultRegion, regionFromTenant, columns: [{ id, header, describe }] }. */
+export function importSettings() {
+  return invoke("import_settings");
+}
+
+/** The native open dialog; resolves to { name } or null when cancelled. */
+export function importPickFile() {
+  return invoke("import_pick_file");
+}
+
+/**
+ * Previews the chosen file with { defaultRegion, blankRemoves }: `onRows(RowInfo[])` gets rows in
+ * file order as they are planned; resolves to { previewId, file, counts }. Rejects with
+ * { kind: "invalidCsv", line, message } when the file cannot be read.
+ */
+export function importPreview(options, onRows) {
+  return invoke("import_preview", { options, onRows: channel(onRows) });
+}
+
+/** Remembers which column `header` means (`column` null: ignore it again). */
+export function importMapHeader(header, column) {
+  return invoke("import_map_header", { header, column });
+}
+
+/** Applies the ticked `lines` of preview `previewId`; `onEvent({ result, progress })` per row. */
+export function importApply(previewId, lines, onEvent) {
+  return invoke("import_apply", { previewId, lines, onEvent: channel(onEvent) });
+}
+
+/** "pause" | "resume" | "cancel" the run under way. */
+export function importControl(action) {
+  return invoke("import_control", { action });
+}
+
+/** Every journaled run, newest first (RunInfoRow[]). */
+export function importRuns() {
+  return invoke("import_runs");
+}
+
+export function importResumeRun(run, onEvent) {
+  return invoke("import_resume_run", { run, onEvent: channel(onEvent) });
+}
+
+export function importUndoRun(run, onEvent) {
+  return invoke("import_undo_run", { run, onEvent: channel(onEvent) });
+}
+
+/** Saves the last run's results (save dialog); resolves to the file name or null. */
+export function importExportResults() {
+  return invoke("import_export_results");
+}
+
+/** Saves the CSV template (save dialog); resolves to the file name or null. */
+export function importSaveTemplate() {
+  return invoke("import_save_template");
+}
+
+/** `handler({ name })` when a file is dropped on the window (Rust keeps its path). */
+export function onImportFileDropped(handler) {
+  return listen("import-file-dropped", handler);
+}
+
+/** `handler(true)` while a file is dragged over the window, `handler(false)` when it leaves. */
+export function onFileDrag(handler) {
+  return Promise.all([
+    listen("tauri://drag-enter", () => handler(true)),
+    listen("tauri://drag-leave", () => handler(false)),
+    listen("tauri://drag-drop", () => handler(false)),
+  ]);
 }

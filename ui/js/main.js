@@ -4,7 +4,10 @@
 import { mountAccount } from "./account.js";
 import * as api from "./api.js";
 import { errorRegion } from "./errors.js";
+import { mountImport } from "./import/index.js";
 import { createRouter } from "./router.js";
+import { mountAudit } from "./user/audit.js";
+import { mountUserPanel } from "./user/panel.js";
 import { mountSetup } from "./setup.js";
 import { mountSignIn } from "./signin.js";
 import { initials, mountUsers } from "./users.js";
@@ -37,6 +40,7 @@ const router = createRouter({
     signin: $("view-signin"),
     setup: $("view-setup"),
     users: $("view-users"),
+    import: $("view-import"),
   },
   screens,
 });
@@ -114,9 +118,16 @@ screens.setup = mountSetup({
   },
 });
 
+const userPanel = mountUserPanel({ api, errors: router.guard(errors), root: $("user-root"), copy });
+const audit = mountAudit({ api, errors: router.guard(errors), root: $("user-root"), button: $("audit-open") });
+
 const users = mountUsers({
   api,
   errors: router.guard(errors),
+  onOpen: (user) => {
+    audit.close();
+    userPanel.open(user.id);
+  },
   elements: {
     input: $("search"),
     tbody: $("user-rows"),
@@ -136,9 +147,39 @@ screens.users = {
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") screens.account.setOpen(false);
+  if (event.key === "Escape" && !document.querySelector(".user-modal-host:not([hidden])")) {
+    userPanel.close();
+    audit.close();
+  }
 });
 document.addEventListener("click", (event) => {
   if (!event.target.closest?.("#account-panel, #account")) screens.account.setOpen(false);
 });
+
+// Users | Import in the header, shown once signed in.
+const nav = $("app-nav");
+screens.nav = {
+  current(name) {
+    nav.hidden = !["users", "import"].includes(name);
+    for (const item of nav.querySelectorAll("[data-view]")) {
+      item.setAttribute("aria-current", item.dataset.view === name ? "page" : "false");
+    }
+  },
+};
+nav.addEventListener("click", (event) => {
+  const item = event.target.closest("[data-view]");
+  if (item) router.open(item.dataset.view);
+});
+
+screens.import = mountImport({
+  api,
+  errors: router.guard(errors),
+  root: $("view-import"),
+  banner: $("import-banner"),
+  overlayHost: document.body,
+  onShow: () => router.open("import"),
+});
+api.onImportFileDropped(({ name }) => screens.import.fileDropped(name));
+api.onFileDrag((over) => screens.import.dragHover(over));
 
 router.refresh();

@@ -3,13 +3,16 @@
 // a "not signed in" answer mid-run sends the person back to sign-in.
 
 /**
- * `views`: { starting, signin, setup, users } elements; `screens`: { account, signin, setup,
- * users } from their mount functions.
+ * `views`: { starting, signin, setup, users, import } elements; `screens`: { account, signin, setup,
+ * users, import, nav } from their mount functions (import and nav are optional).
  */
 export function createRouter({ api, errors, views, screens }) {
   function showView(name) {
     views.starting.hidden = true;
-    for (const key of ["signin", "setup", "users"]) views[key].hidden = key !== name;
+    for (const key of ["signin", "setup", "users", "import"]) {
+      if (views[key]) views[key].hidden = key !== name;
+    }
+    screens.nav?.current(name);
   }
 
   function signedIn(info) {
@@ -19,6 +22,7 @@ export function createRouter({ api, errors, views, screens }) {
     screens.account.show(info);
     showView("users");
     screens.users.search("");
+    screens.import?.signedIn(info);
   }
 
   function route(status) {
@@ -26,6 +30,7 @@ export function createRouter({ api, errors, views, screens }) {
     else errors.clear("startup");
     if (status.session) return signedIn(status.session);
     screens.account.clear();
+    screens.import?.signedOut();
     errors.clear("users");
     if (status.setup.configured) {
       screens.signin.show(status);
@@ -48,6 +53,8 @@ export function createRouter({ api, errors, views, screens }) {
     route,
     refresh,
     signedIn,
+    /** A signed-in view from the navigation ("users" or "import"). */
+    open: showView,
     /** The setup screen on demand ("Change setup"). */
     async openSetup() {
       try {

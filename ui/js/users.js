@@ -80,7 +80,8 @@ function countText(n, query) {
 /**
  * Wires the search box to the table. `elements`: { input, tbody, count, empty, loading, wrap }.
  * `errors`: { show(error, source), clear(source) }. Typing searches after `debounceMs`; Enter
- * searches at once; an answer that arrives after a newer search started is dropped.
+ * searches at once; an answer that arrives after a newer search started is dropped. Arrow keys
+ * in the search box move a selection over the rows; Enter (or a click) opens `onOpen(user)`.
  */
 export function mountUsers({
   api,
@@ -88,14 +89,29 @@ export function mountUsers({
   errors,
   debounceMs = SEARCH_DEBOUNCE_MS,
   timers = globalThis,
+  onOpen = () => {},
 }) {
   const { input, tbody, count, empty, loading, wrap } = elements;
   const doc = tbody.ownerDocument;
   let latest = 0;
   let pending = null;
+  let shown = []; // [{ user, tr }]
+  let selected = -1;
+
+  function select(index) {
+    if (shown[selected]) shown[selected].tr.setAttribute("aria-selected", "false");
+    selected = shown.length ? Math.max(-1, Math.min(index, shown.length - 1)) : -1;
+    const row = shown[selected];
+    if (row) {
+      row.tr.setAttribute("aria-selected", "true");
+      row.tr.scrollIntoView?.({ block: "nearest" });
+    }
+  }
 
   function render(rows, query) {
-    tbody.replaceChildren(...rows.map((user) => renderRow(doc, user)));
+    shown = rows.map((user) => ({ user, tr: renderRow(doc, user) }));
+    selected = -1;
+    tbody.replaceChildren(...shown.map((r) => r.tr));
     count.textContent = countText(rows.length, query);
     empty.hidden = rows.length > 0;
   }
@@ -126,12 +142,28 @@ export function mountUsers({
   }
 
   input.addEventListener("input", () => {
+    select(-1);
     timers.clearTimeout(pending);
     pending = timers.setTimeout(searchNow, debounceMs);
   });
   input.addEventListener("keydown", (event) => {
-    if (event.key === "Enter") searchNow();
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault?.();
+      select(selected + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" && shown[selected]) {
+      onOpen(shown[selected].user);
+    } else if (event.key === "Enter") {
+      searchNow();
+    }
+  });
+  tbody.addEventListener("click", (event) => {
+    const tr = event.target?.closest?.('[data-testid="user-row"]');
+    const index = shown.findIndex((r) => r.tr === tr);
+    if (index >= 0) {
+      select(index);
+      onOpen(shown[index].user);
+    }
   });
 
-  return { search, searchNow };
+  return { search, searchNow, select };
 }

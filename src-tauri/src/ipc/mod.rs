@@ -2,9 +2,16 @@
 //! JSON is camelCase; errors are tagged by `kind`. Nothing here may ever hold a token.
 //! Core types are converted here so a rename in the core cannot silently change this contract.
 
+mod import;
 mod session;
+pub mod user;
 mod users;
 
+pub use import::{
+    CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
+    ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
+    RunControl, RunDone, RunEvent, RunInfoRow,
+};
 pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,
 };
@@ -54,6 +61,12 @@ pub enum IpcError {
     /// A setup field is wrong; the UI marks `field` (`clientId`, `tenant` or `settings`).
     #[error("{message}")]
     InvalidSetup { field: String, message: String },
+    /// The import file cannot be read at all; the import screen shows the message by the file.
+    #[error("{message}")]
+    InvalidCsv {
+        line: Option<usize>,
+        message: String,
+    },
     /// Anything else; the message is shown as is.
     #[error("{message}")]
     Internal { message: String },

@@ -91,16 +91,8 @@ pub struct RunArgs {
 
 /// Where run journals live: `PRESTAGE_DATA_DIR` or the OS data dir + the app id, then `runs/`.
 pub fn runs_dir() -> Result<PathBuf, String> {
-    let base = match std::env::var("PRESTAGE_DATA_DIR")
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
-        Some(dir) => PathBuf::from(dir),
-        None => dirs::data_dir()
-            .ok_or("no data dir on this system; set PRESTAGE_DATA_DIR")?
-            .join(prestage_core::settings::APP_ID),
-    };
-    Ok(base.join("runs"))
+    prestage_core::import::default_runs_dir(dirs::data_dir())
+        .ok_or_else(|| "no data dir on this system; set PRESTAGE_DATA_DIR".to_string())
 }
 
 /// Parses `2,5-9` into line numbers.

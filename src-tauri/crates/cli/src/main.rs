@@ -4,6 +4,7 @@
 mod auth_cmd;
 mod import_cmd;
 mod sandbox_cmd;
+mod user_cmd;
 
 use std::process::ExitCode;
 
@@ -36,6 +37,8 @@ enum Command {
     Resume(import_cmd::RunArgs),
     /// Restore the values a run replaced (needs --yes); lists what cannot be restored.
     Undo(import_cmd::RunArgs),
+    #[command(flatten)]
+    Fix(user_cmd::Command),
 }
 
 #[tokio::main]
@@ -50,5 +53,6 @@ async fn main() -> ExitCode {
         Command::Runs(args) => import_cmd::run_runs(args),
         Command::Resume(args) => import_cmd::run_resume(args).await,
         Command::Undo(args) => import_cmd::run_undo(args).await,
+        Command::Fix(command) => user_cmd::run(command).await,
     }
 }

@@ -2,9 +2,11 @@
 //! client with its throttle engine, the OAuth flows, and the domain types (phone numbers).
 //! It must never depend on Tauri, and it never logs or returns a token's text.
 
+pub mod audit;
 pub mod auth;
 pub mod csv;
 mod error_text;
+pub mod fixes;
 pub mod graph;
 pub mod import;
 pub mod phone;

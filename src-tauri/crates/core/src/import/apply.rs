@@ -143,8 +143,8 @@ fn number(text: Option<&str>) -> Result<PhoneNumber, GraphError> {
         .map_err(|e| GraphError::InvalidInput(e.to_string()))
 }
 
-/// Sends one change.
-async fn send(
+/// Sends one planned change through `GraphClient::write` (also used by single-user fixes).
+pub(crate) async fn send(
     graph: &GraphClient,
     user: &str,
     change: &Change,

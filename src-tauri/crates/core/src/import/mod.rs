@@ -3,11 +3,13 @@
 //! resumed or undone. Preview never fails as a whole: only an unreadable file is an error.
 
 mod apply;
+pub(crate) use apply::send as send_change;
 mod diff;
 mod export;
 mod journal;
 mod local;
 mod model;
+mod paths;
 mod preview;
 mod runs;
 mod state;
@@ -21,6 +23,7 @@ pub use journal::{
 };
 pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions};
 pub use model::{Action, Change, Desired, RowPlan, RowStatus, Slot, TargetUser, Want};
+pub use paths::{default_runs_dir, runs_dir_from, DATA_DIR_VAR};
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{resume_run, start_run, undo_plans, undo_run, CannotUndo, RunInfo, RunOutcome};
 pub use state::{read_state, read_states, Key, Lookup, Needs, UserState};

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod fixes;
 mod harness;
 mod import_flow;
 mod sandbox_directory;

@@ -1,0 +1,96 @@
+//! The import screen's remembered choices, in `import.json` next to `settings.json` in the app
+//! config dir: which column an unknown CSV header means (keyed by the core's normalized header)
+//! and the last default region chosen. Never a phone number, a path or a secret.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use prestage_core::csv::{normalize_header, Column};
+use serde::{Deserialize, Serialize};
+
+use crate::ipc::IpcError;
+
+pub const FILE_NAME: &str = "import.json";
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImportPrefs {
+    /// Normalized header → column.
+    pub mapping: BTreeMap<String, Column>,
+    pub region: Option<String>,
+}
+
+fn problem(path: &Path, reason: impl std::fmt::Display) -> IpcError {
+    IpcError::internal(format!(
+        "The import preferences {} could not be read or written ({reason}); check its permissions or delete it.",
+        path.display()
+    ))
+}
+
+impl ImportPrefs {
+    /// The prefs in `dir`; none saved yet is the default.
+    pub fn load(dir: &Path) -> Result<Self, IpcError> {
+        let path = dir.join(FILE_NAME);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| problem(&path, e)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(problem(&path, e)),
+        }
+    }
+
+    pub fn save(&self, dir: &Path) -> Result<(), IpcError> {
+        let path = dir.join(FILE_NAME);
+        std::fs::create_dir_all(dir).map_err(|e| problem(&path, e))?;
+        let json = serde_json::to_vec_pretty(self).map_err(|e| problem(&path, e))?;
+        std::fs::write(&path, json).map_err(|e| problem(&path, e))
+    }
+
+    /// Remembers that `header` means `column` (`None` forgets it: the header is ignored again).
+    pub fn map(&mut self, header: &str, column: Option<Column>) {
+        let key = normalize_header(header);
+        match column {
+            Some(c) => {
+                self.mapping.insert(key, c);
+            }
+            None => {
+                self.mapping.remove(&key);
+            }
+        }
+    }
+
+    /// The mapping in the form the core's reader takes.
+    pub fn remembered(&self) -> HashMap<String, Column> {
+        self.mapping.iter().map(|(k, v)| (k.clone(), *v)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mappings_round_trip_and_forget() {
+        let dir = std::env::temp_dir().join(format!("prestage-prefs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(ImportPrefs::load(&dir).unwrap(), ImportPrefs::default());
+        let mut prefs = ImportPrefs::default();
+        prefs.map("Cell Phone #", Some(Column::MobilePhone));
+        prefs.region = Some("GB".into());
+        prefs.save(&dir).unwrap();
+        let loaded = ImportPrefs::load(&dir).unwrap();
+        assert_eq!(loaded, prefs);
+        assert_eq!(
+            loaded.remembered().get(&normalize_header("cell phone")),
+            Some(&Column::MobilePhone)
+        );
+        let mut forgotten = loaded;
+        forgotten.map("CELL PHONE", None);
+        assert!(forgotten.mapping.is_empty());
+        std::fs::write(dir.join(FILE_NAME), b"{not json").unwrap();
+        assert!(matches!(
+            ImportPrefs::load(&dir),
+            Err(IpcError::Internal { .. })
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,421 @@
+//! The import screen's books on the Rust side: the file the person chose (its path never crosses
+//! to the webview), the last finished preview (apply takes line numbers and applies exactly those
+//! previewed rows, never rows sent by the webview), the run under way (pause / resume / cancel)
+//! and the last run's results for the export. Each method makes one core call and keeps the books.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use prestage_core::csv::{template, Column};
+use prestage_core::import::{
+    list_runs, preview, results_csv, resume_run, start_run, undo_run, Actor, ApplyControl,
+    JournalError, PlanOptions, RowPlan, RowResult, RunInfo, RunOutcome,
+};
+use tokio_util::sync::CancellationToken;
+
+use crate::import_prefs::ImportPrefs;
+use crate::ipc::{
+    ChosenFile, ColumnInfo, FileInfo, ImportSettings, IpcError, PreviewDone, PreviewOptions,
+    RowInfo, RunControl, RunDone, RunEvent, RunInfoRow,
+};
+use crate::state::{AppState, Connection};
+
+/// State-read batches in flight while previewing, rows in flight while applying (as the CLI).
+const CONCURRENCY: usize = 8;
+
+struct Plan {
+    id: u64,
+    file_name: String,
+    options: PlanOptions,
+    rows: Vec<RowPlan>,
+}
+
+#[derive(Default)]
+struct Books {
+    chosen: Option<PathBuf>,
+    previews: u64,
+    preview_cancel: Option<CancellationToken>,
+    plan: Option<Plan>,
+    running: Option<ApplyControl>,
+    results: Vec<RowResult>,
+    last_run: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ImportState {
+    books: Mutex<Books>,
+}
+
+fn journal(error: JournalError) -> IpcError {
+    IpcError::internal(error.to_string())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Clears the run under way however the run ends (also when its future is dropped).
+struct Running<'a>(&'a ImportState);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.books().running = None;
+    }
+}
+
+impl ImportState {
+    fn books(&self) -> MutexGuard<'_, Books> {
+        self.books.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `path` (dropped or picked) is the file the next preview reads.
+    pub fn choose(&self, path: PathBuf) -> ChosenFile {
+        let name = file_name(&path);
+        let mut books = self.books();
+        books.chosen = Some(path);
+        books.plan = None;
+        ChosenFile { name }
+    }
+
+    /// The tenant's country as the default region, else the last one chosen; the columns.
+    pub async fn settings(&self, state: &AppState) -> Result<ImportSettings, IpcError> {
+        let connection = state.connection().await?;
+        let tenant = match connection.session().graph().organization().await {
+            Ok(org) => org.country_letter_code.filter(|c| !c.trim().is_empty()),
+            Err(error) => {
+                tracing::warn!(%error, "the tenant's country could not be read");
+                None
+            }
+        };
+        let remembered = ImportPrefs::load(state.dir()?)?.region;
+        Ok(ImportSettings {
+            region_from_tenant: tenant.is_some(),
+            default_region: tenant.or(remembered),
+            columns: Column::ALL.into_iter().map(ColumnInfo::from).collect(),
+        })
+    }
+
+    /// Remembers (or, with `None`, forgets) which column an unknown header means.
+    pub fn map_header(
+        &self,
+        state: &AppState,
+        header: &str,
+        column: Option<Column>,
+    ) -> Result<(), IpcError> {
+        let dir = state.dir()?;
+        let mut prefs = ImportPrefs::load(dir)?;
+        prefs.map(header, column);
+        prefs.save(dir)
+    }
+
+    pub(crate) fn chosen(&self) -> Result<PathBuf, IpcError> {
+        self.books()
+            .chosen
+            .clone()
+            .ok_or_else(|| IpcError::internal("Choose or drop a CSV file first."))
+    }
+
+    /// A new preview supersedes one still running.
+    fn begin_preview(&self) -> (u64, CancellationToken) {
+        let cancel = CancellationToken::new();
+        let mut books = self.books();
+        if let Some(old) = books.preview_cancel.replace(cancel.clone()) {
+            old.cancel();
+        }
+        books.previews += 1;
+        (books.previews, cancel)
+    }
+
+    /// Reads the chosen file and plans every row against the tenant; rows stream to `on_rows`.
+    pub async fn preview(
+        &self,
+        state: &AppState,
+        options: PreviewOptions,
+        on_rows: impl Fn(Vec<RowInfo>) + Send,
+    ) -> Result<PreviewDone, IpcError> {
+        let connection = state.connection().await?;
+        let path = self.chosen()?;
+        let name = file_name(&path);
+        let bytes = tokio::fs::read(&path)
+            .await
+            .map_err(|e| IpcError::InvalidCsv {
+                line: None,
+                message: format!("{name} could not be read: {e}."),
+            })?;
+        let dir = state.dir()?;
+        let mut prefs = ImportPrefs::load(dir)?;
+        let region = options.default_region.filter(|r| !r.trim().is_empty());
+        if region.is_some() && region != prefs.region {
+            prefs.region.clone_from(&region);
+            if let Err(error) = prefs.save(dir) {
+                tracing::warn!(%error, "the default region could not be remembered");
+            }
+        }
+        let plan_options = PlanOptions {
+            default_region: region,
+            blank_removes: options.blank_removes,
+        };
+        let (id, cancel) = self.begin_preview();
+        let session = connection.session();
+        let actor = Actor {
+            powers: session.powers(),
+            my_id: &session.account().id,
+        };
+        let remembered = prefs.remembered();
+        let work = preview(
+            session.graph(),
+            &actor,
+            &bytes,
+            &remembered,
+            &plan_options,
+            CONCURRENCY,
+            |rows| on_rows(rows.iter().map(RowInfo::from).collect()),
+        );
+        let previewed = tokio::select! {
+            done = work => done?,
+            () = cancel.cancelled() => {
+                return Err(IpcError::internal("A newer preview of the file replaced this one."))
+            }
+        };
+        let done = PreviewDone {
+            preview_id: id,
+            file: FileInfo::new(&name, &previewed.file),
+            counts: (&previewed.counts).into(),
+        };
+        let mut books = self.books();
+        if books.previews == id {
+            books.preview_cancel = None;
+            books.plan = Some(Plan {
+                id,
+                file_name: name,
+                options: plan_options,
+                rows: previewed.rows,
+            });
+        }
+        Ok(done)
+    }
+
+    /// The previewed rows on `lines` of preview `id`: each must be one that writes.
+    fn ticked(
+        &self,
+        id: u64,
+        lines: &[usize],
+    ) -> Result<(Vec<RowPlan>, String, PlanOptions), IpcError> {
+        let books = self.books();
+        let plan = books.plan.as_ref().filter(|p| p.id == id).ok_or_else(|| {
+            IpcError::internal(
+                "The preview changed since you reviewed it; review it again before applying.",
+            )
+        })?;
+        let wanted: HashSet<usize> = lines.iter().copied().collect();
+        let rows: Vec<RowPlan> = plan
+            .rows
+            .iter()
+            .filter(|r| wanted.contains(&r.line) && r.writes())
+            .cloned()
+            .collect();
+        if rows.is_empty() || rows.len() != wanted.len() {
+            return Err(IpcError::internal(
+                "Only rows that add or update something can be applied; tick at least one.",
+            ));
+        }
+        Ok((rows, plan.file_name.clone(), plan.options.clone()))
+    }
+
+    fn begin_run(&self) -> Result<(ApplyControl, Running<'_>), IpcError> {
+        let mut books = self.books();
+        if books.running.is_some() {
+            return Err(IpcError::internal(
+                "An import run is already under way; wait for it or cancel it first.",
+            ));
+        }
+        let control = ApplyControl::default();
+        books.running = Some(control.clone());
+        Ok((control, Running(self)))
+    }
+
+    fn finished(&self, outcome: Result<RunOutcome, JournalError>) -> Result<RunDone, IpcError> {
+        let outcome = outcome.map_err(journal)?;
+        let done = RunDone::from(&outcome);
+        let mut books = self.books();
+        books.results = outcome.report.results;
+        books.last_run = Some(outcome.run);
+        Ok(done)
+    }
+
+    /// Applies exactly the ticked rows of the reviewed preview, journaled in `runs_dir`.
+    pub async fn apply(
+        &self,
+        state: &AppState,
+        runs_dir: PathBuf,
+        preview_id: u64,
+        lines: &[usize],
+        on_event: impl Fn(RunEvent) + Send + Sync + 'static,
+    ) -> Result<RunDone, IpcError> {
+        let connection = state.connection().await?;
+        let (rows, file_name, options) = self.ticked(preview_id, lines)?;
+        let (control, _running) = self.begin_run()?;
+        let account = connection.session().account();
+        let info = RunInfo {
+            tenant_id: account.tenant_id.clone(),
+            admin: account.user_principal_name.clone(),
+            file_name,
+            options,
+        };
+        let outcome = off_the_runtime(move || async move {
+            start_run(
+                connection.session().graph(),
+                &actor(&connection),
+                &runs_dir,
+                &info,
+                rows,
+                CONCURRENCY,
+                &control,
+                |r, p| on_event(RunEvent::new(r, p)),
+            )
+            .await
+        })
+        .await?;
+        self.finished(outcome)
+    }
+
+    /// Finishes an interrupted or cancelled run.
+    pub async fn resume(
+        &self,
+        state: &AppState,
+        runs_dir: PathBuf,
+        run: String,
+        on_event: impl Fn(RunEvent) + Send + Sync + 'static,
+    ) -> Result<RunDone, IpcError> {
+        let connection = state.connection().await?;
+        let (control, _running) = self.begin_run()?;
+        let outcome = off_the_runtime(move || async move {
+            resume_run(
+                connection.session().graph(),
+                &actor(&connection),
+                &runs_dir,
+                &run,
+                CONCURRENCY,
+                &control,
+                |r, p| on_event(RunEvent::new(r, p)),
+            )
+            .await
+        })
+        .await?;
+        self.finished(outcome)
+    }
+
+    /// Restores what `run` replaced, where the previous values are known.
+    pub async fn undo(
+        &self,
+        state: &AppState,
+        runs_dir: PathBuf,
+        run: String,
+        on_event: impl Fn(RunEvent) + Send + Sync + 'static,
+    ) -> Result<RunDone, IpcError> {
+        let connection = state.connection().await?;
+        let (control, _running) = self.begin_run()?;
+        let outcome = off_the_runtime(move || async move {
+            let admin = connection.session().account().user_principal_name.clone();
+            undo_run(
+                connection.session().graph(),
+                &actor(&connection),
+                &runs_dir,
+                &run,
+                &admin,
+                CONCURRENCY,
+                &control,
+                |r, p| on_event(RunEvent::new(r, p)),
+            )
+            .await
+        })
+        .await?;
+        self.finished(outcome)
+    }
+
+    /// Pause, resume or cancel the run under way (nothing to do when none is).
+    pub fn control(&self, action: RunControl) {
+        if let Some(control) = &self.books().running {
+            match action {
+                RunControl::Pause => control.pause(),
+                RunControl::Resume => control.resume(),
+                RunControl::Cancel => {
+                    // A paused run must wake up to see the cancel.
+                    control.cancel();
+                    control.resume();
+                }
+            }
+        }
+    }
+
+    /// Every run journaled in `runs_dir`, newest first.
+    pub async fn runs(
+        &self,
+        state: &AppState,
+        runs_dir: &Path,
+    ) -> Result<Vec<RunInfoRow>, IpcError> {
+        let connection = state.connection().await?;
+        let tenant = &connection.session().account().tenant_id;
+        let runs = list_runs(runs_dir).map_err(journal)?;
+        Ok(RunInfoRow::list(&runs, tenant))
+    }
+
+    /// The last run's results as CSV bytes (numbers masked when the role sees them masked) and
+    /// the file name to suggest.
+    pub async fn results(&self, state: &AppState) -> Result<(Vec<u8>, String), IpcError> {
+        let connection = state.connection().await?;
+        let masked = connection.session().powers().sees_masked_numbers();
+        let books = self.books();
+        let run = books
+            .last_run
+            .as_deref()
+            .ok_or_else(|| IpcError::internal("There are no results to export yet."))?;
+        Ok((
+            results_csv(&books.results, masked),
+            format!("prestage-results-{run}.csv"),
+        ))
+    }
+
+    /// The downloadable template (UTF-8 with BOM) and its file name.
+    pub fn template() -> (Vec<u8>, &'static str) {
+        (template(), "prestage-template.csv")
+    }
+}
+
+/// Runs a core run on a blocking thread that drives it on the runtime. The compiler cannot prove
+/// the engine's future `Send` (a known limit with borrowed closures in `buffer_unordered`), which
+/// an async command needs; the work is the same, only the thread polling it differs.
+async fn off_the_runtime<T, Fut>(make: impl FnOnce() -> Fut + Send + 'static) -> Result<T, IpcError>
+where
+    Fut: Future<Output = T>,
+    T: Send + 'static,
+{
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(make()))
+        .await
+        .map_err(|e| IpcError::internal(format!("The import run stopped unexpectedly: {e}")))
+}
+
+fn actor(connection: &Connection) -> Actor<'_> {
+    let session = connection.session();
+    Actor {
+        powers: session.powers(),
+        my_id: &session.account().id,
+    }
+}
+
+/// Writes `bytes` to `path`, saying where it failed.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<String, IpcError> {
+    std::fs::write(path, bytes).map_err(|e| {
+        IpcError::internal(format!("{} could not be written: {e}.", path.display()))
+    })?;
+    Ok(file_name(path))
+}
+
+#[cfg(test)]
+#[path = "import_state_tests.rs"]
+mod tests;

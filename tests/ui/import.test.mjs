@@ -1,0 +1,383 @@
+// Unit tests for ui/js/import/*.js against a fake api and a fake DOM: the preview streams and
+// filters, ticks decide what is applied, a run shows progress, pause, results and the export,
+// runs can be resumed and undone, and every rejected call lands in the error region.
+// Run: node --test tests/ui/
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { errorRegion } from "../../ui/js/errors.js";
+import { byTestid } from "../../ui/js/import/dom.js";
+import { changeText, etaText, progressText, summaryText } from "../../ui/js/import/format.js";
+import { mountImport } from "../../ui/js/import/index.js";
+import { PAGE } from "../../ui/js/import/preview.js";
+import { fakeDocument } from "./fake-dom.mjs";
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+const SETTINGS = {
+  defaultRegion: "US",
+  regionFromTenant: true,
+  columns: [
+    { id: "user", header: "UserPrincipalName", describe: "user (UPN or object id)" },
+    { id: "mobilePhone", header: "MobilePhone", describe: "mobile phone" },
+    { id: "officePhone", header: "OfficePhone", describe: "office phone" },
+  ],
+};
+
+function row(line, outcome, extra = {}) {
+  const writes = outcome === "add" || outcome === "update";
+  return {
+    line,
+    userInput: `u${line}@contoso.example`,
+    user: outcome === "invalid" ? null : { id: `id${line}`, userPrincipalName: `u${line}@contoso.example`, displayName: `User ${line}` },
+    outcome,
+    writes,
+    changes: writes ? [{ what: "mobile", action: outcome, before: outcome === "update" ? "+1 4255550100" : null, after: `+1 42555501${String(line).padStart(2, "0")}` }] : [],
+    problems: outcome === "invalid" ? ["no user with this UPN"] : [],
+    warnings: [],
+    ...extra,
+  };
+}
+
+const FILE = {
+  name: "users.csv",
+  encoding: "UTF-8 (BOM)",
+  delimiter: ",",
+  headers: [
+    { name: "UPN", column: "user" },
+    { name: "Mobile", column: "mobilePhone" },
+    { name: "Cell", column: null },
+  ],
+  unknownHeaders: ["Cell"],
+  rows: 5,
+};
+const ROWS = [row(2, "add"), row(3, "update"), row(4, "unchanged"), row(5, "skipped"), row(6, "invalid")];
+
+function deferred() {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Each call is recorded; the ones a test steers return a deferred it resolves. */
+function fakeApi() {
+  const calls = [];
+  const pending = {};
+  const steer = (name) => (...args) => {
+    const d = deferred();
+    calls.push({ name, args });
+    (pending[name] ??= []).push({ ...d, args });
+    return d.promise;
+  };
+  return {
+    calls,
+    pending,
+    runs: [],
+    importSettings: async () => SETTINGS,
+    importPickFile: async () => ({ name: "users.csv" }),
+    importPreview: steer("preview"),
+    importMapHeader: steer("mapHeader"),
+    importApply: steer("apply"),
+    importResumeRun: steer("resume"),
+    importUndoRun: steer("undo"),
+    importControl: steer("control"),
+    importExportResults: steer("export"),
+    importSaveTemplate: steer("template"),
+    async importRuns() {
+      return this.runs;
+    },
+  };
+}
+
+function setup() {
+  const doc = fakeDocument();
+  const el = (tag = "div") => doc.createElement(tag);
+  const errorElement = el();
+  errorElement.hidden = true;
+  const root = el("section");
+  const banner = el();
+  banner.hidden = true;
+  const host = el("body");
+  const api = fakeApi();
+  let shown = 0;
+  const screen = mountImport({
+    api,
+    errors: errorRegion(errorElement),
+    root,
+    banner,
+    overlayHost: host,
+    onShow: () => (shown += 1),
+  });
+  const all = (testid) => [...byTestid(root, testid), ...byTestid(host, testid), ...byTestid(banner, testid)];
+  const one = (testid) => {
+    const found = all(testid);
+    assert.equal(found.length, 1, `one ${testid}, found ${found.length}`);
+    return found[0];
+  };
+  return { api, root, banner, host, errorElement, screen, all, one, shown: () => shown };
+}
+
+/** Signs in, picks a file and streams `rows` in two chunks; returns the preview call. */
+async function previewed(t, rows = ROWS, file = FILE) {
+  await t.screen.signedIn({ tenantName: "Contoso" });
+  const choosing = t.screen.choose();
+  await settle();
+  const call = t.api.pending.preview.at(-1);
+  const onRows = call.args[1];
+  onRows(rows.slice(0, 2));
+  onRows(rows.slice(2));
+  call.resolve({ previewId: 7, file: { ...file, rows: rows.length }, counts: {} });
+  await choosing;
+  return call;
+}
+
+test("formats progress, ETA, changes and summaries", () => {
+  assert.equal(
+    progressText({ total: 40, finished: 12, done: 10, failed: 1, changedSincePreview: 1, ratePerS: 8.24, etaS: 3.4 }),
+    "12 of 40 rows · 10 done · 1 failed · 1 changed since preview · 8.2 rows/s · about 3 s left",
+  );
+  assert.equal(etaText(150), "about 3 min left");
+  assert.equal(etaText(null), "");
+  assert.equal(changeText({ what: "mobile", action: "update", before: "+1 1", after: "+1 2" }), "Change mobile: +1 1 → +1 2");
+  assert.equal(changeText({ what: "SMS sign-in", action: "enable", before: null, after: null }), "Enable SMS sign-in");
+  const done = { cancelled: true, notStarted: [8, 9], results: [{ end: "done" }, { end: "failed" }] };
+  assert.equal(summaryText(done), "Cancelled: 1 done, 1 failed. 2 rows not started: resume the run from Runs to finish them.");
+});
+
+test("the preview streams rows, shows outcomes and ticks only rows that write", async () => {
+  const t = setup();
+  await t.screen.signedIn({ tenantName: "Contoso" });
+  const choosing = t.screen.choose();
+  await settle();
+  const call = t.api.pending.preview[0];
+  assert.deepEqual(call.args[0], { defaultRegion: "US", blankRemoves: false });
+  call.args[1](ROWS.slice(0, 2));
+  assert.equal(t.all("preview-row").length, 2, "the first rows show while the rest are read");
+  assert.match(t.one("preview-status").textContent, /2 rows so far/);
+  assert.equal(t.one("apply").disabled, true, "no apply before the preview is complete");
+  // The answer may overtake the last rows: complete only once every row is in.
+  call.resolve({ previewId: 7, file: FILE, counts: {} });
+  await choosing;
+  assert.equal(t.one("apply").disabled, true);
+  call.args[1](ROWS.slice(2));
+  assert.equal(t.one("apply").disabled, false);
+  assert.equal(t.root.dataset.stage, "preview");
+  const rows = t.all("preview-row");
+  assert.deepEqual(rows.map((r) => r.dataset.outcome), ["add", "update", "unchanged", "skipped", "invalid"]);
+  const ticks = t.all("row-tick");
+  assert.deepEqual(ticks.map((c) => [c.checked, c.disabled]), [[true, false], [true, false], [false, true], [false, true], [false, true]]);
+  assert.equal(t.one("chip-all").textContent, "All5");
+  assert.equal(t.one("chip-invalid").textContent, "Invalid1");
+  assert.equal(t.one("tick-count").textContent, "2 of 2 rows to write ticked");
+  assert.match(rows[1].textContent, /Mobile\+1 4255550100→\+1 4255550103/);
+  assert.match(rows[0].textContent, /Add mobile\+1 4255550102/);
+  assert.match(rows[4].textContent, /no user with this UPN/);
+  assert.equal(t.one("file-summary").textContent, "users.csv — UTF-8 (BOM) · comma-separated · 5 rows");
+});
+
+test("unticking a row leaves it out of the apply, after a confirmation", async () => {
+  const t = setup();
+  await previewed(t);
+  const [first] = t.all("row-tick");
+  first.checked = false;
+  first.dispatch("change");
+  assert.equal(t.one("tick-count").textContent, "1 of 2 rows to write ticked");
+  assert.equal(t.one("apply").textContent, "Apply 1 row…");
+  t.one("apply").dispatch("click");
+  assert.equal(t.screen.confirm.open, true);
+  assert.match(t.one("confirm-body").textContent, /1 change for 1 user/);
+  t.one("confirm-cancel").dispatch("click");
+  await settle();
+  assert.equal(t.api.pending.apply, undefined, "Back applies nothing");
+  t.one("apply").dispatch("click");
+  t.one("confirm-ok").dispatch("click");
+  await settle();
+  const apply = t.api.pending.apply[0];
+  assert.deepEqual(apply.args.slice(0, 2), [7, [3]]);
+  assert.equal(t.root.dataset.stage, "run");
+});
+
+test("chips filter the rows and tick-all follows the filter", async () => {
+  const t = setup();
+  await previewed(t);
+  t.one("chip-update").dispatch("click");
+  assert.deepEqual(t.all("preview-row").map((r) => r.dataset.line), ["3"]);
+  assert.equal(t.one("chip-update").getAttribute("aria-pressed"), "true");
+  t.one("tick-all").checked = false;
+  t.one("tick-all").dispatch("change");
+  t.one("chip-all").dispatch("click");
+  assert.deepEqual(t.screen.preview.ticked(), [2]);
+  t.one("chip-unchanged").dispatch("click");
+  assert.equal(t.one("tick-all").disabled, true);
+});
+
+test("a big preview renders a page at a time", async () => {
+  const t = setup();
+  const many = Array.from({ length: 1000 }, (_, i) => row(i + 2, i % 3 ? "update" : "add"));
+  await previewed(t, many);
+  assert.equal(t.all("preview-row").length, PAGE);
+  assert.equal(t.one("show-more").hidden, false);
+  t.one("show-more").dispatch("click");
+  assert.equal(t.all("preview-row").length, 2 * PAGE);
+  assert.equal(t.screen.preview.ticked().length, 1000, "rows not rendered yet are ticked too");
+});
+
+test("options and a mapped header preview the file again", async () => {
+  const t = setup();
+  await previewed(t);
+  t.one("blank-removes").checked = true;
+  t.one("blank-removes").dispatch("change");
+  await settle();
+  assert.deepEqual(t.api.pending.preview.at(-1).args[0], { defaultRegion: "US", blankRemoves: true });
+  t.api.pending.preview.at(-1).args[1](ROWS);
+  t.api.pending.preview.at(-1).resolve({ previewId: 8, file: FILE, counts: {} });
+  await settle();
+  const map = t.one("map-header");
+  assert.equal(map.dataset.header, "Cell");
+  assert.deepEqual(map.children.map((o) => o.value), ["", "officePhone"], "only columns not yet in the file");
+  map.value = "officePhone";
+  map.dispatch("change");
+  await settle();
+  assert.deepEqual(t.api.pending.mapHeader[0].args, ["Cell", "officePhone"]);
+  t.api.pending.mapHeader[0].resolve();
+  await settle();
+  assert.equal(t.api.pending.preview.length, 3);
+});
+
+test("a run shows progress, pauses, ends with results and exports them", async () => {
+  const t = setup();
+  await previewed(t);
+  t.one("apply").dispatch("click");
+  t.one("confirm-ok").dispatch("click");
+  await settle();
+  const apply = t.api.pending.apply[0];
+  const onEvent = apply.args[2];
+  onEvent({
+    result: { line: 2, user: ROWS[0].user, end: "done", changes: [{ change: ROWS[0].changes[0], ok: true, requestId: "r-1", error: null }], message: null, replanned: null },
+    progress: { total: 2, finished: 1, done: 1, failed: 0, changedSincePreview: 0, ratePerS: 4, etaS: 0.25 },
+  });
+  assert.equal(t.one("run-progress").value, 1);
+  assert.match(t.one("run-text").textContent, /1 of 2 rows · 1 done/);
+  t.one("pause").dispatch("click");
+  await settle();
+  assert.deepEqual(t.api.pending.control[0].args, ["pause"]);
+  t.api.pending.control[0].resolve();
+  await settle();
+  assert.equal(t.one("pause").textContent, "Resume");
+  assert.match(t.one("run-text").textContent, /^Paused/);
+  const changed = {
+    line: 3, user: ROWS[1].user, end: "changedSincePreview", changes: [],
+    message: "the user's methods changed since the preview; nothing was written",
+    replanned: row(3, "update"),
+  };
+  apply.resolve({ run: "20250101-1200-ab", cancelled: false, notStarted: [], cannotUndo: [],
+    results: [changed, { line: 2, user: ROWS[0].user, end: "done", changes: [], message: null, replanned: null }] });
+  await settle();
+  assert.deepEqual(t.all("result-row").map((r) => [r.dataset.line, r.dataset.end]), [["2", "done"], ["3", "changedSincePreview"]]);
+  assert.equal(t.all("replanned").length, 1);
+  assert.equal(t.one("run-summary").textContent, "Finished: 1 done, 1 changed since preview.");
+  t.one("export-results").dispatch("click");
+  await settle();
+  t.api.pending.export[0].resolve("prestage-results-20250101-1200-ab.csv");
+  await settle();
+  assert.equal(t.one("exported").textContent, "Saved prestage-results-20250101-1200-ab.csv");
+});
+
+test("every rejected call shows in the error region", async () => {
+  const t = setup();
+  await t.screen.signedIn({ tenantName: "Contoso" });
+  const choosing = t.screen.choose();
+  await settle();
+  t.api.pending.preview[0].reject({ kind: "invalidCsv", line: null, message: "The file is empty." });
+  await choosing;
+  assert.equal(t.errorElement.hidden, false);
+  assert.equal(t.errorElement.textContent, "The file is empty.");
+  assert.equal(t.root.dataset.stage, "empty");
+
+  const t2 = setup();
+  await previewed(t2);
+  t2.one("apply").dispatch("click");
+  t2.one("confirm-ok").dispatch("click");
+  await settle();
+  t2.api.pending.apply[0].reject({ kind: "internal", message: "The run journal could not be written." });
+  await settle();
+  assert.equal(t2.errorElement.textContent, "The run journal could not be written.");
+  assert.equal(t2.root.dataset.stage, "run");
+  t2.one("download-template").dispatch("click");
+  await settle();
+  t2.api.pending.template[0].reject({ kind: "internal", message: "disk full" });
+  await settle();
+  assert.match(t2.errorElement.textContent, /disk full/);
+});
+
+const RUN = {
+  run: "20250101-120000-00ab", kind: "apply", undoOf: null, created: "2025-01-01T12:00:00+00:00",
+  fileName: "users.csv", admin: "pat@contoso.example", rows: 40, done: 28, failed: 0,
+  changedSincePreview: 0, pending: 12, finished: false, cancelled: false,
+  resumable: true, undoable: true, otherTenant: false,
+};
+
+test("after sign-in a resumable run is offered in a banner", async () => {
+  const t = setup();
+  t.api.runs = [RUN];
+  await t.screen.signedIn({ tenantName: "Contoso" });
+  assert.equal(t.banner.hidden, false);
+  assert.match(t.banner.textContent, /users.csv was interrupted with 12 rows not applied/);
+  t.one("banner-resume").dispatch("click");
+  await settle();
+  assert.equal(t.banner.hidden, true);
+  assert.deepEqual(t.api.pending.resume[0].args.slice(0, 1), [RUN.run]);
+  assert.equal(t.shown(), 1, "the import view comes up");
+  assert.equal(t.root.dataset.stage, "run");
+  t.api.runs = [];
+  t.api.pending.resume[0].resolve({ run: RUN.run, cancelled: false, notStarted: [], cannotUndo: [], results: [] });
+  await settle();
+  assert.equal(t.banner.hidden, true);
+});
+
+test("the runs list resumes and undoes, and lists what undo cannot restore", async () => {
+  const t = setup();
+  t.api.runs = [RUN, { ...RUN, run: "r2", kind: "undo", undoOf: "r1", resumable: false, undoable: false, pending: 0, finished: true }];
+  await t.screen.signedIn({ tenantName: "Contoso" });
+  t.one("tab-runs").dispatch("click");
+  await settle();
+  assert.equal(t.root.dataset.stage, "runs");
+  assert.equal(t.all("run-row").length, 2);
+  assert.equal(t.all("resume-run").length, 1);
+  t.one("undo-run").dispatch("click");
+  assert.match(t.host.textContent, /Undo the run of users.csv/);
+  t.one("confirm-ok").dispatch("click");
+  await settle();
+  const undo = t.api.pending.undo[0];
+  assert.equal(undo.args[0], RUN.run);
+  undo.resolve({
+    run: "r3", cancelled: false, notStarted: [], results: [],
+    cannotUndo: [{ line: 4, user: "u4@contoso.example", reason: "the previous mobile was masked for the signed-in role, so it is not known" }],
+  });
+  await settle();
+  assert.equal(t.all("cannot-undo-row").length, 1);
+  assert.match(t.one("cannot-undo").textContent, /Line 4, u4@contoso.example: the previous mobile was masked/);
+  assert.equal(t.one("run-summary").textContent, "Undone: 0 done.");
+});
+
+test("a dropped file is previewed; before sign-in it is refused", async () => {
+  const t = setup();
+  await t.screen.fileDropped("dropped.csv");
+  assert.equal(t.errorElement.textContent, "Sign in before importing a file.");
+  await t.screen.signedIn({ tenantName: "Contoso" });
+  const dropping = t.screen.fileDropped("dropped.csv");
+  await settle();
+  assert.equal(t.shown(), 1);
+  t.api.pending.preview[0].args[1](ROWS);
+  t.api.pending.preview[0].resolve({ previewId: 1, file: { ...FILE, name: "dropped.csv" }, counts: {} });
+  await dropping;
+  assert.match(t.one("file-summary").textContent, /^dropped.csv/);
+  t.screen.dragHover(true);
+  assert.equal(t.one("drop-overlay").hidden, false);
+  t.screen.dragHover(false);
+  assert.equal(t.one("drop-overlay").hidden, true);
+});

@@ -1,0 +1,320 @@
+// The Import screen: get a CSV in (dropped anywhere on the window, or picked), preview it, apply
+// the ticked rows with progress, export the results; the Runs tab and the resume banner. Wires
+// the parts (preview.js, run.js, runs.js, dialog.js) to the api (js/api.js, or a fake in tests).
+// Every rejected call goes to the error region.
+
+import { createConfirm } from "./dialog.js";
+import { h } from "./dom.js";
+import { fileText, plural, when } from "./format.js";
+import { createPreview } from "./preview.js";
+import { createRun } from "./run.js";
+import { createRuns, paintBanner, resumable } from "./runs.js";
+
+const TEMPLATE_COLUMNS =
+  "UserPrincipalName, MobilePhone, AlternateMobilePhone, OfficePhone, Email, SmsSignIn, DefaultMethod";
+
+/**
+ * `root`: the (empty) import view; `banner`: the element for the resume banner; `overlayHost`:
+ * where the drop overlay and the confirmation go (document.body). `onShow()` brings the import
+ * view up (the router). `errors`: { show(error, source), clear(source) }.
+ */
+export function mountImport({ api, errors, root, banner, overlayHost, onShow }) {
+  const doc = root.ownerDocument;
+  let session = null;
+  let settings = null;
+  let preview = null;
+  let fileName = null;
+  let previewId = null;
+  let ticket = 0;
+  let running = false;
+  let tab = "file";
+  let stage = "empty";
+
+  const confirm = createConfirm(doc, overlayHost);
+  const overlay = h(doc, "div", { className: "drop-overlay", testid: "drop-overlay", hidden: true },
+    h(doc, "div", { className: "drop-card" }, "Drop the CSV file to preview it"));
+  overlayHost.append(overlay);
+
+  const tabFile = h(doc, "button", { type: "button", className: "tab", testid: "tab-file", attrs: { role: "tab" }, onclick: () => setTab("file") }, "File");
+  const tabRuns = h(doc, "button", { type: "button", className: "tab", testid: "tab-runs", attrs: { role: "tab" }, onclick: () => showRuns() }, "Runs");
+  const chooseButton = h(doc, "button", { type: "button", className: "button primary", testid: "choose-file", onclick: () => choose() }, "Choose a CSV file…");
+  const templateSaved = h(doc, "span", { className: "muted", testid: "template-saved", attrs: { "aria-live": "polite" } });
+  const fileLine = h(doc, "p", { className: "file-line", testid: "file-summary", hidden: true });
+
+  const emptyPanel = h(doc, "div", { className: "import-empty", testid: "import-empty" },
+    h(doc, "div", { className: "drop-zone" },
+      h(doc, "p", { className: "drop-title" }, "Drop a CSV file anywhere on this window"),
+      h(doc, "p", { className: "muted" }, "or"),
+      h(doc, "button", { type: "button", className: "button primary", testid: "choose-file-empty", onclick: () => choose() }, "Choose a CSV file…"),
+      h(doc, "p", { className: "muted small-print" },
+        `One row per user, with the columns ${TEMPLATE_COLUMNS} (the community template's UPN, Mobile, ForcedUpdate… work too). CSV UTF-8, Unicode Text, semicolons and tabs as Excel saves them are all read. Nothing is written until you review the preview and apply it.`),
+      h(doc, "button", { type: "button", className: "button small", testid: "download-template-empty", onclick: () => saveTemplate() }, "Download the template")));
+
+  const run = createRun({
+    doc,
+    onControl: (action) => api.importControl(action).catch((e) => errors.show(e, "import-run")),
+    onExport: () => exportResults(),
+    onAgain: () => fileName && startPreview(fileName),
+    onRuns: () => showRuns(),
+  });
+  const runs = createRuns({ doc, onResume: (r) => resume(r), onUndo: (r) => undo(r), onRefresh: () => showRuns() });
+  const previewHost = h(doc, "div", { className: "import-panel", testid: "preview-host" });
+
+  root.replaceChildren(
+    h(doc, "div", { className: "toolbar" },
+      h(doc, "h1", { className: "title" }, "Import"),
+      h(doc, "div", { className: "tabs", attrs: { role: "tablist", "aria-label": "Import" } }, tabFile, tabRuns),
+      h(doc, "span", { className: "spacer" }),
+      templateSaved,
+      h(doc, "button", { type: "button", className: "button", testid: "download-template", onclick: () => saveTemplate() }, "Download template"),
+      chooseButton),
+    fileLine,
+    emptyPanel,
+    previewHost,
+    run.element,
+    runs.element,
+  );
+
+  function paint() {
+    const onFile = tab === "file";
+    emptyPanel.hidden = !onFile || stage !== "empty";
+    previewHost.hidden = !onFile || stage !== "preview";
+    run.element.hidden = !onFile || stage !== "run";
+    runs.element.hidden = onFile;
+    fileLine.hidden = !onFile || stage !== "preview" || !fileName;
+    tabFile.setAttribute("aria-selected", String(onFile));
+    tabRuns.setAttribute("aria-selected", String(!onFile));
+    root.dataset.stage = onFile ? stage : "runs";
+  }
+
+  function setRunning(on) {
+    chooseButton.disabled = on;
+    chooseButton.title = on ? "A run is under way: wait for it or cancel it first." : "";
+  }
+
+  function setTab(name) {
+    tab = name;
+    paint();
+  }
+
+  function setStage(name) {
+    stage = name;
+    tab = "file";
+    paint();
+  }
+
+  async function ensurePreview() {
+    if (preview) return preview;
+    settings = await api.importSettings();
+    preview = createPreview({
+      doc,
+      settings,
+      onOptions: () => startPreview(fileName),
+      onMapHeader: (header, column) => mapHeader(header, column),
+      onApply: (lines) => apply(lines),
+    });
+    previewHost.replaceChildren(preview.element);
+    return preview;
+  }
+
+  async function choose() {
+    try {
+      const file = await api.importPickFile();
+      errors.clear("import");
+      if (file) await startPreview(file.name);
+    } catch (error) {
+      errors.show(error, "import");
+    }
+  }
+
+  async function startPreview(name) {
+    if (running) {
+      errors.show({ kind: "internal", message: "Finish or cancel the run under way before previewing a file." }, "import");
+      return;
+    }
+    const mine = ++ticket;
+    fileName = name;
+    previewId = null;
+    try {
+      const p = await ensurePreview();
+      p.reset();
+      fileLine.textContent = `${name} — reading…`;
+      setStage("preview");
+      const done = await api.importPreview(p.options(), (rows) => {
+        if (mine === ticket) p.addRows(rows);
+      });
+      if (mine !== ticket) return;
+      previewId = done.previewId;
+      p.finish(done);
+      fileLine.textContent = `${done.file.name} — ${fileText(done.file)}`;
+      errors.clear("import");
+    } catch (error) {
+      if (mine !== ticket) return;
+      errors.show(error, "import");
+      if (error?.kind === "invalidCsv") setStage("empty");
+    }
+  }
+
+  async function mapHeader(header, column) {
+    try {
+      await api.importMapHeader(header, column);
+      await startPreview(fileName);
+    } catch (error) {
+      errors.show(error, "import");
+    }
+  }
+
+  async function runWith(kind, heading, total, call, { again, doneHeading }) {
+    running = true;
+    setRunning(true);
+    setStage("run");
+    run.start(heading, kind, total, { again, doneHeading });
+    try {
+      const done = await call((event) => run.event(event));
+      run.finish(done);
+      errors.clear("import-run");
+    } catch (error) {
+      errors.show(error, "import-run");
+      run.failed("The run stopped before it finished; the message above says why. Rows not reached can be resumed from Runs.");
+    } finally {
+      running = false;
+      setRunning(false);
+      refreshBanner();
+    }
+  }
+
+  async function apply(lines) {
+    const byLine = new Map(preview.rows.map((r) => [r.line, r]));
+    const chosen = lines.map((l) => byLine.get(l)).filter(Boolean);
+    const writes = chosen.reduce((n, r) => n + r.changes.length, 0);
+    const adds = chosen.filter((r) => r.outcome === "add").length;
+    const tenant = session?.tenantName ?? "the tenant";
+    const ok = await confirm.ask({
+      title: `Apply ${plural(lines.length, "row")} to ${tenant}?`,
+      lines: [
+        `${plural(writes, "change")} for ${plural(lines.length, "user")} (${adds} add, ${lines.length - adds} update) will be written through Microsoft Graph.`,
+        "Each user is read again just before writing: a row whose methods changed since this preview is flagged with its new plan, not overwritten.",
+        "The run is journaled: you can pause or cancel it, resume it after a stop, and undo it from Runs.",
+      ],
+      confirm: `Apply ${plural(lines.length, "row")}`,
+    });
+    if (!ok) return;
+    const id = previewId;
+    await runWith("apply", `Applying ${plural(lines.length, "row")} from ${fileName}`, lines.length,
+      (onEvent) => api.importApply(id, lines, onEvent),
+      { again: true, doneHeading: `Import of ${plural(lines.length, "row")} from ${fileName}` });
+  }
+
+  async function resume(r) {
+    onShow();
+    await runWith("resume", `Resuming the run of ${r.fileName || r.run}`, r.pending,
+      (onEvent) => api.importResumeRun(r.run, onEvent),
+      { again: Boolean(fileName), doneHeading: `Resumed run of ${r.fileName || r.run}` });
+  }
+
+  async function undo(r) {
+    const ok = await confirm.ask({
+      title: `Undo the run of ${r.fileName || r.run} from ${when(r.created)}?`,
+      lines: [
+        "Prestage puts back the values this run replaced and removes what it added, for every user it wrote to.",
+        "Values it cannot know (a number masked for the role that ran it, a default method the user did not have) are listed at the end, not guessed.",
+        "The undo is a journaled run of its own.",
+      ],
+      confirm: "Undo the run",
+    });
+    if (!ok) return;
+    await runWith("undo", `Undoing the run of ${r.fileName || r.run}`, r.done,
+      (onEvent) => api.importUndoRun(r.run, onEvent),
+      { again: Boolean(fileName), doneHeading: `Undo of the run of ${r.fileName || r.run}` });
+  }
+
+  async function exportResults() {
+    try {
+      run.exported(await api.importExportResults());
+      errors.clear("import-export");
+    } catch (error) {
+      errors.show(error, "import-export");
+    }
+  }
+
+  async function saveTemplate() {
+    try {
+      const name = await api.importSaveTemplate();
+      templateSaved.textContent = name ? `Saved ${name}` : "";
+      errors.clear("import-template");
+    } catch (error) {
+      errors.show(error, "import-template");
+    }
+  }
+
+  async function showRuns() {
+    setTab("runs");
+    try {
+      runs.show(await api.importRuns());
+      errors.clear("import-runs");
+    } catch (error) {
+      errors.show(error, "import-runs");
+    }
+  }
+
+  async function refreshBanner() {
+    try {
+      const offer = running ? null : resumable(await api.importRuns());
+      paintBanner(doc, banner, offer, {
+        onResume: (r) => {
+          paintBanner(doc, banner, null, {});
+          resume(r);
+        },
+        onShow: () => {
+          onShow();
+          showRuns();
+        },
+        onDismiss: () => paintBanner(doc, banner, null, {}),
+      });
+      errors.clear("import-runs");
+    } catch (error) {
+      errors.show(error, "import-runs");
+    }
+  }
+
+  paint();
+
+  return {
+    /** After sign-in: offer to resume an interrupted run. */
+    signedIn(info) {
+      session = info;
+      settings = null;
+      preview = null;
+      previewHost.replaceChildren();
+      fileName = null;
+      setStage("empty");
+      return refreshBanner();
+    },
+    /** Signed out: nothing to offer. */
+    signedOut() {
+      session = null;
+      paintBanner(doc, banner, null, {});
+    },
+    /** A file was dropped on the window (Rust holds its path). */
+    fileDropped(name) {
+      if (!session) {
+        errors.show({ kind: "internal", message: "Sign in before importing a file." }, "import");
+        return Promise.resolve();
+      }
+      onShow();
+      return startPreview(name);
+    },
+    /** The OS drag is over the window (true) or left it (false). */
+    dragHover(over) {
+      overlay.hidden = !over || running;
+    },
+    choose,
+    startPreview,
+    showRuns,
+    get preview() {
+      return preview;
+    },
+    run,
+    confirm,
+  };
+}
