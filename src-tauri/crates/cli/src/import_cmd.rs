@@ -144,15 +144,7 @@ async fn planned(
 ) -> Result<prestage_core::import::Preview, String> {
     let bytes =
         std::fs::read(&f.file).map_err(|e| format!("cannot read {}: {e}", f.file.display()))?;
-    let powers = session
-        .graph()
-        .my_powers()
-        .await
-        .map_err(|e| e.to_string())?;
-    let actor = Actor {
-        powers: &powers,
-        my_id: &session.account().id,
-    };
+    let actor = actor(session);
     preview(
         session.graph(),
         &actor,
@@ -231,15 +223,7 @@ pub async fn apply_cmd(
     };
     let writes = chosen.iter().filter(|r| r.writes()).count();
     eprintln!("applying {writes} rows");
-    let powers = session
-        .graph()
-        .my_powers()
-        .await
-        .map_err(|e| e.to_string())?;
-    let actor = Actor {
-        powers: &powers,
-        my_id: &session.account().id,
-    };
+    let actor = actor(session);
     let info = RunInfo {
         tenant_id: session.account().tenant_id.clone(),
         admin: session.account().user_principal_name.clone(),
@@ -266,7 +250,10 @@ pub async fn apply_cmd(
     if let Some(path) = &args.report {
         std::fs::write(
             path,
-            results_csv(&outcome.report.results, powers.sees_masked_numbers()),
+            results_csv(
+                &outcome.report.results,
+                session.powers().sees_masked_numbers(),
+            ),
         )
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
@@ -279,15 +266,7 @@ pub async fn resume_cmd(
     dir: &Path,
     out: &mut dyn Write,
 ) -> Result<bool, String> {
-    let powers = session
-        .graph()
-        .my_powers()
-        .await
-        .map_err(|e| e.to_string())?;
-    let actor = Actor {
-        powers: &powers,
-        my_id: &session.account().id,
-    };
+    let actor = actor(session);
     let outcome = resume_run(
         session.graph(),
         &actor,
@@ -311,15 +290,7 @@ pub async fn undo_cmd(
     if !args.yes {
         return Err("undo writes to the tenant: add --yes".into());
     }
-    let powers = session
-        .graph()
-        .my_powers()
-        .await
-        .map_err(|e| e.to_string())?;
-    let actor = Actor {
-        powers: &powers,
-        my_id: &session.account().id,
-    };
+    let actor = actor(session);
     let admin = session.account().user_principal_name.clone();
     let outcome = undo_run(
         session.graph(),
@@ -381,6 +352,14 @@ pub fn exit(result: Result<bool, String>) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Who acts: the signed-in admin with the roles the session loaded at sign-in.
+fn actor(session: &Session) -> Actor<'_> {
+    Actor {
+        powers: session.powers(),
+        my_id: &session.account().id,
     }
 }
 
