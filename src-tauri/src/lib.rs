@@ -49,6 +49,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         .manage(import_state::ImportState::default())
         .on_window_event(import_files::on_window_event)
         .setup(|app| {
+            // Load the numbering-plan database off the UI path before the first CSV arrives.
+            std::thread::spawn(prestage_core::phone::warm_up);
             let state = app.state::<AppState>();
             state.set_config_dir(app.path().app_config_dir().ok());
             // Resume the remembered sign-in while the window loads; commands wait for it.

@@ -49,6 +49,7 @@ use url::Url;
 
 pub use config::{Faults, SandboxConfig};
 pub use roles::AdminRole;
+pub use seed::SeedUser;
 
 /// An account offered on the sign-in page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -162,6 +163,13 @@ impl RunningSandbox {
     /// The full state: users with methods and preferences, policy, groups, counters.
     pub fn dump(&self) -> serde_json::Value {
         control::dump(&self.shared)
+    }
+
+    /// Adds users with a fixed id, UPN, mail and methods after the seeded directory (for tests
+    /// that need the people their files name). All or none: an invalid number or method set, or
+    /// an id or UPN already in the tenant, is refused with the reason.
+    pub fn add_users(&self, users: &[SeedUser]) -> Result<(), String> {
+        seed::add_users(&mut self.shared.lock().dir, users)
     }
 
     pub fn set_faults(&self, f: Faults) {

@@ -150,16 +150,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 plain += record.map(|r| r.len()).unwrap_or(0);
             }
             let baseline = started.elapsed();
+            // The app loads libphonenumber's database at start-up (prestage_core::phone::warm_up);
+            // timed apart so the figure below is what an admin waits for after dropping a file.
             let started = Instant::now();
-            let file = read_import(&bytes, &HashMap::new())?;
-            let read = started.elapsed();
+            prestage_core::phone::warm_up();
+            let warm_up = started.elapsed();
             let options = PlanOptions {
                 default_region: Some("GB".into()),
                 blank_removes: false,
             };
-            let locals = read_rows(&file.rows, &options);
-            let total = started.elapsed();
-            let invalid = locals.iter().filter(|l| !l.problems.is_empty()).count();
+            let mut runs = Vec::new();
+            let mut invalid = 0;
+            for _ in 0..2 {
+                let started = Instant::now();
+                let file = read_import(&bytes, &HashMap::new())?;
+                let read = started.elapsed();
+                let locals = read_rows(&file, &options);
+                runs.push((read, started.elapsed()));
+                invalid = locals.iter().filter(|l| !l.problems.is_empty()).count();
+            }
             println!(
                 "rows                 {rows} ({:.1} MB)",
                 bytes.len() as f64 / 1e6
@@ -169,15 +178,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 baseline.as_secs_f64()
             );
             println!(
-                "read_import          {:.3} s ({:.1}x the plain parse)",
-                read.as_secs_f64(),
-                read.as_secs_f64() / baseline.as_secs_f64()
+                "database load        {:.3} s (once per process, at app start-up)",
+                warm_up.as_secs_f64()
             );
-            println!(
-                "read + normalize     {:.3} s  ({:.0} rows/s; invalid rows {invalid})",
-                total.as_secs_f64(),
-                rows as f64 / total.as_secs_f64()
-            );
+            for (label, (read, total)) in ["first file ", "second file"].iter().zip(&runs) {
+                println!(
+                    "{label}: read_import {:.3} s ({:.1}x the plain parse); read + normalize {:.3} s ({:.0} rows/s; invalid rows {invalid})",
+                    read.as_secs_f64(),
+                    read.as_secs_f64() / baseline.as_secs_f64(),
+                    total.as_secs_f64(),
+                    rows as f64 / total.as_secs_f64()
+                );
+            }
         }
         What::Preview {
             rows,

@@ -2,7 +2,7 @@
 //! yes/no and method names parsed, Excel damage and Graph's static rules (extension only on
 //! office, alternate needs mobile) turned into problems or warnings with a reason.
 
-use crate::csv::ImportRow;
+use crate::csv::{Column, ImportFile, ImportRow};
 use crate::graph::PreferredMethod;
 use crate::phone::{normalize, LineKind, PhoneNumber, PhoneType, Repair};
 
@@ -119,13 +119,19 @@ fn phone_want(
 }
 
 /// Reads every row, spread over the machine's cores (normalization is CPU-bound).
-pub fn read_rows(rows: &[ImportRow], options: &PlanOptions) -> Vec<LocalRow> {
+pub fn read_rows(file: &ImportFile, options: &PlanOptions) -> Vec<LocalRow> {
     use rayon::prelude::*;
-    rows.par_iter().map(|r| read_row(r, options)).collect()
+    let columns: Vec<Column> = file.mapping.iter().flatten().copied().collect();
+    file.rows
+        .par_iter()
+        .map(|r| read_row(r, &columns, options))
+        .collect()
 }
 
-/// Reads one row. Problems make the row invalid; warnings are shown beside its plan.
-pub fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
+/// Reads one row of a file with `columns`. Problems make the row invalid; warnings are shown
+/// beside its plan. "Blank removes" (or ForcedRemoval) applies to blank cells only: a method whose
+/// column the file does not have is left as it is.
+pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> LocalRow {
     let mut problems = Vec::new();
     let mut warnings = row.warnings.clone();
     let user_input = row.user.clone().unwrap_or_default();
@@ -138,6 +144,7 @@ pub fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
         .and_then(truthy)
         .unwrap_or(false);
     let blank_removes = options.blank_removes || forced_removal;
+    let removes = |column: Column| blank_removes && columns.contains(&column);
     let overwrite = match row
         .forced_update
         .as_deref()
@@ -154,7 +161,7 @@ pub fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
     let mobile = phone_want(
         row.mobile.as_deref(),
         PhoneType::Mobile,
-        blank_removes,
+        removes(Column::MobilePhone),
         region,
         &mut problems,
         &mut warnings,
@@ -162,7 +169,7 @@ pub fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
     let alternate_mobile = phone_want(
         row.alternate_mobile.as_deref(),
         PhoneType::AlternateMobile,
-        blank_removes,
+        removes(Column::AlternateMobilePhone),
         region,
         &mut problems,
         &mut warnings,
@@ -170,7 +177,7 @@ pub fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
     let office = phone_want(
         row.office.as_deref(),
         PhoneType::Office,
-        blank_removes,
+        removes(Column::OfficePhone),
         region,
         &mut problems,
         &mut warnings,
@@ -184,7 +191,7 @@ pub fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        None if blank_removes => Want::Remove,
+        None if removes(Column::Email) => Want::Remove,
         None => Want::Keep,
         Some(t) if REMOVE_WORDS.contains(&t.to_ascii_lowercase().as_str()) => Want::Remove,
         Some(t) if valid_email(t) => Want::Set(t.to_string()),
@@ -236,6 +243,10 @@ pub fn read_row(row: &ImportRow, options: &PlanOptions) -> LocalRow {
 mod tests {
     use super::*;
 
+    fn read_row_all(row: &ImportRow, options: &PlanOptions) -> LocalRow {
+        read_row(row, &Column::ALL, options)
+    }
+
     fn row(mobile: &str, office: &str) -> ImportRow {
         let mut r = ImportRow::blank(2);
         r.user = Some("a@b.example".into());
@@ -250,7 +261,7 @@ mod tests {
             default_region: Some("GB".into()),
             blank_removes: false,
         };
-        let r = read_row(&row("07400 123456", "+44 20 7946 0958 ext 12"), &opts);
+        let r = read_row_all(&row("07400 123456", "+44 20 7946 0958 ext 12"), &opts);
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         let d = r.desired.unwrap();
         assert_eq!(
@@ -263,21 +274,21 @@ mod tests {
         );
         assert_eq!(d.alternate_mobile, Want::Keep);
 
-        let r = read_row(&row("3.16123E+11", ""), &opts);
+        let r = read_row_all(&row("3.16123E+11", ""), &opts);
         assert!(r.problems[0].contains("scientific notation"));
-        let r = read_row(&row("+44 7400 123456 x5", ""), &opts);
+        let r = read_row_all(&row("+44 7400 123456 x5", ""), &opts);
         assert!(r.problems[0].contains("extension only on the office"));
-        let r = read_row(&row("+44 20 7946 0958", ""), &opts);
+        let r = read_row_all(&row("+44 20 7946 0958", ""), &opts);
         assert!(r.warnings.iter().any(|w| w.contains("landline")));
     }
 
     #[test]
     fn blanks_keep_unless_blank_removes_and_words_parse() {
-        let keep = read_row(&row("", ""), &PlanOptions::default())
+        let keep = read_row_all(&row("", ""), &PlanOptions::default())
             .desired
             .unwrap();
         assert!(keep.is_empty());
-        let removes = read_row(
+        let removes = read_row_all(
             &row("", ""),
             &PlanOptions {
                 blank_removes: true,
@@ -287,6 +298,20 @@ mod tests {
         .desired
         .unwrap();
         assert_eq!(removes.mobile, Want::Remove);
+        // A method whose column the file lacks is never removed by "blank removes".
+        let without_email = read_row(
+            &row("", ""),
+            &[Column::User, Column::MobilePhone, Column::OfficePhone],
+            &PlanOptions {
+                blank_removes: true,
+                ..Default::default()
+            },
+        )
+        .desired
+        .unwrap();
+        assert_eq!(without_email.mobile, Want::Remove);
+        assert_eq!(without_email.email, Want::Keep);
+        assert_eq!(without_email.alternate_mobile, Want::Keep);
         assert_eq!(
             parse_default_method("Voice Mobile"),
             Some(PreferredMethod::VoiceMobile)
@@ -297,6 +322,6 @@ mod tests {
         );
         let mut r = row("", "");
         r.sms_sign_in = Some("maybe".into());
-        assert!(read_row(&r, &PlanOptions::default()).problems[0].contains("SmsSignIn"));
+        assert!(read_row_all(&r, &PlanOptions::default()).problems[0].contains("SmsSignIn"));
     }
 }

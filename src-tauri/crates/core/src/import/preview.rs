@@ -127,7 +127,7 @@ pub async fn preview(
 ) -> Result<Preview, CsvError> {
     let file = read_import(bytes, remembered)?;
     let lines: Vec<usize> = file.rows.iter().map(|r| r.line).collect();
-    let mut locals = read_rows(&file.rows, options);
+    let mut locals = read_rows(&file, options);
     let duplicate = cross_row_checks(&lines, &mut locals);
     for (i, local) in locals.iter_mut().enumerate() {
         if duplicate[i] {

@@ -3,8 +3,16 @@
 
 mod normalize;
 mod numbering;
+mod parse;
 
 pub use normalize::{normalize, LineKind, NormalizeError, Normalized, Repair};
+
+/// Loads libphonenumber's numbering-plan database (≈0.1 s, once per process) so the first file
+/// read does not pay for it. The app calls this on a background thread at start-up.
+pub fn warm_up() {
+    numbering::enlarge_crate_cache();
+    let _ = normalize::normalize("+44 7400 123456", None);
+}
 
 use serde::{Deserialize, Serialize};
 

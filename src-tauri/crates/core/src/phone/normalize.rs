@@ -5,9 +5,11 @@
 use std::str::FromStr;
 
 use phonenumber::country::Id;
+use phonenumber::metadata::{Metadata, DATABASE};
 use phonenumber::Type;
 use serde::Serialize;
 
+use super::parse::{self, Parsed};
 use super::{numbering, PhoneNumber};
 
 /// What kind of line the number is, as far as the numbering plan tells.
@@ -83,11 +85,11 @@ pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized
         return Err(NormalizeError::ScientificNotation { shown: text });
     }
     let region = match default_region.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => Some(Id::from_str(&r.to_ascii_uppercase()).map_err(|_| {
-            NormalizeError::UnknownRegion {
+        Some(r) => Some(
+            region_metadata(r).ok_or_else(|| NormalizeError::UnknownRegion {
                 region: r.to_string(),
-            }
-        })?),
+            })?,
+        ),
         None => None,
     };
     let mut text = text;
@@ -119,18 +121,15 @@ pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized
     };
     let Some((parsed, meta, line_type)) = parsed else {
         let where_ = match (international, region) {
-            (false, Some(r)) => format!("region {}", r.as_ref()),
+            (false, Some(r)) => format!("region {}", r.id()),
             _ => "any numbering plan".to_string(),
         };
         return Err(NormalizeError::Invalid { shown, where_ });
     };
-    let code = parsed.code().value();
-    let national = parsed.national();
-    let zeros = "0".repeat(usize::from(national.zeros()));
-    let mut graph = format!("+{code} {zeros}{}", national.value());
-    if let Some(ext) = parsed.extension() {
+    let mut graph = format!("+{} {}", parsed.code, parsed.national);
+    if let Some(ext) = &parsed.extension {
         graph.push('x');
-        graph.push_str(ext.as_ref());
+        graph.push_str(ext);
     }
     let number = PhoneNumber::parse_graph(&graph).map_err(|_| NormalizeError::Invalid {
         shown: shown.clone(),
@@ -151,21 +150,36 @@ pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized
     })
 }
 
-/// Parses with the crate; validates with the fast numbering-plan evaluation.
+/// The numbering plan of an ISO region code such as "GB" (any case).
+fn region_metadata(region: &str) -> Option<&'static Metadata> {
+    thread_local! {
+        // A file has one default region: remember the last one looked up.
+        static LAST: std::cell::RefCell<Option<(String, &'static Metadata)>> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((code, meta)) = last.as_ref() {
+            if code.eq_ignore_ascii_case(region) {
+                return Some(*meta);
+            }
+        }
+        let id = Id::from_str(&region.to_ascii_uppercase()).ok()?;
+        let meta = DATABASE.by_id(id.as_ref())?;
+        *last = Some((region.to_string(), meta));
+        Some(meta)
+    })
+}
+
+/// Parses like libphonenumber; validates with the fast numbering-plan evaluation.
 fn parse_valid(
-    region: Option<Id>,
+    region: Option<&'static Metadata>,
     text: &str,
-) -> Option<(
-    phonenumber::PhoneNumber,
-    &'static phonenumber::metadata::Metadata,
-    Type,
-)> {
-    let n = phonenumber::parse(region, text).ok()?;
+) -> Option<(Parsed, &'static Metadata, Type)> {
+    let parsed = parse::parse(region, text)?;
     // With leading zeros (Italy), as the crate's own `is_valid` evaluates it.
-    let national = n.national().to_string();
-    let meta = numbering::metadata_for(n.code().value(), &national)?;
-    let line_type = numbering::number_type(meta, &national);
-    (line_type != Type::Unknown).then_some((n, meta, line_type))
+    let meta = numbering::metadata_for(parsed.code, &parsed.national)?;
+    let line_type = numbering::number_type(meta, &parsed.national);
+    (line_type != Type::Unknown).then_some((parsed, meta, line_type))
 }
 
 /// Maps Unicode decimal digits (full-width and others) to ASCII; says whether any changed.

@@ -1,11 +1,12 @@
 //! Fast evaluation of libphonenumber's numbering-plan metadata (from the `phonenumber` crate).
 //! The crate evaluates every pattern through one global mutex-guarded LRU keyed by the pattern's
 //! text (hashed twice per match), which made normalization ~35 µs per number. Here the same
-//! patterns, compiled with the same options, live in a read-mostly table keyed by the pattern's
+//! patterns, compiled with the same options, live in a per-thread table keyed by the pattern's
 //! address in the static database; the logic mirrors the crate's `validator::{source_for,
 //! number_type}` and a property test checks both agree.
 
-use std::sync::{OnceLock, RwLock};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use phonenumber::Type;
@@ -24,33 +25,37 @@ pub fn enlarge_crate_cache() {
     });
 }
 
-fn table() -> &'static RwLock<FxHashMap<usize, Option<Regex>>> {
-    static TABLE: OnceLock<RwLock<FxHashMap<usize, Option<Regex>>>> = OnceLock::new();
-    TABLE.get_or_init(|| RwLock::new(FxHashMap::default()))
+thread_local! {
+    /// One table per thread: a compiled regex used from one thread only stays on the regex
+    /// crate's fast path (no shared pool, no lock), which matters with rows normalized in parallel.
+    static TABLE: RefCell<FxHashMap<usize, Option<Rc<Regex>>>> = RefCell::new(FxHashMap::default());
+}
+
+/// Runs `f` with `pattern` compiled anchored at the start of the text (`None` when the database
+/// holds a pattern the regex engine refuses, which the crate would also fail on). An anchored
+/// search finds exactly the match the crate's unanchored `find` + `start() == 0` accepts: the
+/// leftmost-first match at position 0.
+pub fn with_anchored<T>(pattern: &CachedRegex, f: impl FnOnce(Option<&Regex>) -> T) -> T {
+    let key = pattern as *const CachedRegex as usize;
+    let regex = TABLE.with(|table| {
+        table
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| {
+                RegexBuilder::new(&format!("\\A(?:{}\n)", pattern.as_str()))
+                    .ignore_whitespace(true)
+                    .build()
+                    .ok()
+                    .map(Rc::new)
+            })
+            .clone()
+    });
+    f(regex.as_deref())
 }
 
 /// True when `pattern` matches `value` at its start (the crate's semantics).
-fn matches_at_start(pattern: &CachedRegex, value: &str) -> bool {
-    let key = pattern as *const CachedRegex as usize;
-    let hit = |re: &Option<Regex>| {
-        re.as_ref()
-            .and_then(|r| r.find(value))
-            .is_some_and(|m| m.start() == 0)
-    };
-    if let Ok(read) = table().read() {
-        if let Some(re) = read.get(&key) {
-            return hit(re);
-        }
-    }
-    let compiled = RegexBuilder::new(pattern.as_str())
-        .ignore_whitespace(true)
-        .build()
-        .ok();
-    let result = hit(&compiled);
-    if let Ok(mut write) = table().write() {
-        write.insert(key, compiled);
-    }
-    result
+pub fn matches_at_start(pattern: &CachedRegex, value: &str) -> bool {
+    with_anchored(pattern, |re| re.is_some_and(|r| r.is_match(value)))
 }
 
 fn descriptor_matches(d: Option<&Descriptor>, value: &str) -> bool {

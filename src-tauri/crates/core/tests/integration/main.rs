@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod fixes;
+mod fixture_previews;
 mod harness;
 mod import_flow;
 mod sandbox_directory;

@@ -3,6 +3,7 @@
 //! accounts come first and keep their UPNs for every seed. No I/O, no wall clock except TAPs.
 
 mod countries;
+mod given;
 mod users;
 mod vocab;
 
@@ -15,6 +16,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::directory::{Directory, DirectoryRole, Group, PhoneType};
 use crate::policy::Policy;
 use crate::roles::{AdminRole, RoleKind};
+pub(crate) use given::add_users;
+pub use given::SeedUser;
 pub(crate) use users::UserFactory;
 use vocab::DEPARTMENTS;
 
