@@ -46,8 +46,12 @@ enum What {
         quota_per_s: u32,
         #[arg(long, default_value_t = 150)]
         latency_ms: u64,
+        /// Requests in flight (the client's limit).
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Rows in flight (each re-reads its user, then writes); default: `concurrency`.
+        #[arg(long)]
+        rows_in_flight: Option<usize>,
     },
 }
 
@@ -244,7 +248,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             quota_per_s,
             latency_ms,
             concurrency,
+            rows_in_flight,
         } => {
+            let rows_in_flight = rows_in_flight.unwrap_or(concurrency);
             let config = SandboxConfig {
                 users: rows + 10,
                 latency: Duration::from_millis(latency_ms),
@@ -284,7 +290,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 &dir,
                 &info,
                 plan.rows,
-                concurrency,
+                rows_in_flight,
                 &ApplyControl::default(),
                 |_, _| {},
             )
@@ -319,7 +325,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .filter(|(id, number)| mobiles.get(id) != Some(number))
                 .count();
             let floor = (writes as f64 - quota_per_s as f64).max(0.0) / quota_per_s as f64;
-            println!("rows                 {rows} ({writes} writes) at {quota_per_s} writes/s, {latency_ms} ms latency, {concurrency} in flight");
+            println!("rows                 {rows} ({writes} writes) at {quota_per_s} writes/s, {latency_ms} ms latency, {concurrency} requests / {rows_in_flight} rows in flight");
             println!("elapsed              {elapsed:.1} s (quota floor {floor:.1} s)");
             println!("floor / elapsed      {:.3}", floor / elapsed);
             println!(
@@ -327,6 +333,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 outcome.report.results.len() - done
             );
             println!("lost rows            {lost}");
+            println!(
+                "429 answers          {} (write limit {}, resource units {})",
+                dump["counters"]["throttled"]["total"],
+                dump["counters"]["throttled"]["writeLimit"],
+                dump["counters"]["throttled"]["resourceUnitLimit"]
+            );
             for r in outcome
                 .report
                 .results
