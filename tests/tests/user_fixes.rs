@@ -10,8 +10,9 @@
 mod support;
 
 use fantoccini::{Client, Locator};
-use prestage_e2e::page::{click, save_screenshot, shown, text, wait_shown};
+use prestage_e2e::page::{click, save_screenshot, shown, text, wait_shown, WAIT};
 use prestage_e2e::world::World;
+use prestage_e2e::{wait_for, Poll};
 use serde_json::Value;
 use support::*;
 
@@ -188,14 +189,20 @@ async fn paa_flow(client: &Client, world: &World) -> Result<(), String> {
         "remove Microsoft Authenticator",
     )
     .await?;
-    if shown(
-        client,
-        "[data-testid=method-row][data-kind=microsoftAuthenticator]",
-    )
-    .await?
-    {
-        return Err("the Authenticator is still listed".into());
-    }
+    // The status line can paint before the method list re-renders: wait for the row to go.
+    wait_for("the Authenticator row to go", WAIT, || async {
+        let listed = shown(
+            client,
+            "[data-testid=method-row][data-kind=microsoftAuthenticator]",
+        )
+        .await?;
+        Ok(if listed {
+            Poll::Pending("still listed".to_string())
+        } else {
+            Poll::Ready(())
+        })
+    })
+    .await?;
     save_screenshot(client, "user-remove-authenticator.png").await?;
 
     // The audit log lists every write, numbers masked; CSV export.
