@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, Locator};
-use prestage_e2e::{app_binary, screenshot_dir, wait_for, Driver, Poll};
+use prestage_e2e::page::{no_error, save_screenshot, text};
+use prestage_e2e::{app_binary, wait_for, Driver, Poll};
 use serde::Deserialize;
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -27,57 +28,6 @@ async fn rows(client: &Client) -> Result<Vec<Row>, String> {
         .await
         .map_err(|e| format!("read rows: {e}"))?;
     serde_json::from_value(value).map_err(|e| format!("rows JSON: {e}"))
-}
-
-/// The text content of the element matching `css` ("" when there is none). WebDriver's own
-/// "element text" leaves out text it deems clipped, so read the DOM instead.
-async fn text(client: &Client, css: &str) -> Result<String, String> {
-    let value = client
-        .execute(
-            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';",
-            vec![css.into()],
-        )
-        .await
-        .map_err(|e| format!("text of {css}: {e}"))?;
-    Ok(value
-        .as_str()
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" "))
-}
-
-/// Fails at once with the app's own message when #error is showing.
-async fn no_error(client: &Client) -> Result<(), String> {
-    let error = client
-        .find(Locator::Css("#error"))
-        .await
-        .map_err(|e| format!("find #error: {e}"))?;
-    if error.is_displayed().await.unwrap_or(false) {
-        let message = error.text().await.unwrap_or_default();
-        return Err(format!("the app shows an error: {message}"));
-    }
-    Ok(())
-}
-
-async fn save_screenshot(client: &Client, name: &str) -> Result<(), String> {
-    // WebKit captures the last painted frame: let the latest DOM change reach the screen first.
-    client
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
-            vec![],
-        )
-        .await
-        .map_err(|e| format!("wait for a paint: {e}"))?;
-    let png = client
-        .screenshot()
-        .await
-        .map_err(|e| format!("screenshot: {e}"))?;
-    let path = screenshot_dir().join(name);
-    std::fs::write(&path, png).map_err(|e| format!("write {}: {e}", path.display()))?;
-    eprintln!("screenshot: {}", path.display());
-    Ok(())
 }
 
 /// A word from the listed names that matches several shown users (one at least) but clearly
