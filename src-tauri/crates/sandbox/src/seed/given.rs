@@ -38,8 +38,10 @@ pub struct SeedUser {
 
 fn phone(kind: PhoneType, raw: Option<&str>, who: &str) -> Result<Option<Phone>, String> {
     let Some(raw) = raw else { return Ok(None) };
-    let number = PhoneNumber::parse_for(raw, kind == PhoneType::Office)
-        .map_err(|e| format!("{who}: {} '{raw}' is not accepted ({e:?})", kind.as_str()))?;
+    let number = PhoneNumber::parse_for(raw, kind == PhoneType::Office).map_err(|e| {
+        let shown = crate::phone_format::mask(raw);
+        format!("{who}: {} '{shown}' is not accepted ({e:?})", kind.as_str())
+    })?;
     Ok(Some(Phone {
         kind,
         number: number.canonical(),
