@@ -134,6 +134,12 @@ impl GraphClient {
                 Err(_) => Outcome::NoAnswer,
             };
 
+            if let Outcome::Status { status, .. } = outcome {
+                if !matches!(status, 429 | 503) {
+                    engine.answered(lane, 1);
+                }
+            }
+
             if let (Ok(r), false) = (&result, refreshed) {
                 if r.status == 401 {
                     refreshed = true;

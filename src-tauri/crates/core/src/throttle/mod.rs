@@ -3,6 +3,7 @@
 //! a retry cap, and the rule that a write (POST, PATCH, DELETE) is re-sent only when Graph said
 //! it did not happen (429, 503) — after no answer the caller re-reads instead.
 
+mod pace;
 pub mod retry_after;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -108,6 +109,8 @@ struct LaneState {
     /// throttled request is never starved by newer ones taking the quota it waited for.
     throttled_waiting: AtomicUsize,
     turn_released: Notify,
+    /// Send pacing learnt from throttling episodes (used by the write lane).
+    pace: Mutex<pace::Pace>,
 }
 
 /// Shared state of the engine: one per Graph client, shared by its clones.
@@ -188,6 +191,21 @@ impl Engine {
                 _ = cancel.cancelled() => return Err(Cancelled),
             }
         }
+        // Writes keep to the pace the last throttling episodes revealed (no pacing before).
+        let slot = match lane {
+            Lane::Write => state
+                .pace
+                .lock()
+                .ok()
+                .and_then(|mut p| p.reserve(Instant::now())),
+            Lane::Read => None,
+        };
+        if let Some(slot) = slot.filter(|s| *s > Instant::now()) {
+            tokio::select! {
+                _ = tokio::time::sleep_until(slot) => {}
+                _ = cancel.cancelled() => return Err(Cancelled),
+            }
+        }
         let permit = tokio::select! {
             p = self.permits.acquire() => p.map_err(|_| Cancelled)?,
             _ = cancel.cancelled() => return Err(Cancelled),
@@ -210,13 +228,24 @@ impl Engine {
     pub fn hold_all(&self, lane: Lane, wait: Duration) {
         let now = Instant::now();
         let until = now + wait;
-        if let Ok(mut hold) = self.lane(lane).not_before.lock() {
+        let state = self.lane(lane);
+        if let Ok(mut hold) = state.not_before.lock() {
             if hold.until.is_none_or(|t| t < until) {
                 *hold = Hold {
                     until: Some(until),
                     decided_at: Some(now),
                 };
+                if let Ok(mut pace) = state.pace.lock() {
+                    pace.episode(now, until);
+                }
             }
+        }
+    }
+
+    /// The server answered `n` requests of the lane without throttling them (for pacing).
+    pub fn answered(&self, lane: Lane, n: u64) {
+        if let Ok(mut pace) = self.lane(lane).pace.lock() {
+            pace.answered(n);
         }
     }
 
