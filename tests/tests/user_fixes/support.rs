@@ -105,7 +105,10 @@ pub async fn click_when_enabled(client: &Client, css: &str) -> Result<(), String
     click(client, css).await
 }
 
-/// Searches for `term` and opens the first matching row with the arrow keys and Enter.
+/// Searches for `term` and opens the row named `name` with the arrow keys and Enter. A search
+/// answer that lands after the arrow keys re-renders the list and drops the selection (as it
+/// should: the rows changed), so the pick is checked before Enter and redone if the panel did
+/// not open.
 pub async fn open_user(client: &Client, term: &str, name: &str) -> Result<(), String> {
     let search = "[data-testid=user-search]";
     client
@@ -116,28 +119,58 @@ pub async fn open_user(client: &Client, term: &str, name: &str) -> Result<(), St
         .await
         .map_err(|e| e.to_string())?;
     type_into(client, search, term).await?;
-    let index = wait_for(&format!("a row for {name}"), WAIT, || async {
+    wait_for(&format!("the panel of {name}"), WAIT, || async {
         no_error(client).await?;
-        let names = client
+        if text(client, "[data-testid=user-name]").await.ok().as_deref() == Some(name) {
+            return Ok(Poll::Ready(()));
+        }
+        let Some((index, selected)) = settled_row_index(client, name).await? else {
+            return Ok(Poll::Pending(format!("no settled row for {name}")));
+        };
+        let key = if index >= selected { Key::Down } else { Key::Up };
+        for _ in 0..index.abs_diff(selected) {
+            type_into(client, search, &key).await?;
+        }
+        let picked = client
             .execute(
-                "return [...document.querySelectorAll('[data-testid=user-row] .user-name')].map(e => e.textContent);",
+                "const r = document.querySelector('[data-testid=user-row][aria-selected=true] .user-name'); return r ? r.textContent : null;",
                 vec![],
             )
             .await
             .map_err(|e| e.to_string())?;
-        let names: Vec<String> = serde_json::from_value(names).map_err(|e| e.to_string())?;
-        Ok(match names.iter().position(|n| n == name) {
-            Some(i) => Poll::Ready(i),
-            None => Poll::Pending(names.join(", ")),
-        })
+        if picked.as_str() != Some(name) {
+            return Ok(Poll::Pending(format!("selected {picked}")));
+        }
+        type_into(client, search, &Key::Enter).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        Ok(Poll::Pending("opening".into()))
     })
     .await?;
-    for _ in 0..=index {
-        type_into(client, search, &Key::Down).await?;
-    }
-    type_into(client, search, &Key::Enter).await?;
-    wait_text(client, "[data-testid=user-name]", name).await?;
     wait_shown(client, "[data-testid=user-methods]").await
+}
+
+/// The position of `name` among the search results, and of the selected row (−1: none), once the
+/// list is idle (no search in flight) and shows query results.
+async fn settled_row_index(client: &Client, name: &str) -> Result<Option<(i64, i64)>, String> {
+    let seen = client
+        .execute(
+            "const busy = document.getElementById('table-wrap').getAttribute('aria-busy') === 'true';
+             const count = document.querySelector('[data-testid=user-count]').textContent;
+             const names = [...document.querySelectorAll('[data-testid=user-row] .user-name')].map(e => e.textContent);
+             const selected = [...document.querySelectorAll('[data-testid=user-row]')].findIndex(r => r.getAttribute('aria-selected') === 'true');
+             return { busy, count, names, selected };",
+            vec![],
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let idle = seen["busy"] == false && seen["count"].as_str().is_some_and(|c| c.contains("match"));
+    let index = seen["names"]
+        .as_array()
+        .and_then(|names| names.iter().position(|n| n.as_str() == Some(name)));
+    let selected = seen["selected"].as_i64().unwrap_or(-1);
+    Ok(index
+        .filter(|_| idle)
+        .map(|i| (i64::try_from(i).unwrap_or(i64::MAX), selected)))
 }
 
 /// Types a number and waits for the live preview of what will be sent.
