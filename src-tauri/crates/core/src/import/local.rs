@@ -89,7 +89,7 @@ fn phone_want(
                 warnings.push(match repair {
                     Repair::AddedPlus => format!(
                         "{label}: the leading + was missing (Excel drops it); read as {}",
-                        n.number.masked()
+                        n.number.as_str()
                     ),
                     Repair::DroppedTrunkZero => {
                         format!("{label}: dropped the (0) written after the country code")
@@ -106,13 +106,14 @@ fn phone_want(
             if n.kind == LineKind::FixedLine && phone_type != PhoneType::Office {
                 warnings.push(format!(
                     "{label}: {} looks like a landline; text messages will not reach it",
-                    n.number.masked()
+                    n.number.as_str()
                 ));
             }
             Want::Set(n.number)
         }
+        // The admin's own cell, quoted as written so it can be found in the file.
         Err(e) => {
-            problems.push(format!("{label}: {e}"));
+            problems.push(format!("{label}: {}", e.quoting(text)));
             Want::Keep
         }
     }

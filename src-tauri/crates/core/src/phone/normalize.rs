@@ -68,6 +68,21 @@ pub enum NormalizeError {
     },
 }
 
+impl NormalizeError {
+    /// The same error quoting `input` as typed instead of masked: for where the number is the
+    /// reader's own (an import file's cell shown to the admin who wrote it), not for logs.
+    pub fn quoting(self, input: &str) -> Self {
+        let shown = input.trim().to_string();
+        match self {
+            Self::ScientificNotation { .. } => Self::ScientificNotation { shown },
+            Self::NeedsRegion { .. } => Self::NeedsRegion { shown },
+            Self::NotANumber { .. } => Self::NotANumber { shown },
+            Self::Invalid { where_, .. } => Self::Invalid { shown, where_ },
+            other => other,
+        }
+    }
+}
+
 /// Normalizes `input` with `default_region` (ISO 3166 alpha-2, e.g. "GB") for national numbers.
 pub fn normalize(input: &str, default_region: Option<&str>) -> Result<Normalized, NormalizeError> {
     numbering::enlarge_crate_cache();
