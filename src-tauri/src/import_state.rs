@@ -11,11 +11,10 @@ use std::sync::{Mutex, MutexGuard};
 use prestage_core::csv::{template, Column};
 use prestage_core::import::{
     list_runs, preview, results_csv, resume_run, start_run, undo_run, Actor, ApplyControl,
-    JournalError, PlanOptions, RowPlan, RowResult, RunInfo, RunOutcome,
+    ImportPrefs, JournalError, PlanOptions, PrefsError, RowPlan, RowResult, RunInfo, RunOutcome,
 };
 use tokio_util::sync::CancellationToken;
 
-use crate::import_prefs::ImportPrefs;
 use crate::ipc::{
     ChosenFile, ColumnInfo, FileInfo, ImportSettings, IpcError, PreviewDone, PreviewOptions,
     RowInfo, RunControl, RunDone, RunEvent, RunInfoRow,
@@ -49,6 +48,10 @@ pub struct ImportState {
 }
 
 fn journal(error: JournalError) -> IpcError {
+    IpcError::internal(error.to_string())
+}
+
+fn prefs_error(error: PrefsError) -> IpcError {
     IpcError::internal(error.to_string())
 }
 
@@ -91,7 +94,7 @@ impl ImportState {
                 None
             }
         };
-        let remembered = ImportPrefs::load(state.dir()?)?.region;
+        let remembered = ImportPrefs::load(state.dir()?).map_err(prefs_error)?.region;
         Ok(ImportSettings {
             region_from_tenant: tenant.is_some(),
             default_region: tenant.or(remembered),
@@ -107,9 +110,9 @@ impl ImportState {
         column: Option<Column>,
     ) -> Result<(), IpcError> {
         let dir = state.dir()?;
-        let mut prefs = ImportPrefs::load(dir)?;
-        prefs.map(header, column);
-        prefs.save(dir)
+        let mut remembered = ImportPrefs::load(dir).map_err(prefs_error)?;
+        remembered.map(header, column);
+        remembered.save(dir).map_err(prefs_error)
     }
 
     pub(crate) fn chosen(&self) -> Result<PathBuf, IpcError> {
@@ -147,7 +150,7 @@ impl ImportState {
                 message: format!("{name} could not be read: {e}."),
             })?;
         let dir = state.dir()?;
-        let mut prefs = ImportPrefs::load(dir)?;
+        let mut prefs = ImportPrefs::load(dir).map_err(prefs_error)?;
         let region = options.default_region.filter(|r| !r.trim().is_empty());
         if region.is_some() && region != prefs.region {
             prefs.region.clone_from(&region);

@@ -5,7 +5,6 @@
 mod browser;
 mod commands;
 mod import_files;
-mod import_prefs;
 mod import_state;
 pub mod ipc;
 pub mod launch;

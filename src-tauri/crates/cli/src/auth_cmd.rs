@@ -47,17 +47,25 @@ pub struct Context {
     pub browser: Option<String>,
 }
 
+/// The config dir the app also uses: `PRESTAGE_CONFIG_DIR`, else the OS config dir + the app id.
+pub fn config_dir() -> Result<PathBuf, String> {
+    match std::env::var("PRESTAGE_CONFIG_DIR")
+        .ok()
+        .filter(|v| !v.is_empty())
+    {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => Ok(dirs::config_dir()
+            .ok_or("no config dir on this system; set PRESTAGE_CONFIG_DIR")?
+            .join(settings::APP_ID)),
+    }
+}
+
 impl Context {
     /// From the environment: `PRESTAGE_CONFIG_DIR` (else the OS config dir + the app id, as the
     /// app uses), `PRESTAGE_KEYCHAIN_SERVICE`, `PRESTAGE_{CLIENT_ID,TENANT,AUTHORITY,GRAPH}`.
     pub fn from_env() -> Result<Self, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let dir = match var("PRESTAGE_CONFIG_DIR") {
-            Some(dir) => PathBuf::from(dir),
-            None => dirs::config_dir()
-                .ok_or("no config dir on this system; set PRESTAGE_CONFIG_DIR")?
-                .join(settings::APP_ID),
-        };
+        let dir = config_dir()?;
         let service =
             var("PRESTAGE_KEYCHAIN_SERVICE").unwrap_or_else(|| auth::KEYCHAIN_SERVICE.into());
         Ok(Self {

@@ -7,9 +7,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use prestage_core::csv::{normalize_header, Column};
 use prestage_core::import::{
     list_runs, preview, results_csv, resume_run, start_run, undo_run, Actor, ApplyControl,
-    PlanOptions, RowPlan, RunInfo,
+    ImportPrefs, PlanOptions, RowPlan, RunInfo,
 };
 use prestage_core::session::Session;
 use url::Url;
@@ -39,6 +40,10 @@ pub struct FileArgs {
     /// A blank cell removes the method (default: a blank cell leaves it as it is).
     #[arg(long)]
     pub blank_removes: bool,
+    /// Read a column the file names differently, e.g. `--map "Handy=MobilePhone"` (repeatable).
+    /// Adds to the mappings remembered by the app's import screen.
+    #[arg(long = "map", value_name = "HEADER=COLUMN")]
+    pub maps: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -117,6 +122,37 @@ pub fn parse_lines(spec: &str) -> Result<Vec<usize>, String> {
     Ok(out)
 }
 
+/// Parses `HEADER=COLUMN` (the column by any header spelling Prestage accepts).
+pub fn parse_map(spec: &str) -> Result<(String, Column), String> {
+    let (header, column) = spec
+        .rsplit_once('=')
+        .filter(|(h, c)| !h.trim().is_empty() && !c.trim().is_empty())
+        .ok_or_else(|| {
+            format!("--map '{spec}': write it as HEADER=COLUMN, e.g. \"Handy=MobilePhone\"")
+        })?;
+    let column = Column::named(column).ok_or_else(|| {
+        let names: Vec<&str> = Column::ALL.iter().map(|c| c.header()).collect();
+        format!(
+            "--map '{spec}': '{}' is not a column; use one of {}",
+            column.trim(),
+            names.join(", ")
+        )
+    })?;
+    Ok((normalize_header(header), column))
+}
+
+/// The header mapping: the one the app remembers in `config_dir`, then `--map` on top.
+fn mapping(f: &FileArgs, config_dir: &Path) -> Result<HashMap<String, Column>, String> {
+    let mut mapping = ImportPrefs::load(config_dir)
+        .map_err(|e| e.to_string())?
+        .remembered();
+    for spec in &f.maps {
+        let (header, column) = parse_map(spec)?;
+        mapping.insert(header, column);
+    }
+    Ok(mapping)
+}
+
 fn options(f: &FileArgs) -> PlanOptions {
     PlanOptions {
         default_region: f.region.clone(),
@@ -142,6 +178,7 @@ async fn planned(
     f: &FileArgs,
     on_rows: impl FnMut(&[RowPlan]),
 ) -> Result<prestage_core::import::Preview, String> {
+    let mapping = mapping(f, &crate::auth_cmd::config_dir()?)?;
     let bytes =
         std::fs::read(&f.file).map_err(|e| format!("cannot read {}: {e}", f.file.display()))?;
     let actor = actor(session);
@@ -149,7 +186,7 @@ async fn planned(
         session.graph(),
         &actor,
         &bytes,
-        &HashMap::new(),
+        &mapping,
         &options(f),
         8,
         on_rows,
@@ -179,10 +216,21 @@ pub async fn preview_cmd(
         p.file.delimiter,
         p.file.rows
     );
+    let mapped: Vec<String> = p
+        .file
+        .headers
+        .iter()
+        .zip(&p.file.mapping)
+        .filter(|(h, _)| Column::named(h).is_none())
+        .filter_map(|(h, c)| c.map(|c| format!("{h} → {}", c.describe())))
+        .collect();
+    if !mapped.is_empty() {
+        let _ = writeln!(out, "mapped columns: {}", mapped.join(", "));
+    }
     if !p.file.unknown_headers.is_empty() {
         let _ = writeln!(
             out,
-            "ignored columns: {}",
+            "ignored columns: {} (read one with --map \"HEADER=COLUMN\")",
             p.file.unknown_headers.join(", ")
         );
     }
@@ -466,5 +514,54 @@ mod tests {
         assert_eq!(parse_lines("2, 5-7,9").unwrap(), vec![2, 5, 6, 7, 9]);
         assert!(parse_lines("7-5").is_err());
         assert!(parse_lines("x").is_err());
+    }
+
+    fn file_args(maps: &[&str]) -> FileArgs {
+        FileArgs {
+            file: PathBuf::from("users.csv"),
+            region: None,
+            blank_removes: false,
+            maps: maps.iter().map(|m| m.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn maps_name_a_column_by_any_accepted_spelling() {
+        assert_eq!(
+            parse_map("Handy = alternate mobile").unwrap(),
+            ("handy".to_string(), Column::AlternateMobilePhone)
+        );
+        assert_eq!(
+            parse_map("Tel=Work=OfficePhone").unwrap(),
+            ("telwork".to_string(), Column::OfficePhone)
+        );
+        let pager = parse_map("Handy=Pager").unwrap_err();
+        assert!(pager.contains("'Pager' is not a column") && pager.contains("MobilePhone"));
+        assert!(parse_map("Handy").unwrap_err().contains("HEADER=COLUMN"));
+        assert!(parse_map("=MobilePhone").is_err());
+    }
+
+    #[test]
+    fn maps_add_to_what_the_app_remembers() {
+        let dir = std::env::temp_dir().join(format!("prestage-cli-map-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let none = mapping(&file_args(&["Handy=Mobile"]), &dir).unwrap();
+        assert_eq!(none.len(), 1, "no remembered file yet: only --map");
+
+        let mut prefs = ImportPrefs::default();
+        prefs.map("Handy", Some(Column::OfficePhone));
+        prefs.map("Zweitnummer", Some(Column::AlternateMobilePhone));
+        prefs.save(&dir).unwrap();
+        let m = mapping(&file_args(&["Handy=MobilePhone"]), &dir).unwrap();
+        assert_eq!(m.get("handy"), Some(&Column::MobilePhone), "--map wins");
+        assert_eq!(m.get("zweitnummer"), Some(&Column::AlternateMobilePhone));
+
+        std::fs::write(dir.join("import.json"), b"{oops").unwrap();
+        let err = mapping(&file_args(&[]), &dir).unwrap_err();
+        assert!(
+            err.contains("import.json") && err.contains("delete it"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -66,6 +66,12 @@ impl Column {
         }
     }
 
+    /// The column a header spelling means (any accepted name, compared after
+    /// [`normalize_header`]), e.g. `Mobile` or `alternate mobile phone`.
+    pub fn named(text: &str) -> Option<Column> {
+        builtin(&normalize_header(text))
+    }
+
     /// Every header spelling recognised for this column (compared after [`normalize_header`]).
     pub fn accepted_names(self) -> impl Iterator<Item = &'static str> {
         ALIASES

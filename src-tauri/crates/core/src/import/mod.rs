@@ -10,6 +10,7 @@ mod journal;
 mod local;
 mod model;
 mod paths;
+mod prefs;
 mod preview;
 mod runs;
 mod state;
@@ -24,6 +25,7 @@ pub use journal::{
 pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions};
 pub use model::{Action, Change, Desired, RowPlan, RowStatus, Slot, TargetUser, Want};
 pub use paths::{default_runs_dir, runs_dir_from, DATA_DIR_VAR};
+pub use prefs::{ImportPrefs, PrefsError};
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{resume_run, start_run, undo_plans, undo_run, CannotUndo, RunInfo, RunOutcome};
 pub use state::{read_state, read_states, Key, Lookup, Needs, UserState};

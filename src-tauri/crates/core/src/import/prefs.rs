@@ -1,14 +1,14 @@
-//! The import screen's remembered choices, in `import.json` next to `settings.json` in the app
-//! config dir: which column an unknown CSV header means (keyed by the core's normalized header)
-//! and the last default region chosen. Never a phone number, a path or a secret.
+//! The import's remembered choices, in `import.json` next to `settings.json` in the config dir
+//! (shared by the app and the CLI): which column an unknown CSV header means (keyed by the
+//! normalized header) and the last default region chosen. Never a phone number, a path or a
+//! secret.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use prestage_core::csv::{normalize_header, Column};
 use serde::{Deserialize, Serialize};
 
-use crate::ipc::IpcError;
+use crate::csv::{normalize_header, Column};
 
 pub const FILE_NAME: &str = "import.json";
 
@@ -20,16 +20,24 @@ pub struct ImportPrefs {
     pub region: Option<String>,
 }
 
-fn problem(path: &Path, reason: impl std::fmt::Display) -> IpcError {
-    IpcError::internal(format!(
-        "The import preferences {} could not be read or written ({reason}); check its permissions or delete it.",
-        path.display()
-    ))
+/// The preferences file could not be read or written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("The import preferences {path} could not be read or written ({reason}); check its permissions or delete it.")]
+pub struct PrefsError {
+    pub path: String,
+    pub reason: String,
+}
+
+fn problem(path: &Path, reason: impl std::fmt::Display) -> PrefsError {
+    PrefsError {
+        path: path.display().to_string(),
+        reason: reason.to_string(),
+    }
 }
 
 impl ImportPrefs {
     /// The prefs in `dir`; none saved yet is the default.
-    pub fn load(dir: &Path) -> Result<Self, IpcError> {
+    pub fn load(dir: &Path) -> Result<Self, PrefsError> {
         let path = dir.join(FILE_NAME);
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| problem(&path, e)),
@@ -38,7 +46,7 @@ impl ImportPrefs {
         }
     }
 
-    pub fn save(&self, dir: &Path) -> Result<(), IpcError> {
+    pub fn save(&self, dir: &Path) -> Result<(), PrefsError> {
         let path = dir.join(FILE_NAME);
         std::fs::create_dir_all(dir).map_err(|e| problem(&path, e))?;
         let json = serde_json::to_vec_pretty(self).map_err(|e| problem(&path, e))?;
@@ -87,10 +95,8 @@ mod tests {
         forgotten.map("CELL PHONE", None);
         assert!(forgotten.mapping.is_empty());
         std::fs::write(dir.join(FILE_NAME), b"{not json").unwrap();
-        assert!(matches!(
-            ImportPrefs::load(&dir),
-            Err(IpcError::Internal { .. })
-        ));
+        let err = ImportPrefs::load(&dir).unwrap_err();
+        assert!(err.to_string().contains("import.json"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
