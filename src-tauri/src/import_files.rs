@@ -71,9 +71,12 @@ pub async fn save_as<R: Runtime>(app: &tauri::AppHandle<R>, name: &str) -> Optio
 #[derive(Clone, Serialize)]
 struct Dropped {
     name: String,
+    /// Files dropped with it, which are not read (one file per import).
+    others: usize,
 }
 
-/// A file dropped anywhere on the window becomes the import file; the webview is told its name.
+/// A file dropped anywhere on the window becomes the import file; the webview is told its name
+/// and how many more were dropped with it (only the first is read).
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event else {
         return;
@@ -82,7 +85,11 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
         return;
     };
     let chosen = window.state::<ImportState>().choose(path.clone());
-    if let Err(error) = window.emit(FILE_DROPPED, Dropped { name: chosen.name }) {
+    let dropped = Dropped {
+        name: chosen.name,
+        others: paths.len() - 1,
+    };
+    if let Err(error) = window.emit(FILE_DROPPED, dropped) {
         tracing::warn!(%error, "the dropped file could not be announced to the webview");
     }
 }
@@ -119,7 +126,10 @@ mod tests {
                 position,
             }),
         );
-        assert_eq!(*heard.lock().unwrap(), [r#"{"name":"users.csv"}"#]);
+        assert_eq!(
+            *heard.lock().unwrap(),
+            [r#"{"name":"users.csv","others":1}"#]
+        );
         assert_eq!(app.state::<ImportState>().chosen().unwrap(), path);
     }
 }

@@ -376,6 +376,13 @@ test("a dropped file is previewed; before sign-in it is refused", async () => {
   t.api.pending.preview[0].resolve({ previewId: 1, file: { ...FILE, name: "dropped.csv" }, counts: {} });
   await dropping;
   assert.match(t.one("file-summary").textContent, /^dropped.csv/);
+  assert.doesNotMatch(t.one("file-summary").textContent, /not read/);
+  // Three files dropped at once: the first is read, the line says the other two were not.
+  const many = t.screen.fileDropped("first.csv", 2);
+  await settle();
+  t.api.pending.preview[1].resolve({ previewId: 2, file: { ...FILE, name: "first.csv" }, counts: {} });
+  await many;
+  assert.match(t.one("file-summary").textContent, /^first.csv — .* · 2 other dropped files were not read \(drop one file at a time\)$/);
   t.screen.dragHover(true);
   assert.equal(t.one("drop-overlay").hidden, false);
   t.screen.dragHover(false);

@@ -206,7 +206,8 @@ export function importSaveTemplate() {
   return invoke("import_save_template");
 }
 
-/** `handler({ name })` when a file is dropped on the window (Rust keeps its path). */
+/** `handler({ name, others })` when files are dropped on the window: Rust keeps the first one's
+ * path; `others` counts the rest, which are not read. */
 export function onImportFileDropped(handler) {
   return listen("import-file-dropped", handler);
 }

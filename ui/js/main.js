@@ -179,7 +179,7 @@ screens.import = mountImport({
   overlayHost: document.body,
   onShow: () => router.open("import"),
 });
-api.onImportFileDropped(({ name }) => screens.import.fileDropped(name));
+api.onImportFileDropped(({ name, others }) => screens.import.fileDropped(name, others));
 api.onFileDrag((over) => screens.import.dragHover(over));
 
 router.refresh();

@@ -117,7 +117,17 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
     return preview;
   }
 
+  /** Files dropped together with the one read (only one file is read per preview). */
+  let droppedAlso = 0;
+
+  function droppedNote() {
+    if (!droppedAlso) return "";
+    const files = droppedAlso === 1 ? "1 other dropped file was" : `${droppedAlso} other dropped files were`;
+    return ` · ${files} not read (drop one file at a time)`;
+  }
+
   async function choose() {
+    droppedAlso = 0;
     try {
       const file = await api.importPickFile();
       errors.clear("import");
@@ -146,7 +156,7 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
       if (mine !== ticket) return;
       previewId = done.previewId;
       p.finish(done);
-      fileLine.textContent = `${done.file.name} — ${fileText(done.file)}`;
+      fileLine.textContent = `${done.file.name} — ${fileText(done.file)}${droppedNote()}`;
       errors.clear("import");
     } catch (error) {
       if (mine !== ticket) return;
@@ -296,7 +306,8 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
       paintBanner(doc, banner, null, {});
     },
     /** A file was dropped on the window (Rust holds its path). */
-    fileDropped(name) {
+    fileDropped(name, others = 0) {
+      droppedAlso = others;
       if (!session) {
         errors.show({ kind: "internal", message: "Sign in before importing a file." }, "import");
         return Promise.resolve();
