@@ -4,7 +4,7 @@
 //! never written at all. A torn last line (a killed process) is skipped on reading.
 
 use std::fs::OpenOptions;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -155,23 +155,7 @@ pub fn read_audit(path: &Path) -> Result<Vec<AuditEntry>, AuditError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(err(e.to_string())),
     };
-    let lines: Vec<String> = BufReader::new(file)
-        .lines()
-        .collect::<Result<_, _>>()
-        .map_err(|e| err(e.to_string()))?;
-    let count = lines.len();
-    let mut entries = Vec::with_capacity(count);
-    for (i, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<AuditEntry>(line) {
-            Ok(e) => entries.push(e),
-            Err(_) if i + 1 == count => break,
-            Err(e) => return Err(err(format!("line {}: {e}", i + 1))),
-        }
-    }
-    Ok(entries)
+    crate::jsonl::read_values(file).map_err(err)
 }
 
 /// The log as CSV: UTF-8 with a BOM and CRLF (opens cleanly in Excel), formula cells neutralized.

@@ -9,6 +9,7 @@ mod error_text;
 pub mod fixes;
 pub mod graph;
 pub mod import;
+mod jsonl;
 pub mod phone;
 pub mod roles;
 pub mod session;

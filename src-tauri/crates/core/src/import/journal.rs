@@ -4,7 +4,7 @@
 //! or undone. It holds phone numbers (undo needs them), so the file is private to the user (0600).
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -184,23 +184,7 @@ pub fn read_entries(dir: &Path, run: &str) -> Result<Vec<Entry>, JournalError> {
         reason,
     };
     let file = File::open(&path).map_err(|e| err(e.to_string()))?;
-    let lines: Vec<String> = BufReader::new(file)
-        .lines()
-        .collect::<Result<_, _>>()
-        .map_err(|e| err(e.to_string()))?;
-    let count = lines.len();
-    let mut entries = Vec::with_capacity(count);
-    for (i, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Entry>(line) {
-            Ok(e) => entries.push(e),
-            Err(_) if i + 1 == count => break,
-            Err(e) => return Err(err(format!("line {}: {e}", i + 1))),
-        }
-    }
-    Ok(entries)
+    crate::jsonl::read_values(file).map_err(err)
 }
 
 /// A run at a glance.
