@@ -4,6 +4,7 @@
 
 pub mod page;
 pub mod world;
+pub mod x11;
 
 use std::fs::File;
 use std::future::Future;
