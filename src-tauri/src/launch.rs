@@ -35,6 +35,9 @@ pub struct Launch {
     pub keychain_service: String,
     /// `PRESTAGE_BROWSER_CMD`: a program given the sign-in URL instead of the system browser.
     pub browser: Option<PathBuf>,
+    /// `PRESTAGE_NO_UPDATES=1`: no update check at start-up (for deployments that update
+    /// Prestage themselves).
+    pub no_updates: bool,
 }
 
 impl Launch {
@@ -47,6 +50,7 @@ impl Launch {
             config_dir: None,
             keychain_service: KEYCHAIN_SERVICE.into(),
             browser: None,
+            no_updates: false,
         }
     }
 
@@ -58,7 +62,8 @@ impl Launch {
     ) -> Result<Self, IpcError> {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
         let flag = args.into_iter().any(|a| a == "--sandbox");
-        let env_flag = var("PRESTAGE_SANDBOX").is_some_and(|v| v.trim() != "0");
+        let set = |name: &str| var(name).is_some_and(|v| v.trim() != "0");
+        let env_flag = set("PRESTAGE_SANDBOX");
         let sandbox_users = match var(USERS_VAR) {
             None => None,
             Some(text) => Some(text.trim().parse::<usize>().map_err(|_| {
@@ -78,6 +83,7 @@ impl Launch {
             keychain_service: var("PRESTAGE_KEYCHAIN_SERVICE")
                 .unwrap_or_else(|| KEYCHAIN_SERVICE.into()),
             browser: var("PRESTAGE_BROWSER_CMD").map(PathBuf::from),
+            no_updates: set("PRESTAGE_NO_UPDATES"),
         })
     }
 }
@@ -119,5 +125,8 @@ mod tests {
         assert!(matches!(bad, Err(IpcError::Internal { .. })));
         let off = Launch::from_env(Vec::new(), env(&[("PRESTAGE_SANDBOX", "0")])).unwrap();
         assert_eq!(off.mode, Mode::Tenant);
+        assert!(!off.no_updates);
+        let managed = Launch::from_env(Vec::new(), env(&[("PRESTAGE_NO_UPDATES", "1")]));
+        assert!(managed.unwrap().no_updates);
     }
 }

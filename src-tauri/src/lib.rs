@@ -1,6 +1,6 @@
-//! prestage-app: the desktop shell — wiring only. It registers state, the opener plugin (used by
-//! Rust only: the webview gets no permission for it) and commands, and starts connecting at
-//! launch; behaviour lives in prestage-core. No token ever crosses to the webview.
+//! prestage-app: the desktop shell — wiring only. It registers state, the opener, dialog and
+//! updater plugins (used by Rust only: the webview gets no permission for them) and commands,
+//! and starts connecting at launch; behaviour lives in prestage-core. No token ever crosses to the webview.
 
 mod browser;
 mod commands;
@@ -9,6 +9,7 @@ mod import_state;
 pub mod ipc;
 pub mod launch;
 pub mod state;
+mod updates;
 
 use std::sync::Arc;
 
@@ -32,10 +33,20 @@ pub fn run() {
         .as_ref()
         .map_or(KEYCHAIN_SERVICE, |l| l.keychain_service.as_str());
     let store = Arc::new(KeyringStore::with_service(service));
-    let app = builder(tauri::Builder::default(), AppState::new(launch, store));
-    if let Err(error) = app.run(tauri::generate_context!()) {
-        tracing::error!("Prestage stopped: {error}");
-        std::process::exit(1);
+    let updates = updates::decide(launch.as_ref().ok(), tauri::utils::platform::bundle_type());
+    // The updater is driven from Rust only (updates.rs); the webview gets no permission for it.
+    let app = builder(tauri::Builder::default(), AppState::new(launch, store))
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => {
+            updates::start(app.handle(), updates);
+            app.run(|_, _| {});
+        }
+        Err(error) => {
+            tracing::error!("Prestage stopped: {error}");
+            std::process::exit(1);
+        }
     }
 }
 

@@ -55,6 +55,7 @@ fn launch(sandbox: Option<&RunningSandbox>, dir: &Path) -> Launch {
         config_dir: Some(dir.to_path_buf()),
         keychain_service: "app.prestage.unit-test".into(),
         browser: None,
+        no_updates: false,
     }
 }
 
