@@ -192,6 +192,11 @@ export function importResumeRun(run, onEvent) {
   return invoke("import_resume_run", { run, onEvent: channel(onEvent) });
 }
 
+/** What undoing `run` would write now (UndoPreviewInfo); nothing is written. */
+export function importUndoPreview(run) {
+  return invoke("import_undo_preview", { run });
+}
+
 export function importUndoRun(run, onEvent) {
   return invoke("import_undo_run", { run, onEvent: channel(onEvent) });
 }

@@ -41,6 +41,7 @@ const router = createRouter({
     setup: $("view-setup"),
     users: $("view-users"),
     import: $("view-import"),
+    developer: $("developer-banner"),
   },
   screens,
 });
