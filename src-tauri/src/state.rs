@@ -196,13 +196,24 @@ impl AppState {
     }
 
     /// Saves the app registration from the setup screen.
-    pub async fn save_setup(&self, client_id: &str, tenant: &str) -> Result<AppStatus, IpcError> {
+    pub async fn save_setup(
+        &self,
+        client_id: &str,
+        tenant: &str,
+        device_code: bool,
+    ) -> Result<AppStatus, IpcError> {
         self.ensure_started().await;
         let dir = self.dir()?.to_owned();
+        let effective = self.effective()?;
         {
             let mut books = self.books();
             let mut settings = books.settings.clone();
+            // The registration in use may come from PRESTAGE_* overrides: saving the same one
+            // (to change an option) keeps the remembered account.
+            settings.client_id = settings.client_id.or(effective.client_id);
+            settings.tenant = settings.tenant.or(effective.tenant);
             settings.set_registration(client_id, tenant)?;
+            settings.device_code = device_code;
             settings.save(&dir)?;
             books.settings = settings;
             books.problem = None;
@@ -277,6 +288,13 @@ impl AppState {
     /// Asks for a device code; [`AppState::device_finish`] waits for its approval.
     pub async fn device_start(&self) -> Result<DeviceCodeInfo, IpcError> {
         self.ensure_started().await;
+        if !self.effective()?.device_code {
+            return Err(IpcError::Refused {
+                message: "Device-code sign-in is off. Turn it on in Change setup if you need to \
+                          sign in on another device."
+                    .into(),
+            });
+        }
         let target = self.target()?;
         let code = auth::start_device_code(&target.sign_in)
             .await

@@ -116,8 +116,8 @@ export function signOut() {
 }
 
 /** Saves the app registration. Resolves to the new app status; rejects with invalidSetup. */
-export function saveSetup(clientId, tenant) {
-  return invoke("save_setup", { clientId, tenant });
+export function saveSetup(clientId, tenant, deviceCode = false) {
+  return invoke("save_setup", { clientId, tenant, deviceCode });
 }
 
 /** The admin-consent link for a client ID and tenant (rejects with invalidSetup). */

@@ -116,6 +116,7 @@ screens.setup = mountSetup({
     consentCopied: $("consent-copied"),
     back: $("setup-back"),
     sandbox: $("setup-sandbox"),
+    deviceCode: $("setup-device-code"),
   },
 });
 

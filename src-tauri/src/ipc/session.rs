@@ -90,6 +90,8 @@ pub struct SetupInfo {
     pub configured: bool,
     pub client_id: Option<String>,
     pub tenant: String,
+    /// Device-code sign-in is offered (opt-in).
+    pub device_code: bool,
     /// The developer switch is on: sign-in may go to endpoints other than Microsoft's. The UI
     /// shows this sentence for as long as it is on.
     pub developer_endpoints: Option<String>,
@@ -112,6 +114,7 @@ impl SetupInfo {
             configured: effective.is_configured(),
             client_id: effective.client_id.clone(),
             tenant: effective.tenant_or_default().to_string(),
+            device_code: effective.device_code,
             developer_endpoints,
         }
     }
@@ -185,6 +188,7 @@ mod tests {
                 configured: true,
                 client_id: Some("5e1b7d43-9a0c-4f2e-8d61-3b7a2c9e0f14".into()),
                 tenant: "organizations".into(),
+                device_code: false,
                 developer_endpoints: None,
             },
             remembered_account: Some(RememberedInfo {
@@ -217,6 +221,7 @@ mod tests {
                     "configured": true,
                     "clientId": "5e1b7d43-9a0c-4f2e-8d61-3b7a2c9e0f14",
                     "tenant": "organizations",
+                    "deviceCode": false,
                     "developerEndpoints": null
                 },
                 "rememberedAccount": {

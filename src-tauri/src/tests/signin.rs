@@ -191,6 +191,11 @@ fn device_code_sign_in_over_ipc() {
     let tenant = sandbox();
     let dir = temp_dir("device");
     let (_app, webview) = app(AppState::new(Ok(launch(Some(&tenant), &dir)), memory()));
+    let off = invoke(&webview, "sign_in_device_start", json!({})).unwrap_err();
+    assert_eq!(off["kind"], "refused", "device codes are opt-in: {off}");
+    let setup = json!({ "clientId": CLIENT_ID, "tenant": tenant.tenant_id(), "deviceCode": true });
+    let status = invoke(&webview, "save_setup", setup).unwrap();
+    assert_eq!(status["setup"]["deviceCode"], true);
     let code = invoke(&webview, "sign_in_device_start", json!({})).unwrap();
     let user_code = code["userCode"].as_str().unwrap().to_string();
     assert!(code["message"].as_str().unwrap().contains(&user_code));
@@ -224,7 +229,7 @@ fn setup_is_validated_saved_and_makes_an_admin_consent_link() {
     let refused = invoke(&webview, "sign_in_browser", json!({})).unwrap_err();
     assert_eq!(refused["kind"], "invalidSetup", "{refused}");
 
-    let bad = json!({ "clientId": "my app", "tenant": "organizations" });
+    let bad = json!({ "clientId": "my app", "tenant": "organizations", "deviceCode": false });
     let error = invoke(&webview, "save_setup", bad).unwrap_err();
     assert_eq!(error["kind"], "invalidSetup");
     assert_eq!(error["field"], "clientId");
@@ -234,6 +239,8 @@ fn setup_is_validated_saved_and_makes_an_admin_consent_link() {
         .as_str()
         .unwrap()
         .starts_with("https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?client_id=0b8a7d10"));
+    let mut link = link;
+    link["deviceCode"] = json!(false);
     let status = invoke(&webview, "save_setup", link).unwrap();
     assert_eq!(status["setup"]["configured"], true);
     assert_eq!(status["setup"]["clientId"], CLIENT_ID);

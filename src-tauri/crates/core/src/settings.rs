@@ -82,6 +82,10 @@ pub struct Settings {
     /// The Microsoft cloud (default: the global one); a national cloud is an explicit choice.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud: Option<Cloud>,
+    /// Device-code sign-in is offered (opt-in on the setup screen: a code typed on another
+    /// device widens the phishing surface of a high-privilege app).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub device_code: bool,
     /// A sandbox tenant's sign-in (the sandbox settings file only): loopback endpoints.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub sandbox: bool,
@@ -186,6 +190,7 @@ impl Settings {
             authority: overrides.authority.clone().or(self.authority.clone()),
             graph: overrides.graph.clone().or(self.graph.clone()),
             cloud: overrides.cloud.or(self.cloud),
+            device_code: self.device_code,
             sandbox: self.sandbox,
             last_account: self.last_account.clone(),
             developer_endpoints: overrides.developer_endpoints || self.developer_endpoints,
