@@ -38,6 +38,9 @@ pub struct Launch {
     /// `PRESTAGE_NO_UPDATES=1`: no update check at start-up (for deployments that update
     /// Prestage themselves).
     pub no_updates: bool,
+    /// `PRESTAGE_SANDBOX_URL`: resume the sandbox sign-in `prestage-cli login --sandbox URL` made
+    /// (kept in `sandbox-settings.json`, never in the shared settings).
+    pub sandbox_url: Option<url::Url>,
 }
 
 impl Launch {
@@ -51,6 +54,7 @@ impl Launch {
             keychain_service: KEYCHAIN_SERVICE.into(),
             browser: None,
             no_updates: false,
+            sandbox_url: None,
         }
     }
 
@@ -84,6 +88,12 @@ impl Launch {
                 .unwrap_or_else(|| KEYCHAIN_SERVICE.into()),
             browser: var("PRESTAGE_BROWSER_CMD").map(PathBuf::from),
             no_updates: set("PRESTAGE_NO_UPDATES"),
+            sandbox_url: match var("PRESTAGE_SANDBOX_URL") {
+                None => None,
+                Some(text) => Some(url::Url::parse(text.trim()).map_err(|e| {
+                    IpcError::internal(format!("PRESTAGE_SANDBOX_URL is not a URL ({e}): {text:?}"))
+                })?),
+            },
         })
     }
 }
