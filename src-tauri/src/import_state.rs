@@ -50,9 +50,7 @@ pub struct ImportState {
 fn journal(error: JournalError) -> IpcError {
     match error {
         JournalError::Locked(_) | JournalError::Refused(_) | JournalError::NoSuchRun(_) => {
-            IpcError::Refused {
-                message: error.to_string(),
-            }
+            IpcError::refused(error.to_string())
         }
         other => IpcError::internal(other.to_string()),
     }
@@ -126,7 +124,7 @@ impl ImportState {
         self.books()
             .chosen
             .clone()
-            .ok_or_else(|| IpcError::internal("Choose or drop a CSV file first."))
+            .ok_or_else(|| IpcError::refused("Choose or drop a CSV file first."))
     }
 
     /// A new preview supersedes one still running.
@@ -185,7 +183,7 @@ impl ImportState {
         let previewed = tokio::select! {
             done = work => done?,
             () = cancel.cancelled() => {
-                return Err(IpcError::internal("A newer preview of the file replaced this one."))
+                return Err(IpcError::refused("A newer preview of the file replaced this one."))
             }
         };
         let done = PreviewDone {
@@ -214,7 +212,7 @@ impl ImportState {
     ) -> Result<(Vec<RowPlan>, String, PlanOptions), IpcError> {
         let books = self.books();
         let plan = books.plan.as_ref().filter(|p| p.id == id).ok_or_else(|| {
-            IpcError::internal(
+            IpcError::refused(
                 "The preview changed since you reviewed it; review it again before applying.",
             )
         })?;
@@ -226,7 +224,8 @@ impl ImportState {
             .cloned()
             .collect();
         if rows.is_empty() || rows.len() != wanted.len() {
-            return Err(IpcError::internal(
+            return Err(IpcError::invalid(
+                Some("lines"),
                 "Only rows that add or update something can be applied; tick at least one.",
             ));
         }
@@ -236,7 +235,7 @@ impl ImportState {
     fn begin_run(&self) -> Result<(ApplyControl, Running<'_>), IpcError> {
         let mut books = self.books();
         if books.running.is_some() {
-            return Err(IpcError::internal(
+            return Err(IpcError::refused(
                 "An import run is already under way; wait for it or cancel it first.",
             ));
         }
@@ -391,7 +390,7 @@ impl ImportState {
         let run = books
             .last_run
             .as_deref()
-            .ok_or_else(|| IpcError::internal("There are no results to export yet."))?;
+            .ok_or_else(|| IpcError::refused("There are no results to export yet."))?;
         Ok((
             results_csv(&books.results, masked),
             format!("prestage-results-{run}.csv"),

@@ -70,13 +70,13 @@ async fn previews_applies_the_ticked_rows_exports_and_lists_runs() {
         .apply(&state, runs_dir.clone(), done.preview_id, &[4], |_| {})
         .await;
     assert!(
-        matches!(refused, Err(IpcError::Internal { .. })),
+        matches!(refused, Err(IpcError::InvalidInput { .. })),
         "{refused:?}"
     );
     let stale = import
         .apply(&state, runs_dir.clone(), done.preview_id + 1, &[2], |_| {})
         .await;
-    assert!(matches!(stale, Err(IpcError::Internal { .. })), "{stale:?}");
+    assert!(matches!(stale, Err(IpcError::Refused { .. })), "{stale:?}");
 
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
@@ -144,7 +144,7 @@ async fn an_unreadable_file_is_an_invalid_csv_error() {
     let none = import
         .preview(&state, PreviewOptions::default(), |_| {})
         .await;
-    assert!(matches!(none, Err(IpcError::Internal { .. })), "{none:?}");
+    assert!(matches!(none, Err(IpcError::Refused { .. })), "{none:?}");
     import.choose(dir.join("missing.csv"));
     let missing = import
         .preview(&state, PreviewOptions::default(), |_| {})

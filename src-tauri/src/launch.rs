@@ -66,7 +66,10 @@ impl Launch {
         let sandbox_users = match var(USERS_VAR) {
             None => None,
             Some(text) => Some(text.trim().parse::<usize>().map_err(|_| {
-                IpcError::internal(format!("{USERS_VAR} must be a whole number, not {text:?}."))
+                IpcError::invalid(
+                    Some(USERS_VAR),
+                    format!("{USERS_VAR} must be a whole number, not {text:?}."),
+                )
             })?),
         };
         let overrides = Settings::from_env(var).map_err(|e| IpcError::internal(e.to_string()))?;
@@ -85,7 +88,10 @@ impl Launch {
             sandbox_url: match var("PRESTAGE_SANDBOX_URL") {
                 None => None,
                 Some(text) => Some(url::Url::parse(text.trim()).map_err(|e| {
-                    IpcError::internal(format!("PRESTAGE_SANDBOX_URL is not a URL ({e}): {text:?}"))
+                    IpcError::invalid(
+                        Some("PRESTAGE_SANDBOX_URL"),
+                        format!("PRESTAGE_SANDBOX_URL is not a URL ({e}): {text:?}"),
+                    )
                 })?),
             },
         })
@@ -126,7 +132,7 @@ mod tests {
         assert_eq!(set.keychain_service, "app.prestage.e2e");
         assert!(set.overrides.authority.is_some());
         let bad = Launch::from_env(Vec::new(), env(&[(USERS_VAR, "lots")]));
-        assert!(matches!(bad, Err(IpcError::Internal { .. })));
+        assert!(matches!(bad, Err(IpcError::InvalidInput { .. })));
         let off = Launch::from_env(Vec::new(), env(&[("PRESTAGE_SANDBOX", "0")])).unwrap();
         assert_eq!(off.mode, Mode::Tenant);
     }

@@ -289,11 +289,10 @@ impl AppState {
     pub async fn device_start(&self) -> Result<DeviceCodeInfo, IpcError> {
         self.ensure_started().await;
         if !self.effective()?.device_code {
-            return Err(IpcError::Refused {
-                message: "Device-code sign-in is off. Turn it on in Change setup if you need to \
-                          sign in on another device."
-                    .into(),
-            });
+            return Err(IpcError::refused(
+                "Device-code sign-in is off. Turn it on in Change setup if you need to sign in \
+                 on another device.",
+            ));
         }
         let target = self.target()?;
         let code = auth::start_device_code(&target.sign_in)
@@ -307,7 +306,7 @@ impl AppState {
     pub async fn device_finish(&self) -> Result<SessionInfo, IpcError> {
         let target = self.target()?;
         let code = self.books().device.take().ok_or_else(|| {
-            IpcError::internal("No device code is waiting; start the device-code sign-in again.")
+            IpcError::refused("No device code is waiting; start the device-code sign-in again.")
         })?;
         let cancel = self.begin_sign_in();
         let session = Session::sign_in_device(&target, self.store.clone(), &code, &cancel)

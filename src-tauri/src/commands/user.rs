@@ -187,7 +187,10 @@ mod tests {
             json!({ "userId": id, "edit": { "action": "setPhone", "phoneType": "mobile", "input": "garbage" }, "region": "US" }),
         )
         .unwrap_err();
-        assert_eq!(refused["kind"], "internal");
+        assert_eq!(
+            refused["kind"], "invalidInput",
+            "bad input is not a bug: {refused}"
+        );
         assert!(refused["message"]
             .as_str()
             .unwrap()

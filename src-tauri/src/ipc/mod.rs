@@ -68,9 +68,15 @@ pub enum IpcError {
         message: String,
     },
     /// A rule refuses the request (a second undo of a run, a run held by another window, a
-    /// journal of another tenant, Graph's own rules): shown as a refusal, not as a bug.
+    /// journal of another tenant, Graph's own rules, the role): shown as a refusal, not a bug.
     #[error("{message}")]
     Refused { message: String },
+    /// What the person entered cannot be used; `field` names it when one field is at fault.
+    #[error("{message}")]
+    InvalidInput {
+        field: Option<String>,
+        message: String,
+    },
     /// Anything else; the message is shown as is.
     #[error("{message}")]
     Internal { message: String },
@@ -79,6 +85,21 @@ pub enum IpcError {
 impl IpcError {
     pub fn internal(message: impl Into<String>) -> Self {
         Self::Internal {
+            message: message.into(),
+        }
+    }
+
+    /// A rule refuses the request.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::Refused {
+            message: message.into(),
+        }
+    }
+
+    /// Input that cannot be used, optionally naming the field.
+    pub fn invalid(field: Option<&str>, message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field: field.map(str::to_string),
             message: message.into(),
         }
     }

@@ -110,8 +110,10 @@ fn journal_rows_ended(data: &Path) -> usize {
     let runs = data.join("runs");
     std::fs::read_dir(&runs)
         .ok()
-        .and_then(|mut d| d.next())
-        .and_then(|e| e.ok())
+        .and_then(|d| {
+            d.flatten()
+                .find(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        })
         .and_then(|e| std::fs::read_to_string(e.path()).ok())
         .map(|text| {
             text.lines()
