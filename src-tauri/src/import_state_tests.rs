@@ -3,6 +3,7 @@
 //! writes nothing is refused, the export is masked per role and formula-safe, runs are listed,
 //! and a remembered header mapping applies to the next preview.
 
+use prestage_core::places::Places;
 use std::sync::{Arc, Mutex};
 
 use prestage_core::auth::MemoryStore;
@@ -22,7 +23,7 @@ fn temp_dir(name: &str) -> PathBuf {
 async fn previews_applies_the_ticked_rows_exports_and_lists_runs() {
     let dir = temp_dir("flow");
     let mut launch = Launch::sandbox(Some(30));
-    launch.config_dir = Some(dir.join("config"));
+    launch.places = Places::under(&dir);
     let state = AppState::new(Ok(launch), Arc::new(MemoryStore::default()));
     let connection = state.connection().await.unwrap();
     let me = connection.session().account().user_principal_name.clone();
@@ -138,7 +139,7 @@ async fn previews_applies_the_ticked_rows_exports_and_lists_runs() {
 async fn an_unreadable_file_is_an_invalid_csv_error() {
     let dir = temp_dir("unreadable");
     let mut launch = Launch::sandbox(Some(10));
-    launch.config_dir = Some(dir.join("config"));
+    launch.places = Places::under(&dir);
     let state = AppState::new(Ok(launch), Arc::new(MemoryStore::default()));
     let import = ImportState::default();
     let none = import

@@ -30,7 +30,7 @@ pub fn run() {
     let launch = Launch::from_env(std::env::args(), |name| std::env::var(name).ok());
     let service = launch
         .as_ref()
-        .map_or(KEYCHAIN_SERVICE, |l| l.keychain_service.as_str());
+        .map_or(KEYCHAIN_SERVICE, |l| l.places.keychain_service.as_str());
     let store = Arc::new(KeyringStore::with_service(service));
     let app = builder(tauri::Builder::default(), AppState::new(launch, store));
     if let Err(error) = app.run(tauri::generate_context!()) {
@@ -50,8 +50,6 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         .setup(|app| {
             // Load the numbering-plan database off the UI path before the first CSV arrives.
             std::thread::spawn(prestage_core::phone::warm_up);
-            let state = app.state::<AppState>();
-            state.set_config_dir(app.path().app_config_dir().ok());
             // Resume the remembered sign-in while the window loads; commands wait for it.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

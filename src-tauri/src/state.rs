@@ -3,11 +3,12 @@
 //! the in-process tenant); sign-in and sign-out replace the connection. Sessions and their tokens
 //! stay here, on the Rust side; each method makes one core call and keeps the books.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use prestage_core::auth::{self, DeviceCode, TokenStore};
+use prestage_core::places::Places;
 use prestage_core::session::{Session, Target};
 use prestage_core::settings::{self, Settings};
 use prestage_sandbox::{AdminRole, RunningSandbox, SandboxConfig};
@@ -57,7 +58,6 @@ pub struct AppState {
     launch: Result<Launch, IpcError>,
     store: Arc<dyn TokenStore>,
     browser: Browser,
-    config_dir: OnceLock<PathBuf>,
     started: OnceCell<()>,
     books: Mutex<Books>,
 }
@@ -75,7 +75,6 @@ impl AppState {
             launch,
             store,
             browser,
-            config_dir: OnceLock::new(),
             started: OnceCell::new(),
             books: Mutex::new(Books::default()),
         }
@@ -87,13 +86,6 @@ impl AppState {
         self
     }
 
-    /// The OS's app config dir, used unless `PRESTAGE_CONFIG_DIR` is set (the setup hook).
-    pub fn set_config_dir(&self, os_default: Option<PathBuf>) {
-        if let Some(dir) = os_default {
-            let _ = self.config_dir.set(dir);
-        }
-    }
-
     fn books(&self) -> MutexGuard<'_, Books> {
         self.books.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -102,21 +94,14 @@ impl AppState {
         self.launch.as_ref().map_err(Clone::clone)
     }
 
+    /// Where this launch keeps things (the same places the CLI uses).
+    pub(crate) fn places(&self) -> Result<&Places, IpcError> {
+        Ok(&self.launch()?.places)
+    }
+
     /// The app config dir (settings, import preferences).
     pub(crate) fn dir(&self) -> Result<&Path, IpcError> {
-        let explicit = self
-            .launch
-            .as_ref()
-            .ok()
-            .and_then(|l| l.config_dir.as_ref());
-        explicit
-            .or(self.config_dir.get())
-            .map(PathBuf::as_path)
-            .ok_or_else(|| {
-                IpcError::internal(
-                    "Prestage found no config directory on this system; set PRESTAGE_CONFIG_DIR.",
-                )
-            })
+        Ok(&self.places()?.config_dir)
     }
 
     /// Start-up, once: the sandbox, or a silent resume of the remembered account.

@@ -64,6 +64,7 @@ export function auditEntries() {
 }
 
 /** Writes the audit log as CSV; resolves to the file's path. */
+/** Saves the audit log as CSV (save dialog); resolves to the file name or null if cancelled. */
 export function exportAudit() {
   return invoke("export_audit");
 }

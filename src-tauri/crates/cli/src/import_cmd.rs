@@ -95,8 +95,7 @@ pub struct RunArgs {
 
 /// Where run journals live: `PRESTAGE_DATA_DIR` or the OS data dir + the app id, then `runs/`.
 pub fn runs_dir() -> Result<PathBuf, String> {
-    prestage_core::import::default_runs_dir(dirs::data_dir())
-        .ok_or_else(|| "no data dir on this system; set PRESTAGE_DATA_DIR".to_string())
+    Ok(crate::auth_cmd::places()?.runs_dir())
 }
 
 /// Parses `2,5-9` into line numbers.

@@ -129,8 +129,7 @@ impl AuditLog {
     /// Writes the whole log as CSV to `dir/prestage-audit-YYYYMMDD-HHMMSS.csv`; returns the path.
     pub fn export_csv(&self, dir: &Path) -> Result<PathBuf, AuditError> {
         let entries = self.read()?;
-        let name = format!("prestage-audit-{}.csv", Utc::now().format("%Y%m%d-%H%M%S"));
-        let path = dir.join(name);
+        let path = dir.join(export_file_name());
         std::fs::write(&path, audit_csv(&entries)).map_err(|e| AuditError::Write {
             path: path.display().to_string(),
             reason: e.to_string(),
@@ -159,6 +158,11 @@ pub fn read_audit(path: &Path) -> Result<Vec<AuditEntry>, AuditError> {
 }
 
 /// The log as CSV: UTF-8 with a BOM and CRLF (opens cleanly in Excel), formula cells neutralized.
+/// The file name to suggest for an export: `prestage-audit-20261203-101500.csv`.
+pub fn export_file_name() -> String {
+    format!("prestage-audit-{}.csv", Utc::now().format("%Y%m%d-%H%M%S"))
+}
+
 pub fn audit_csv(entries: &[AuditEntry]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)

@@ -12,6 +12,7 @@ pub mod graph;
 pub mod import;
 mod jsonl;
 pub mod phone;
+pub mod places;
 pub mod roles;
 pub mod session;
 pub mod settings;
