@@ -13,7 +13,7 @@ use crate::import_files::{pick_csv, save_as};
 use crate::import_state::{write, ImportState};
 use crate::ipc::{
     ChosenFile, ColumnId, ImportSettings, IpcError, PreviewDone, PreviewOptions, RowInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow,
+    RunControl, RunDone, RunEvent, RunsInfo,
 };
 use crate::state::AppState;
 
@@ -95,7 +95,7 @@ pub async fn import_runs<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     import: State<'_, ImportState>,
-) -> Result<Vec<RunInfoRow>, IpcError> {
+) -> Result<RunsInfo, IpcError> {
     import.runs(&state, &runs_dir(&app)?).await
 }
 

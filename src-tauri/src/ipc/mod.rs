@@ -10,7 +10,7 @@ mod users;
 pub use import::{
     CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
     ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow,
+    RunControl, RunDone, RunEvent, RunInfoRow, RunsInfo,
 };
 pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,

@@ -2,6 +2,7 @@
 //! client with its throttle engine, the OAuth flows, and the domain types (phone numbers).
 //! It must never depend on Tauri, and it never logs or returns a token's text.
 
+mod atomic_file;
 pub mod audit;
 pub mod auth;
 pub mod csv;

@@ -2,7 +2,8 @@
 //! list and the Pause / Resume / Cancel request. Converted from the core's run types.
 
 use prestage_core::import::{
-    ChangeResult, Progress, RowEnd, RowResult, RunKind, RunOutcome, RunSummary,
+    ChangeResult, Progress, RowEnd, RowResult, RunKind, RunList, RunOutcome, RunSummary,
+    UnreadableRun,
 };
 use serde::{Deserialize, Serialize};
 
@@ -164,6 +165,23 @@ impl From<&RunOutcome> for RunDone {
 pub enum RunKindInfo {
     Apply,
     Undo,
+}
+
+/// The runs list: the runs, newest first, and the journals that could not be read, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunsInfo {
+    pub runs: Vec<RunInfoRow>,
+    pub unreadable: Vec<UnreadableRun>,
+}
+
+impl RunsInfo {
+    pub fn new(list: &RunList, tenant_id: &str) -> Self {
+        Self {
+            runs: RunInfoRow::list(&list.runs, tenant_id),
+            unreadable: list.unreadable.clone(),
+        }
+    }
 }
 
 /// A run in the runs list.
