@@ -8,6 +8,8 @@ pub mod auth;
 pub mod csv;
 mod error_text;
 pub mod fixes;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod graph;
 pub mod import;
 mod jsonl;

@@ -117,7 +117,13 @@ async fn read_target(socket: &mut TcpStream) -> Option<String> {
     tokio::time::timeout(Duration::from_secs(10), read)
         .await
         .ok()??;
-    let text = String::from_utf8_lossy(&buf);
+    request_target(&buf)
+}
+
+/// The target (`/?code=…`) of a GET request's head, or `None` for anything else. Pure, so the
+/// fuzz target and its corpus replay exercise exactly what the listener runs.
+pub(crate) fn request_target(head: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(head);
     let line = text.lines().next()?;
     let mut parts = line.split(' ');
     let method = parts.next()?;

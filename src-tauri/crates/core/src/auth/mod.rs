@@ -14,6 +14,7 @@ mod store;
 pub use device::{poll_device_code, start_device_code, DeviceCode};
 pub use errors::AuthError;
 pub use keeper::Keeper;
+pub(crate) use loopback::request_target;
 pub use loopback::{Loopback, Redirect};
 pub use parts::PART_LIMIT;
 pub use pkce::{
