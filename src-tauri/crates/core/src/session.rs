@@ -171,11 +171,14 @@ impl Session {
             }
             Err(e) => return Err(e.into()),
         };
-        if let Some(rotated) = &tokens.refresh {
-            keeper.keep(rotated).map_err(AuthError::from)?;
-        }
+        // As after a sign-in: a keychain refusing the rotated token costs the next start only.
+        let not_kept = tokens.refresh.as_ref().and_then(|r| keeper.keep(r).err());
         let mut session =
             Self::from_tokens(sign_in, target.client.clone(), tokens, Some(keeper.hook())).await?;
+        if let Some(error) = not_kept {
+            tracing::warn!(%error, "resumed, but the rotated refresh token could not be kept");
+            session.not_kept = Some(error);
+        }
         if session.key() != *key {
             return Err(AuthError::Protocol(
                 "the stored sign-in belongs to another account".into(),

@@ -134,15 +134,18 @@ async fn browser_sign_in_runs_authorize_loopback_token_with_pkce_and_keeps_only_
     assert!(store.load(&session.key()).unwrap().is_none());
 }
 
-/// A keychain that refuses every write, as a locked or absent one does.
-struct RefusingKeychain;
+/// A keychain that refuses every write, as a locked or absent one does; it reads what `held`
+/// holds.
+struct RefusingKeychain {
+    held: MemoryStore,
+}
 
 impl TokenStore for RefusingKeychain {
     fn save(&self, _: &AccountKey, _: &SecretString) -> Result<(), auth::StoreError> {
         Err(auth::StoreError::Locked)
     }
-    fn load(&self, _: &AccountKey) -> Result<Option<SecretString>, auth::StoreError> {
-        Ok(None)
+    fn load(&self, key: &AccountKey) -> Result<Option<SecretString>, auth::StoreError> {
+        self.held.load(key)
     }
     fn delete(&self, _: &AccountKey) -> Result<(), auth::StoreError> {
         Ok(())
@@ -153,7 +156,10 @@ impl TokenStore for RefusingKeychain {
 async fn a_keychain_that_refuses_the_token_keeps_the_session_for_this_run_and_says_so() {
     let t = tenant(quick()).await;
     let upn = t.upn(AdminRole::AuthenticationAdministrator);
-    let session = Session::sign_in_auto(&target(&t), Arc::new(RefusingKeychain), &upn)
+    let refusing = Arc::new(RefusingKeychain {
+        held: MemoryStore::default(),
+    });
+    let session = Session::sign_in_auto(&target(&t), refusing.clone(), &upn)
         .await
         .expect("a completed sign-in survives a refusing keychain");
     session.graph().search_users("", 5).await.unwrap();
@@ -166,6 +172,25 @@ async fn a_keychain_that_refuses_the_token_keeps_the_session_for_this_run_and_sa
         .await
         .unwrap();
     assert_eq!(kept.keychain_warning(), None);
+
+    // A resume whose rotated token cannot be kept goes on too, and says so.
+    let stored = SecretString::from(kept_token(&t, &upn).await);
+    refusing.held.save(&kept.key(), &stored).unwrap();
+    let resumed = Session::resume(&target(&t), refusing, &kept.key())
+        .await
+        .unwrap()
+        .expect("the held token resumes");
+    assert!(resumed.keychain_warning().is_some());
+}
+
+/// A fresh refresh token of `upn`, as a keychain would hold it.
+async fn kept_token(t: &Tenant, upn: &str) -> String {
+    let store = Arc::new(MemoryStore::default());
+    let session = Session::sign_in_auto(&target(t), store.clone(), upn)
+        .await
+        .unwrap();
+    let token = store.load(&session.key()).unwrap().unwrap();
+    token.expose_secret().to_string()
 }
 
 #[tokio::test]
