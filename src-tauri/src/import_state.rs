@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::ipc::{
     ChosenFile, ColumnInfo, FileInfo, ImportSettings, IpcError, PreviewDone, PreviewOptions,
-    RowInfo, RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
+    RowInfo, RunControl, RunDone, RunEvent, RunsInfo, UndoPreviewInfo,
 };
 use crate::state::AppState;
 
@@ -368,15 +368,10 @@ impl ImportState {
     }
 
     /// Every run journaled in `runs_dir`, newest first.
-    pub async fn runs(
-        &self,
-        state: &AppState,
-        runs_dir: &Path,
-    ) -> Result<Vec<RunInfoRow>, IpcError> {
+    pub async fn runs(&self, state: &AppState, runs_dir: &Path) -> Result<RunsInfo, IpcError> {
         let connection = state.connection().await?;
         let tenant = &connection.session().account().tenant_id;
-        let runs = list_runs(runs_dir).map_err(journal)?;
-        Ok(RunInfoRow::list(&runs, tenant, |run| {
+        Ok(RunsInfo::new(&list_runs(runs_dir), tenant, |run| {
             RunLock::is_held_elsewhere(runs_dir, run)
         }))
     }

@@ -105,7 +105,9 @@ async fn previews_applies_the_ticked_rows_exports_and_lists_runs() {
     assert!(text.starts_with("\u{feff}Row,User,Action"), "{text}");
     assert!(text.contains(",'+1 4255550142,done,"), "{text}");
 
-    let runs = import.runs(&state, &runs_dir).await.unwrap();
+    let list = import.runs(&state, &runs_dir).await.unwrap();
+    assert!(list.unreadable.is_empty());
+    let runs = list.runs;
     assert_eq!(runs.len(), 1);
     assert_eq!((runs[0].rows, runs[0].done), (1, 1));
     assert!(runs[0].undoable && !runs[0].resumable && runs[0].finished);

@@ -3,7 +3,8 @@
 //! cannot drive the native dialog or an OS drag-and-drop), the preview shows mixed outcomes, one
 //! row is unticked, the rest applied (paused mid-run to watch progress), the results exported
 //! (through `PRESTAGE_SAVE_FILE`) and checked, the run undone from the Runs tab, and a second
-//! apply cancelled at once and finished from the resume banner.
+//! apply cancelled at once and finished from the resume banner; a damaged journal is listed with
+//! its reason beside the runs.
 //! Screenshots: tests/screenshots/import-{preview,progress,results,runs}.png.
 
 use std::path::{Path, PathBuf};
@@ -291,20 +292,32 @@ async fn flow(client: &Client, csv: &Path, saves: &Path) -> Result<(), String> {
         return Err("the banner still offers to resume".into());
     }
 
+    // A journal damaged beyond its torn tail (a bad disk): listed with why, beside the others.
+    let runs_dir = csv.with_file_name("data").join("runs");
+    std::fs::write(
+        runs_dir.join("20261203-000000-dead.jsonl"),
+        "not json\n{}\n",
+    )
+    .map_err(|e| format!("could not plant a damaged journal: {e}"))?;
     click(client, "[data-testid=show-runs]").await?;
-    wait_for("three runs listed", WAIT, || async {
-        no_error(client).await?;
-        let n = number(
-            client,
-            "return document.querySelectorAll('[data-testid=run-row]').length",
-        )
-        .await?;
-        Ok(if n == 3 {
-            Poll::Ready(())
-        } else {
-            Poll::Pending(format!("{n} runs"))
-        })
-    })
+    wait_for(
+        "three runs and the damaged journal listed",
+        WAIT,
+        || async {
+            no_error(client).await?;
+            let n = number(
+                client,
+                "return document.querySelectorAll('[data-testid=run-row]').length",
+            )
+            .await?;
+            let bad = text(client, "[data-testid=run-unreadable]").await?;
+            Ok(if n == 3 && bad.contains("could not be read: line 1") {
+                Poll::Ready(())
+            } else {
+                Poll::Pending(format!("{n} runs, damaged journal: {bad:?}"))
+            })
+        },
+    )
     .await?;
     save_screenshot(client, "import-runs.png").await?;
     no_error(client).await
@@ -392,8 +405,8 @@ async fn imports_a_csv_previews_applies_exports_and_undoes() {
         })
         .unwrap_or(0);
     assert_eq!(
-        journals, 3,
-        "apply, undo, and the cancelled (then resumed) apply"
+        journals, 4,
+        "apply, undo, the cancelled (then resumed) apply and the damaged one planted"
     );
     let _ = std::fs::remove_dir_all(&home);
     eprintln!(

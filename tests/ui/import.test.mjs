@@ -77,6 +77,7 @@ function fakeApi() {
     calls,
     pending,
     runs: [],
+    unreadable: [],
     importSettings: async () => SETTINGS,
     importPickFile: async () => ({ name: "users.csv" }),
     importPreview: steer("preview"),
@@ -89,7 +90,7 @@ function fakeApi() {
     importExportResults: steer("export"),
     importSaveTemplate: steer("template"),
     async importRuns() {
-      return this.runs;
+      return { runs: this.runs, unreadable: this.unreadable };
     },
   };
 }
@@ -343,11 +344,15 @@ test("after sign-in a resumable run is offered in a banner", async () => {
 test("the runs list resumes and undoes, and lists what undo cannot restore", async () => {
   const t = setup();
   t.api.runs = [RUN, { ...RUN, run: "r2", kind: "undo", undoOf: "r1", resumable: false, undoable: false, pending: 0, finished: true }];
+  t.api.unreadable = [{ run: "r0", reason: "line 2: expected value at line 1 column 1" }];
   await t.screen.signedIn({ tenantName: "Contoso" });
   t.one("tab-runs").dispatch("click");
   await settle();
   assert.equal(t.root.dataset.stage, "runs");
   assert.equal(t.all("run-row").length, 2);
+  // A damaged journal is listed with why, beside the others, with nothing to press.
+  assert.equal(t.all("run-unreadable").length, 1);
+  assert.match(t.one("run-unreadable").textContent, /r0.*could not be read: line 2: expected value/);
   assert.equal(t.all("resume-run").length, 1);
   t.one("undo-run").dispatch("click");
   await settle();

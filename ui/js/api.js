@@ -184,7 +184,7 @@ export function importControl(action) {
   return invoke("import_control", { action });
 }
 
-/** Every journaled run, newest first (RunInfoRow[]). */
+/** The runs list: { runs: RunInfoRow[] (newest first), unreadable: { run, reason }[] }. */
 export function importRuns() {
   return invoke("import_runs");
 }

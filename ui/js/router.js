@@ -19,6 +19,9 @@ export function createRouter({ api, errors, views, screens }) {
     errors.clear("startup");
     errors.clear("signin");
     errors.clear("setup");
+    // Signed in, but the keychain refused the token: fine for now, the next start asks again.
+    if (info.keychainWarning) errors.show({ kind: "keychain", message: info.keychainWarning }, "keychain");
+    else errors.clear("keychain");
     screens.account.show(info);
     showView("users");
     screens.users.search("");

@@ -12,7 +12,7 @@ use crate::import_files::{pick_csv, save_as};
 use crate::import_state::{write, ImportState};
 use crate::ipc::{
     ChosenFile, ColumnId, ImportSettings, IpcError, PreviewDone, PreviewOptions, RowInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
+    RunControl, RunDone, RunEvent, RunsInfo, UndoPreviewInfo,
 };
 use crate::state::AppState;
 
@@ -88,7 +88,7 @@ pub fn import_control(import: State<'_, ImportState>, action: RunControl) {
 pub async fn import_runs(
     state: State<'_, AppState>,
     import: State<'_, ImportState>,
-) -> Result<Vec<RunInfoRow>, IpcError> {
+) -> Result<RunsInfo, IpcError> {
     import.runs(&state, &runs_dir(&state)?).await
 }
 

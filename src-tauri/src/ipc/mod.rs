@@ -10,7 +10,7 @@ mod users;
 pub use import::{
     CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
     ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
+    RunControl, RunDone, RunEvent, RunInfoRow, RunsInfo, UndoPreviewInfo,
 };
 pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,

@@ -293,6 +293,9 @@ fn describe(session: &Session, out: &mut dyn Write) -> Result<(), String> {
     for line in session.what_you_may_do() {
         text.push_str(&format!("  - {line}\n"));
     }
+    if let Some(warning) = session.keychain_warning() {
+        text.push_str(&format!("Warning: {warning}\n"));
+    }
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }
 

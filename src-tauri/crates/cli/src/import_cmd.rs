@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use prestage_core::csv::{normalize_header, Column};
 use prestage_core::import::{
-    list_runs, preview, results_csv, ApplyControl, ImportPrefs, PlanOptions, RowPlan, RunLock,
+    list_runs, preview, results_csv, ApplyControl, ImportPrefs, PlanOptions, RowPlan, RunList,
+    RunLock,
 };
 use prestage_core::session::Session;
 use url::Url;
@@ -336,13 +337,17 @@ pub async fn undo_cmd(
 }
 
 pub fn runs_cmd(dir: &Path, json: bool, out: &mut dyn Write) -> Result<(), String> {
-    let runs = list_runs(dir).map_err(|e| e.to_string())?;
+    let RunList { runs, unreadable } = list_runs(dir);
     if json {
+        // stdout stays the runs array; a journal that cannot be read is named on stderr.
+        for bad in &unreadable {
+            eprintln!("warning: run {} could not be read: {}", bad.run, bad.reason);
+        }
         serde_json::to_writer_pretty(&mut *out, &runs).map_err(|e| e.to_string())?;
         let _ = writeln!(out);
         return Ok(());
     }
-    if runs.is_empty() {
+    if runs.is_empty() && unreadable.is_empty() {
         let _ = writeln!(out, "no runs in {}", dir.display());
     }
     for r in runs {
@@ -369,6 +374,10 @@ pub fn runs_cmd(dir: &Path, json: bool, out: &mut dyn Write) -> Result<(), Strin
             r.pending,
             if r.resumable() { "; resumable" } else { "" }
         );
+    }
+    // A journal that cannot be read is listed with its reason; it never hides the others.
+    for bad in unreadable {
+        let _ = writeln!(out, "{}  unreadable: {}", bad.run, bad.reason);
     }
     Ok(())
 }
@@ -482,6 +491,30 @@ pub async fn sandbox_session(url: &Url, account: Option<&str>) -> Result<Session
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreadable_journal_is_listed_with_its_reason() {
+        let dir = std::env::temp_dir().join(format!("prestage-cli-runs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("20261203-090000-beef.jsonl"), "not json\n{}\n").unwrap();
+        let mut out = Vec::new();
+        runs_cmd(&dir, false, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("20261203-090000-beef  unreadable: line 1:"),
+            "{text}"
+        );
+        let mut json = Vec::new();
+        runs_cmd(&dir, true, &mut json).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<Vec<serde_json::Value>>(&json)
+                .unwrap()
+                .len(),
+            0
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn line_ranges() {

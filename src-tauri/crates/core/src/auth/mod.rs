@@ -6,6 +6,7 @@ mod device;
 mod errors;
 mod keeper;
 mod loopback;
+mod parts;
 mod pkce;
 mod refresh;
 mod store;
@@ -13,7 +14,9 @@ mod store;
 pub use device::{poll_device_code, start_device_code, DeviceCode};
 pub use errors::AuthError;
 pub use keeper::Keeper;
+pub(crate) use loopback::request_target;
 pub use loopback::{Loopback, Redirect};
+pub use parts::PART_LIMIT;
 pub use pkce::{
     exchange_code, read_redirect, redeem_refresh_token, sign_in_auto_approved,
     sign_in_with_browser, AuthorizeRequest, SignInConfig,

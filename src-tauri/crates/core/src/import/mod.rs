@@ -22,7 +22,7 @@ pub use diff::{diff, method_name, phone_of, Actor};
 pub use export::{neutralize, results_csv};
 pub use journal::{
     list_runs, new_run_id, read_entries, summarize, Entry, JournalError, RowEnd, RunHeader,
-    RunKind, RunSummary,
+    RunKind, RunList, RunSummary, UnreadableRun,
 };
 pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions};
 pub use lock::RunLock;

@@ -5,6 +5,7 @@
 
 mod fixes;
 mod fixture_previews;
+mod fuzz_corpus;
 mod harness;
 mod import_flow;
 mod run_trust;
