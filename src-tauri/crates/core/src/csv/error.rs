@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::columns::{accepted_list, Column};
+use super::columns::{identity_list, Column};
 
 /// Largest file Prestage reads (50 MiB).
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
@@ -20,7 +20,7 @@ pub enum CsvError {
     Empty,
     #[error("The first line of the file looks like data, not column names. Insert a header row such as UserPrincipalName,MobilePhone,AlternateMobilePhone,OfficePhone,Email (or download the template).")]
     NoHeader,
-    #[error("No column names the user. Add a column named UserPrincipalName (also accepted: {}). Columns found: {}.", accepted_list(Column::User), found_list(.found))]
+    #[error("No column names the user. Add a column named UserPrincipalName (also accepted: {}). Columns found: {}.", identity_list(), found_list(.found))]
     NoUserColumn { found: Vec<String> },
     #[error("Two columns both hold the {}: \"{first}\" and \"{second}\". Delete or rename one of them.", .column.describe())]
     DuplicateColumn {
@@ -72,7 +72,11 @@ mod tests {
         };
         let text = e.to_string();
         assert!(text.contains("UserPrincipalName"), "{text}");
-        assert!(text.contains("UPN, User, UserId, ObjectId, Id"), "{text}");
+        assert!(text.contains("UPN, User, UserName"), "{text}");
+        assert!(
+            text.contains("ObjectId, Id, UserId, UserObjectId, Mail"),
+            "{text}"
+        );
         assert!(text.contains("\"Name\", \"Mobile\""), "{text}");
 
         let e = CsvError::TooLarge {

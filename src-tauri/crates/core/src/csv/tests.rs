@@ -150,14 +150,17 @@ fn the_template_reads_back() {
 #[test]
 fn get_reads_every_column() {
     let f = read(
-        "UPN,Mobile,AlternateMobile,Office,Mail,SmsSignIn,Default,ForcedUpdate,ForcedRemoval\n\
-         1,2,3,4,5,6,7,8,9\n",
+        "UPN,Mobile,AlternateMobile,Office,Email,SmsSignIn,Default,ForcedUpdate,ForcedRemoval,Id,Mail\n\
+         1,2,3,4,5,6,7,8,9,10,11\n",
     );
     let got: Vec<&str> = Column::ALL
         .iter()
         .filter_map(|c| f.rows[0].get(*c))
         .collect();
-    assert_eq!(got, ["1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    assert_eq!(
+        got,
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]
+    );
 }
 
 #[test]

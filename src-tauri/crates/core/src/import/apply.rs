@@ -264,6 +264,8 @@ async fn run_row(
     };
     let local = LocalRow {
         user_input: row.user_input.clone(),
+        expect_upn: None,
+        expect_mail: None,
         desired: row.desired.clone(),
         problems: Vec::new(),
         warnings: Vec::new(),

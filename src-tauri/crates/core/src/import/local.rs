@@ -20,7 +20,12 @@ pub struct PlanOptions {
 
 /// A row read locally.
 pub struct LocalRow {
+    /// The cell that finds the user: the object id, else the UPN (or whatever the user column
+    /// holds), else the mail address.
     pub user_input: String,
+    /// The UPN and mail cells when another cell finds the user: the user found must have them.
+    pub expect_upn: Option<String>,
+    pub expect_mail: Option<String>,
     pub desired: Option<Desired>,
     pub problems: Vec<String>,
     pub warnings: Vec<String>,
@@ -133,9 +138,13 @@ pub fn read_rows(file: &ImportFile, options: &PlanOptions) -> Vec<LocalRow> {
 /// beside its plan. "Blank removes" (or ForcedRemoval) applies to blank cells only: a method whose
 /// column the file does not have is left as it is.
 pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> LocalRow {
-    let mut problems = Vec::new();
+    let mut problems = row.problems.clone();
     let mut warnings = row.warnings.clone();
-    let user_input = row.user.clone().unwrap_or_default();
+    let (user_input, expect_upn, expect_mail) = match (&row.object_id, &row.user, &row.mail) {
+        (Some(id), upn, mail) => (id.clone(), upn.clone(), mail.clone()),
+        (None, Some(upn), mail) => (upn.clone(), None, mail.clone()),
+        (None, None, mail) => (mail.clone().unwrap_or_default(), None, None),
+    };
     if user_input.trim().is_empty() {
         problems.push("no user: the user column is empty".into());
     }
@@ -234,6 +243,8 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
     };
     LocalRow {
         user_input,
+        expect_upn,
+        expect_mail,
         desired: Some(desired),
         problems,
         warnings,
@@ -281,6 +292,32 @@ mod tests {
         assert!(r.problems[0].contains("extension only on the office"));
         let r = read_row_all(&row("+44 20 7946 0958", ""), &opts);
         assert!(r.warnings.iter().any(|w| w.contains("landline")));
+    }
+
+    #[test]
+    fn the_object_id_finds_the_user_and_the_other_identity_cells_are_checked() {
+        let mut r = ImportRow::blank(2);
+        r.object_id = Some("00000000-0000-4000-8000-000000000001".into());
+        r.user = Some("a@b.example".into());
+        r.mail = Some("a@mail.example".into());
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.user_input, "00000000-0000-4000-8000-000000000001");
+        assert_eq!(local.expect_upn.as_deref(), Some("a@b.example"));
+        assert_eq!(local.expect_mail.as_deref(), Some("a@mail.example"));
+        r.object_id = None;
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.user_input, "a@b.example");
+        assert_eq!(local.expect_upn, None);
+        assert_eq!(local.expect_mail.as_deref(), Some("a@mail.example"));
+        r.user = None;
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.user_input, "a@mail.example");
+        assert_eq!((local.expect_upn, local.expect_mail), (None, None));
+        r.mail = None;
+        r.problems.push("a type name".into());
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.problems[0], "a type name");
+        assert!(local.problems[1].starts_with("no user"));
     }
 
     #[test]
