@@ -180,7 +180,7 @@ async fn planned(
 ) -> Result<prestage_core::import::Preview, String> {
     let mapping = mapping(f, &crate::auth_cmd::config_dir()?)?;
     let bytes =
-        std::fs::read(&f.file).map_err(|e| format!("cannot read {}: {e}", f.file.display()))?;
+        prestage_core::csv::read_file(&f.file).map_err(|e| format!("{}: {e}", f.file.display()))?;
     let actor = actor(session);
     preview(
         session.graph(),
@@ -635,6 +635,59 @@ mod tests {
             }
         }
         sandbox.shutdown().await;
+    }
+
+    /// Issue 13 item 7: a named pipe given as the file is refused at once; reading it would wait
+    /// for a writer forever. Runs the CLI's preview on its own thread so a hang fails the test.
+    #[cfg(unix)]
+    #[test]
+    fn preview_of_a_fifo_is_refused_at_once() {
+        let dir = std::env::temp_dir().join(format!("prestage-cli-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("users.csv");
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success(), "mkfifo");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let result = runtime.block_on(async {
+                let config = prestage_sandbox::SandboxConfig {
+                    auto_approve: true,
+                    users: 20,
+                    ..Default::default()
+                };
+                let sandbox = prestage_sandbox::start(config, 0).await.unwrap();
+                let session = sandbox_session(&sandbox.base_url(), None).await.unwrap();
+                let args = PreviewArgs {
+                    file: FileArgs {
+                        file: path,
+                        ..file_args(&[])
+                    },
+                    connect: Connect {
+                        sandbox: None,
+                        account: None,
+                    },
+                    json: false,
+                };
+                let result = preview_cmd(&session, &args, &mut Vec::new()).await;
+                sandbox.shutdown().await;
+                result
+            });
+            let _ = tx.send(result);
+        });
+        let result = rx.recv_timeout(std::time::Duration::from_secs(60));
+        if result.is_err() {
+            // Free the reader stuck in open() before failing.
+            let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        let err = result.expect("the preview hangs on a FIFO").unwrap_err();
+        assert!(
+            err.contains("users.csv") && err.contains("named pipe"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod columns;
 mod decode;
 mod error;
+mod file;
 mod preamble;
 mod rows;
 mod sniff;
@@ -21,8 +22,10 @@ use serde::Serialize;
 
 pub use columns::{normalize_header, Column};
 pub use decode::decode;
-pub use error::{CsvError, MAX_BYTES};
+pub use error::{CsvError, MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS};
+pub use file::read_file;
 pub use sniff::sniff_delimiter;
+pub use text::shorten;
 
 /// One data row. `None` is a blank cell ("leave as is"); values are trimmed but otherwise verbatim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

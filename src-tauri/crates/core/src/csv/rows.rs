@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use csv::{ReaderBuilder, StringRecord};
 
 use super::columns::{map_headers, Column, HeaderMap};
+use super::error::{thousands, MAX_CELL_CHARS, MAX_COLUMNS};
 use super::sniff::unclosed_quote;
 use super::text::{clean, is_blank_char, quoted, Lines};
 use super::{CsvError, ImportRow};
@@ -62,6 +63,10 @@ pub(crate) fn read_table(
         }
         let start = record.position().map_or(0, |p| byte_offset(p.byte()));
         let line = record_line(text, &lines, body_start + start);
+        let columns = cells.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+        if columns > MAX_COLUMNS {
+            return Err(CsvError::TooManyColumns { line, columns });
+        }
         match &header {
             None => {
                 let mut headers: Vec<String> = record
@@ -70,6 +75,17 @@ pub(crate) fn read_table(
                     .collect();
                 while headers.last().is_some_and(String::is_empty) {
                     headers.pop();
+                }
+                if let Some((i, h)) = headers
+                    .iter()
+                    .enumerate()
+                    .find(|(_, h)| h.chars().count() > MAX_CELL_CHARS)
+                {
+                    return Err(CsvError::HeaderTooLong {
+                        line,
+                        column: column_letter(i),
+                        length: h.chars().count(),
+                    });
                 }
                 let map = map_headers(&headers, remembered)?;
                 header = Some((headers, map));
@@ -115,10 +131,18 @@ fn build_row(
     let mut nameless = Vec::new();
     for (i, cell) in cells.into_iter().enumerate() {
         let Some(value) = cell else { continue };
+        let header = || headers.get(i).map_or("", String::as_str);
         match mapping.get(i) {
+            Some(Some(_)) if value.chars().count() > MAX_CELL_CHARS => {
+                row.problems.push(format!(
+                    "{}: the cell is {} characters long, but Prestage reads cells up to 1,024 \
+                     characters, so nothing from it is written",
+                    quoted(header()),
+                    thousands(value.chars().count())
+                ));
+            }
             Some(Some(_)) if powershell_type_name(&value) => {
-                let header = headers.get(i).map_or("", String::as_str);
-                row.problems.push(type_name_problem(header, &value));
+                row.problems.push(type_name_problem(header(), &value));
             }
             Some(Some(column)) => *row.slot_mut(*column) = Some(value),
             Some(None) if headers.get(i).is_some_and(String::is_empty) => nameless.push(i),

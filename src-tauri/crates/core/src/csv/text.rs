@@ -57,12 +57,22 @@ pub(crate) fn quoted(value: &str) -> String {
 
 /// `value` in double quotes for a message, cut after `max` characters.
 pub(crate) fn quoted_up_to(value: &str, max: usize) -> String {
+    format!("\"{}\"", cut(value, max))
+}
+
+/// A cell as a message shows it: cut with "…" after 40 characters, so a hostile file cannot
+/// flood the preview, the terminal or a results export.
+pub fn shorten(value: &str) -> String {
+    cut(value, QUOTED_CHARS)
+}
+
+fn cut(value: &str, max: usize) -> String {
     let mut chars = value.chars();
     let head: String = chars.by_ref().take(max).collect();
     if chars.next().is_some() {
-        format!("\"{head}…\"")
+        format!("{head}…")
     } else {
-        format!("\"{head}\"")
+        head
     }
 }
 

@@ -286,14 +286,17 @@ fn state_name(s: SmsSignInState) -> String {
 /// mail cell when the UPN found them): a row whose cells name two different people is refused,
 /// whichever of them it was meant for. Compared without case, as Entra compares them.
 fn disagreement(local: &LocalRow, state: &UserState) -> Option<String> {
+    use crate::csv::shorten;
     let found = &state.user;
     let differs = |cell: &str, have: &str| !cell.trim().eq_ignore_ascii_case(have.trim());
     if let Some(upn) = &local.expect_upn {
         if differs(upn, &found.user_principal_name) && differs(upn, &found.id) {
             return Some(format!(
-                "the UPN '{upn}' does not match the user the object id '{}' finds (UPN '{}'); \
+                "the UPN '{}' does not match the user the object id '{}' finds (UPN '{}'); \
                  correct whichever of the two is wrong",
-                local.user_input, found.user_principal_name
+                shorten(upn),
+                shorten(&local.user_input),
+                found.user_principal_name
             ));
         }
     }
@@ -302,9 +305,11 @@ fn disagreement(local: &LocalRow, state: &UserState) -> Option<String> {
         if differs(mail, have) {
             let have = if have.is_empty() { "none" } else { have };
             return Some(format!(
-                "the mail '{mail}' does not match the user '{}' finds (UPN '{}', mail '{have}'); \
+                "the mail '{}' does not match the user '{}' finds (UPN '{}', mail '{have}'); \
                  correct whichever of the two is wrong",
-                local.user_input, found.user_principal_name
+                shorten(mail),
+                shorten(&local.user_input),
+                found.user_principal_name
             ));
         }
     }
@@ -339,7 +344,7 @@ pub(crate) fn plan(
         Some(Lookup::NotFound) | None => {
             plan.problems.push(format!(
                 "no user '{}' in this tenant (looked up by UPN, object id and mail)",
-                local.user_input
+                crate::csv::shorten(&local.user_input)
             ));
             return plan;
         }

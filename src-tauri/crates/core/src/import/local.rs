@@ -2,7 +2,7 @@
 //! yes/no and method names parsed, Excel damage and Graph's static rules (extension only on
 //! office, alternate needs mobile) turned into problems or warnings with a reason.
 
-use crate::csv::{Column, ImportFile, ImportRow};
+use crate::csv::{shorten, Column, ImportFile, ImportRow};
 use crate::graph::PreferredMethod;
 use crate::phone::{normalize, LineKind, PhoneNumber, PhoneType, Repair};
 
@@ -118,7 +118,7 @@ fn phone_want(
         }
         // The admin's own cell, quoted as written so it can be found in the file.
         Err(e) => {
-            problems.push(format!("{label}: {}", e.quoting(text)));
+            problems.push(format!("{label}: {}", e.quoting(&shorten(text))));
             Want::Keep
         }
     }
@@ -163,7 +163,7 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
     {
         None => true,
         Some(t) => truthy(t).unwrap_or_else(|| {
-            problems.push(format!("ForcedUpdate: '{t}' is not yes/no"));
+            problems.push(format!("ForcedUpdate: '{}' is not yes/no", shorten(t)));
             true
         }),
     };
@@ -206,7 +206,7 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
         Some(t) if REMOVE_WORDS.contains(&t.to_ascii_lowercase().as_str()) => Want::Remove,
         Some(t) if valid_email(t) => Want::Set(t.to_string()),
         Some(t) => {
-            problems.push(format!("email: '{t}' is not an email address"));
+            problems.push(format!("email: '{}' is not an email address", shorten(t)));
             Want::Keep
         }
     };
@@ -218,14 +218,14 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
     {
         None => None,
         Some(t) => truthy(t).or_else(|| {
-            problems.push(format!("SmsSignIn: '{t}' is not yes/no"));
+            problems.push(format!("SmsSignIn: '{}' is not yes/no", shorten(t)));
             None
         }),
     };
     let default_method = match row.default_method.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => parse_default_method(t).or_else(|| {
-            problems.push(format!("DefaultMethod: '{t}' is not a method (use sms, voiceMobile, voiceAlternateMobile, voiceOffice, push or oath)"));
+            problems.push(format!("DefaultMethod: '{}' is not a method (use sms, voiceMobile, voiceAlternateMobile, voiceOffice, push or oath)", shorten(t)));
             None
         }),
     };
@@ -318,6 +318,23 @@ mod tests {
         let local = read_row_all(&r, &PlanOptions::default());
         assert_eq!(local.problems[0], "a type name");
         assert!(local.problems[1].starts_with("no user"));
+    }
+
+    /// Issue 13 item 7: a cell quoted in a message is cut, so a hostile file cannot flood the
+    /// preview, the CLI or a results export with it.
+    #[test]
+    fn cells_quoted_in_problems_are_shortened() {
+        let long = "x".repeat(1000);
+        let mut r = row(&long, "");
+        r.email = Some(long.clone());
+        r.forced_update = Some(long.clone());
+        r.sms_sign_in = Some(long.clone());
+        r.default_method = Some(long.clone());
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.problems.len(), 5, "{:?}", local.problems);
+        for p in &local.problems {
+            assert!(p.chars().count() < 200, "{p}");
+        }
     }
 
     #[test]
