@@ -41,6 +41,7 @@ const router = createRouter({
     setup: $("view-setup"),
     users: $("view-users"),
     import: $("view-import"),
+    developer: $("developer-banner"),
   },
   screens,
 });
@@ -115,6 +116,7 @@ screens.setup = mountSetup({
     consentCopied: $("consent-copied"),
     back: $("setup-back"),
     sandbox: $("setup-sandbox"),
+    deviceCode: $("setup-device-code"),
   },
 });
 

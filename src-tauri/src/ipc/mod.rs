@@ -10,7 +10,7 @@ mod users;
 pub use import::{
     CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
     ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow,
+    RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
 };
 pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,
@@ -67,6 +67,10 @@ pub enum IpcError {
         line: Option<usize>,
         message: String,
     },
+    /// A rule refuses the request (a second undo of a run, a run held by another window, a
+    /// journal of another tenant, Graph's own rules): shown as a refusal, not as a bug.
+    #[error("{message}")]
+    Refused { message: String },
     /// Anything else; the message is shown as is.
     #[error("{message}")]
     Internal { message: String },
@@ -114,7 +118,7 @@ impl From<GraphError> for IpcError {
 impl From<AuthError> for IpcError {
     fn from(error: AuthError) -> Self {
         match error {
-            AuthError::SessionExpired => Self::NotSignedIn,
+            AuthError::SessionExpired | AuthError::SignedOut => Self::NotSignedIn,
             AuthError::Cancelled => Self::SignInCancelled,
             AuthError::Keychain(store) => Self::Keychain {
                 message: store.to_string(),
@@ -145,7 +149,10 @@ impl From<SettingsError> for IpcError {
         let field = match error {
             SettingsError::ClientId => "clientId",
             SettingsError::Tenant => "tenant",
-            SettingsError::Url { .. } | SettingsError::File { .. } => "settings",
+            SettingsError::Url { .. }
+            | SettingsError::File { .. }
+            | SettingsError::Endpoint(_)
+            | SettingsError::SandboxNotLocal(_) => "settings",
         };
         Self::InvalidSetup {
             field: field.into(),

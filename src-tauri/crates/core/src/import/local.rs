@@ -31,6 +31,21 @@ pub struct LocalRow {
     pub warnings: Vec<String>,
 }
 
+impl LocalRow {
+    /// A previewed row read again to re-plan it (apply's re-check, resume, undo): what it asks
+    /// for, without the file's checks, which the preview already passed.
+    pub fn of_plan(row: &super::model::RowPlan) -> Self {
+        LocalRow {
+            user_input: row.user_input.clone(),
+            expect_upn: None,
+            expect_mail: None,
+            desired: row.desired.clone(),
+            problems: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
 const REMOVE_WORDS: &[&str] = &["remove", "delete"];
 
 fn truthy(text: &str) -> Option<bool> {
@@ -240,6 +255,7 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
         sms_sign_in,
         default_method,
         overwrite,
+        only_if_left: Vec::new(),
     };
     LocalRow {
         user_input,
