@@ -148,11 +148,12 @@ impl ImportState {
         let connection = state.connection().await?;
         let path = self.chosen()?;
         let name = file_name(&path);
-        let bytes = tokio::fs::read(&path)
-            .await
+        let read = tokio::task::spawn_blocking(move || prestage_core::csv::read_file(&path)).await;
+        let bytes = read
+            .map_err(|e| IpcError::internal(format!("reading {name} stopped: {e}")))?
             .map_err(|e| IpcError::InvalidCsv {
-                line: None,
-                message: format!("{name} could not be read: {e}."),
+                line: e.line(),
+                message: format!("{name}: {e}"),
             })?;
         let dir = state.dir()?;
         let mut prefs = ImportPrefs::load(dir).map_err(prefs_error)?;

@@ -168,3 +168,32 @@ async fn an_unreadable_file_is_an_invalid_csv_error() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Issue 13 item 7: a named pipe chosen as the file is refused at once; the app used to wait on
+/// it forever (a preview that never ends and a blocked thread).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    let dir = temp_dir("fifo");
+    let mut launch = Launch::sandbox(Some(10));
+    launch.config_dir = Some(dir.join("config"));
+    let state = AppState::new(Ok(launch), Arc::new(MemoryStore::default()));
+    let fifo = dir.join("users.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success(), "mkfifo");
+    let import = ImportState::default();
+    import.choose(fifo.clone());
+    let preview = import.preview(&state, PreviewOptions::default(), |_| {});
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(30), preview).await;
+    if outcome.is_err() {
+        // Free the reader stuck in open() so the runtime can stop.
+        let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+    }
+    let result = outcome.expect("the preview waits on the FIFO");
+    assert!(
+        matches!(&result, Err(IpcError::InvalidCsv { message, .. })
+            if message.starts_with("users.csv: This is a named pipe (FIFO), not a file")),
+        "{result:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

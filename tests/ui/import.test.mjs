@@ -8,7 +8,7 @@ import { test } from "node:test";
 
 import { errorRegion } from "../../ui/js/errors.js";
 import { byTestid } from "../../ui/js/import/dom.js";
-import { changeText, etaText, progressText, summaryText } from "../../ui/js/import/format.js";
+import { changeText, etaText, fileText, progressText, summaryText } from "../../ui/js/import/format.js";
 import { mountImport } from "../../ui/js/import/index.js";
 import { PAGE } from "../../ui/js/import/preview.js";
 import { fakeDocument } from "./fake-dom.mjs";
@@ -179,6 +179,12 @@ test("the preview streams rows, shows outcomes and ticks only rows that write", 
   assert.match(rows[0].textContent, /Add mobile\+1 4255550102/);
   assert.match(rows[4].textContent, /no user with this UPN/);
   assert.equal(t.one("file-summary").textContent, "users.csv — UTF-8 (BOM) · comma-separated · 5 rows");
+});
+
+test("the file line says which line above the header was skipped", () => {
+  const file = { encoding: "UTF-8", delimiter: ",", rows: 2, skipped: 'Line 1 skipped: "version:v1.0" is the version line.' };
+  assert.equal(fileText(file), 'UTF-8 · comma-separated · 2 rows · Line 1 skipped: "version:v1.0" is the version line.');
+  assert.equal(fileText({ ...file, skipped: null }), "UTF-8 · comma-separated · 2 rows");
 });
 
 test("unticking a row leaves it out of the apply, after a confirmation", async () => {
