@@ -176,7 +176,7 @@ async fn an_unreadable_file_is_an_invalid_csv_error() {
 async fn a_fifo_is_refused_without_waiting_for_a_writer() {
     let dir = temp_dir("fifo");
     let mut launch = Launch::sandbox(Some(10));
-    launch.config_dir = Some(dir.join("config"));
+    launch.places = Places::under(&dir);
     let state = AppState::new(Ok(launch), Arc::new(MemoryStore::default()));
     let fifo = dir.join("users.csv");
     let made = std::process::Command::new("mkfifo").arg(&fifo).status();
