@@ -15,7 +15,20 @@ use crate::errors::GraphError;
 pub(crate) struct AccessGrant {
     pub user: usize,
     pub client_id: String,
+    /// The granted delegated scopes, space-separated (absolute URIs).
+    pub scope: String,
     pub expires: Instant,
+}
+
+impl AccessGrant {
+    /// Was the Graph permission `name` (e.g. `Directory.Read.All`) granted? Case-insensitive.
+    pub(crate) fn has_scope(&self, name: &str) -> bool {
+        self.scope.split_whitespace().any(|s| {
+            s.rsplit('/')
+                .next()
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(name))
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +84,7 @@ impl TokenStore {
         &mut self,
         user: usize,
         client_id: &str,
+        scope: &str,
         lifetime: Duration,
     ) -> String {
         let token = format!("sbx-at.{}", random_secret(32));
@@ -79,6 +93,7 @@ impl TokenStore {
             AccessGrant {
                 user,
                 client_id: client_id.to_owned(),
+                scope: scope.to_owned(),
                 expires: Instant::now() + lifetime,
             },
         );
