@@ -3,6 +3,7 @@
 
 mod auth_cmd;
 mod import_cmd;
+mod report_cmd;
 mod sandbox_cmd;
 mod user_cmd;
 
@@ -37,6 +38,8 @@ enum Command {
     Resume(import_cmd::RunArgs),
     /// Restore the values a run replaced (needs --yes); lists what cannot be restored.
     Undo(import_cmd::RunArgs),
+    /// The tenant report: who is registered with what, who cannot do MFA, who breaks on 1 Feb 2027.
+    Report(report_cmd::ReportArgs),
     #[command(flatten)]
     Fix(user_cmd::Command),
 }
@@ -53,6 +56,7 @@ async fn main() -> ExitCode {
         Command::Runs(args) => import_cmd::run_runs(args),
         Command::Resume(args) => import_cmd::run_resume(args).await,
         Command::Undo(args) => import_cmd::run_undo(args).await,
+        Command::Report(args) => report_cmd::run(args).await,
         Command::Fix(command) => user_cmd::run(command).await,
     }
 }

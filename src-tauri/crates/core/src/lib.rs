@@ -11,6 +11,7 @@ pub mod graph;
 pub mod import;
 mod jsonl;
 pub mod phone;
+pub mod report;
 pub mod roles;
 pub mod session;
 pub mod settings;

@@ -7,6 +7,7 @@ mod fixes;
 mod fixture_previews;
 mod harness;
 mod import_flow;
+mod report;
 mod sandbox_directory;
 mod sandbox_methods;
 mod sandbox_phone_rules;
