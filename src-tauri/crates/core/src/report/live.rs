@@ -156,11 +156,17 @@ pub(crate) async fn read_methods(
     ids: &[String],
     mut on_chunk: impl FnMut(usize, Vec<Read>) -> Result<(), super::ReportError>,
 ) -> Result<(), super::ReportError> {
-    let mut chunks = stream::iter(ids.chunks(USERS_PER_METHODS_BATCH).enumerate())
+    // Owned chunks: the stream's futures must not borrow `ids` (the app runs this on Tauri's
+    // runtime, which needs a future that is Send for every lifetime).
+    let owned: Vec<Vec<String>> = ids
+        .chunks(USERS_PER_METHODS_BATCH)
+        .map(<[String]>::to_vec)
+        .collect();
+    let mut chunks = stream::iter(owned.into_iter().enumerate())
         .map(|(n, chunk)| async move {
             (
                 n * USERS_PER_METHODS_BATCH,
-                methods_chunk(graph, chunk).await,
+                methods_chunk(graph, &chunk).await,
             )
         })
         .buffered(BATCHES_IN_FLIGHT);
@@ -178,36 +184,39 @@ pub(crate) async fn read_phones(
     graph: &GraphClient,
     ids: &[String],
 ) -> Result<Vec<PhoneRead>, GraphError> {
-    let results: Vec<Result<Vec<PhoneRead>, GraphError>> =
-        stream::iter(ids.chunks(USERS_PER_PHONE_BATCH))
-            .map(|chunk| async move {
-                let requests = chunk
-                    .iter()
-                    .enumerate()
-                    .map(|(i, id)| {
-                        BatchRequest::get(
-                            i.to_string(),
-                            format!("/users/{id}/authentication/phoneMethods"),
-                        )
-                    })
-                    .collect();
-                let answers = batch_until_answered(graph, Api::V1, requests).await?;
-                answers
-                    .iter()
-                    .map(|a| {
-                        if a.status == 403 {
-                            Ok(None)
-                        } else if a.is_success() {
-                            Ok(Some(sms_and_mobile(&a.json::<Page>()?.value)))
-                        } else {
-                            Err(failed(a))
-                        }
-                    })
-                    .collect()
+    let results: Vec<Result<Vec<PhoneRead>, GraphError>> = stream::iter(
+        ids.chunks(USERS_PER_PHONE_BATCH)
+            .map(<[String]>::to_vec)
+            .collect::<Vec<_>>(),
+    )
+    .map(|chunk| async move {
+        let requests = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                BatchRequest::get(
+                    i.to_string(),
+                    format!("/users/{id}/authentication/phoneMethods"),
+                )
             })
-            .buffered(BATCHES_IN_FLIGHT)
+            .collect();
+        let answers = batch_until_answered(graph, Api::V1, requests).await?;
+        answers
+            .iter()
+            .map(|a| {
+                if a.status == 403 {
+                    Ok(None)
+                } else if a.is_success() {
+                    Ok(Some(sms_and_mobile(&a.json::<Page>()?.value)))
+                } else {
+                    Err(failed(a))
+                }
+            })
             .collect()
-            .await;
+    })
+    .buffered(BATCHES_IN_FLIGHT)
+    .collect()
+    .await;
     let mut out = Vec::with_capacity(ids.len());
     for r in results {
         out.extend(r?);

@@ -1,11 +1,16 @@
 //! A documented fixed quota, kept on the client side: the identity-and-access reports allow
 //! 5 requests per 10 s per app and tenant (graph-api.md §2), a bucket that refills continuously.
 //! Sending at that rate reaches the floor without earning 429s; a 429 (another copy of the app
-//! or the CLI spent the same bucket) still goes through the retry rule.
+//! or the CLI spent the same bucket) still goes through the retry rule. The client refills 2 %
+//! slower than the server: a request that would arrive a hair before the server's token (clock
+//! and rounding) earns a 429 whose Retry-After is rounded up to whole seconds.
 
 use std::time::Duration;
 
 use tokio::time::Instant;
+
+/// The client's refill is this much slower than the documented one.
+const HEADROOM: f64 = 1.02;
 
 #[derive(Debug)]
 pub(crate) struct Quota {
@@ -20,7 +25,7 @@ impl Quota {
         let capacity = f64::from(requests.max(1));
         Self {
             capacity,
-            per_second: capacity / window.as_secs_f64().max(0.001),
+            per_second: capacity / window.as_secs_f64().max(0.001) / HEADROOM,
             tokens: capacity,
             last: Instant::now(),
         }
@@ -51,13 +56,14 @@ mod tests {
         for _ in 0..5 {
             assert_eq!(q.reserve(t0), t0);
         }
-        assert_eq!(q.reserve(t0), t0 + Duration::from_secs(2));
-        assert_eq!(q.reserve(t0), t0 + Duration::from_secs(4));
+        let two = Duration::from_secs_f64(2.0 * HEADROOM);
+        assert_eq!(q.reserve(t0), t0 + two);
+        assert_eq!(q.reserve(t0), t0 + two * 2);
         // After a quiet 20 s the bucket is full again (not more than full).
         let later = t0 + Duration::from_secs(30);
         for _ in 0..5 {
             assert_eq!(q.reserve(later), later);
         }
-        assert_eq!(q.reserve(later), later + Duration::from_secs(2));
+        assert_eq!(q.reserve(later), later + two);
     }
 }
