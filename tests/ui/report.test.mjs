@@ -167,5 +167,5 @@ test("10,000 rows: only a window of rows is in the DOM", async () => {
   const shown = find("report-row").length;
   assert.ok(shown > 0 && shown < 60, `${shown} rows rendered`);
   assert.equal(find("report-count")[0].textContent, "10000 of 10000");
-  assert.equal(ROW_HEIGHT, 34);
+  assert.equal(ROW_HEIGHT, 44);
 });

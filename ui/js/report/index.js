@@ -7,7 +7,8 @@
 import { byTestid, h } from "../import/dom.js";
 import { searchKey, tileCounts, visibleRows, windowOf } from "./model.js";
 
-export const ROW_HEIGHT = 34;
+/** Must match `.report-table tbody tr` in css/report.css. */
+export const ROW_HEIGHT = 44;
 
 const KIND = { member: "Member", internalGuest: "Internal guest", external: "External" };
 const yesNo = (v) => (v === true ? "Yes" : v === false ? "No" : "?");
