@@ -5,6 +5,9 @@
 //! shows the fallback source and why.
 //! Screenshots: tests/screenshots/report-{tiles,tile,user,fallback}.png.
 
+// The launch helper panics on purpose, like the test functions it serves.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

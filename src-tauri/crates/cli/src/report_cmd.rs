@@ -176,17 +176,7 @@ mod tests {
         r.unwrap();
         let all: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(all.as_array().unwrap().len(), 80);
-        for key in [
-            "id",
-            "userPrincipalName",
-            "userType",
-            "isAdmin",
-            "methods",
-            "phoneOnly",
-            "smsSignIn",
-            "breaksOn",
-            "source",
-        ] {
+        for key in export::JSON_FIELDS {
             assert!(all[0].get(key).is_some(), "{key}");
         }
         assert_eq!(all[0]["source"], "registration");

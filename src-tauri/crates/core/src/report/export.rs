@@ -106,6 +106,19 @@ pub fn csv(rows: &[&ReportRow], mask_numbers: bool) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// The fields of each JSON object that scripts rely on (documented in the README; never renamed).
+pub const JSON_FIELDS: [&str; 9] = [
+    "id",
+    "userPrincipalName",
+    "userType",
+    "isAdmin",
+    "methods",
+    "phoneOnly",
+    "smsSignIn",
+    "breaksOn",
+    "source",
+];
+
 /// The JSON array: one object per user (`id`, `userPrincipalName`, `userType`, `isAdmin`,
 /// `methods`, `phoneOnly`, `smsSignIn`, `breaksOn`, `source`, and the rest of the row).
 pub fn json(rows: &[&ReportRow], mask_numbers: bool) -> Value {
@@ -172,17 +185,7 @@ mod tests {
         let r = row("Ana", &["mobilePhone"], Some("+44 7400123456"));
         let v = json(&[&r], true);
         let o = &v[0];
-        for key in [
-            "id",
-            "userPrincipalName",
-            "userType",
-            "isAdmin",
-            "methods",
-            "phoneOnly",
-            "smsSignIn",
-            "breaksOn",
-            "source",
-        ] {
+        for key in JSON_FIELDS {
             assert!(o.get(key).is_some(), "{key} missing in {o}");
         }
         assert_eq!(o["breaksOn"], "2027-02-01");
