@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "import_control",
     "import_runs",
     "import_resume_run",
+    "import_undo_preview",
     "import_undo_run",
     "import_export_results",
     "import_save_template",

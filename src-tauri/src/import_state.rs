@@ -10,16 +10,16 @@ use std::sync::{Mutex, MutexGuard};
 
 use prestage_core::csv::{template, Column};
 use prestage_core::import::{
-    list_runs, preview, results_csv, resume_run, start_run, undo_run, Actor, ApplyControl,
-    ImportPrefs, JournalError, PlanOptions, PrefsError, RowPlan, RowResult, RunInfo, RunOutcome,
+    list_runs, preview, results_csv, ApplyControl, ImportPrefs, JournalError, PlanOptions,
+    PrefsError, RowPlan, RowResult, RunLock, RunOutcome,
 };
 use tokio_util::sync::CancellationToken;
 
 use crate::ipc::{
     ChosenFile, ColumnInfo, FileInfo, ImportSettings, IpcError, PreviewDone, PreviewOptions,
-    RowInfo, RunControl, RunDone, RunEvent, RunInfoRow,
+    RowInfo, RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
 };
-use crate::state::{AppState, Connection};
+use crate::state::AppState;
 
 /// State-read batches in flight while previewing, rows in flight while applying (as the CLI).
 const CONCURRENCY: usize = 8;
@@ -48,7 +48,14 @@ pub struct ImportState {
 }
 
 fn journal(error: JournalError) -> IpcError {
-    IpcError::internal(error.to_string())
+    match error {
+        JournalError::Locked(_) | JournalError::Refused(_) | JournalError::NoSuchRun(_) => {
+            IpcError::Refused {
+                message: error.to_string(),
+            }
+        }
+        other => IpcError::internal(other.to_string()),
+    }
 }
 
 fn prefs_error(error: PrefsError) -> IpcError {
@@ -164,10 +171,7 @@ impl ImportState {
         };
         let (id, cancel) = self.begin_preview();
         let session = connection.session();
-        let actor = Actor {
-            powers: session.powers(),
-            my_id: &session.account().id,
-        };
+        let actor = session.actor();
         let remembered = prefs.remembered();
         let work = preview(
             session.graph(),
@@ -262,25 +266,14 @@ impl ImportState {
         let connection = state.connection().await?;
         let (rows, file_name, options) = self.ticked(preview_id, lines)?;
         let (control, _running) = self.begin_run()?;
-        let account = connection.session().account();
-        let info = RunInfo {
-            tenant_id: account.tenant_id.clone(),
-            admin: account.user_principal_name.clone(),
-            file_name,
-            options,
-        };
         let outcome = off_the_runtime(move || async move {
-            start_run(
-                connection.session().graph(),
-                &actor(&connection),
-                &runs_dir,
-                &info,
-                rows,
-                CONCURRENCY,
-                &control,
-                |r, p| on_event(RunEvent::new(r, p)),
-            )
-            .await
+            connection
+                .session()
+                .runs(&runs_dir, CONCURRENCY)
+                .start(&file_name, &options, rows, &control, |r, p| {
+                    on_event(RunEvent::new(r, p))
+                })
+                .await
         })
         .await?;
         self.finished(outcome)
@@ -297,22 +290,38 @@ impl ImportState {
         let connection = state.connection().await?;
         let (control, _running) = self.begin_run()?;
         let outcome = off_the_runtime(move || async move {
-            resume_run(
-                connection.session().graph(),
-                &actor(&connection),
-                &runs_dir,
-                &run,
-                CONCURRENCY,
-                &control,
-                |r, p| on_event(RunEvent::new(r, p)),
-            )
-            .await
+            connection
+                .session()
+                .runs(&runs_dir, CONCURRENCY)
+                .resume(&run, &control, |r, p| on_event(RunEvent::new(r, p)))
+                .await
         })
         .await?;
         self.finished(outcome)
     }
 
-    /// Restores what `run` replaced, where the previous values are known.
+    /// What undoing `run` would write now (nothing is written).
+    pub async fn undo_preview(
+        &self,
+        state: &AppState,
+        runs_dir: PathBuf,
+        run: String,
+    ) -> Result<UndoPreviewInfo, IpcError> {
+        let connection = state.connection().await?;
+        let preview = off_the_runtime(move || async move {
+            connection
+                .session()
+                .runs(&runs_dir, CONCURRENCY)
+                .undo_preview(&run)
+                .await
+        })
+        .await?
+        .map_err(journal)?;
+        Ok(UndoPreviewInfo::from(&preview))
+    }
+
+    /// Restores what `run` replaced, where the previous values are known and each slot still
+    /// holds what the run left there.
     pub async fn undo(
         &self,
         state: &AppState,
@@ -323,21 +332,25 @@ impl ImportState {
         let connection = state.connection().await?;
         let (control, _running) = self.begin_run()?;
         let outcome = off_the_runtime(move || async move {
-            let admin = connection.session().account().user_principal_name.clone();
-            undo_run(
-                connection.session().graph(),
-                &actor(&connection),
-                &runs_dir,
-                &run,
-                &admin,
-                CONCURRENCY,
-                &control,
-                |r, p| on_event(RunEvent::new(r, p)),
-            )
-            .await
+            connection
+                .session()
+                .runs(&runs_dir, CONCURRENCY)
+                .undo(&run, &control, |r, p| on_event(RunEvent::new(r, p)))
+                .await
         })
         .await?;
         self.finished(outcome)
+    }
+
+    /// Sign-out or a switch of tenant: the preview being read and the run under way stop (rows
+    /// in flight finish, so their outcome is journaled), and the last preview is forgotten.
+    pub fn stop_all(&self) {
+        self.control(RunControl::Cancel);
+        let mut books = self.books();
+        if let Some(cancel) = books.preview_cancel.take() {
+            cancel.cancel();
+        }
+        books.plan = None;
     }
 
     /// Pause, resume or cancel the run under way (nothing to do when none is).
@@ -364,7 +377,9 @@ impl ImportState {
         let connection = state.connection().await?;
         let tenant = &connection.session().account().tenant_id;
         let runs = list_runs(runs_dir).map_err(journal)?;
-        Ok(RunInfoRow::list(&runs, tenant))
+        Ok(RunInfoRow::list(&runs, tenant, |run| {
+            RunLock::is_held_elsewhere(runs_dir, run)
+        }))
     }
 
     /// The last run's results as CSV bytes (numbers masked when the role sees them masked) and
@@ -401,14 +416,6 @@ where
     tokio::task::spawn_blocking(move || handle.block_on(make()))
         .await
         .map_err(|e| IpcError::internal(format!("The import run stopped unexpectedly: {e}")))
-}
-
-fn actor(connection: &Connection) -> Actor<'_> {
-    let session = connection.session();
-    Actor {
-        powers: session.powers(),
-        my_id: &session.account().id,
-    }
 }
 
 /// Writes `bytes` to `path`, saying where it failed.

@@ -35,6 +35,9 @@ pub struct Launch {
     pub keychain_service: String,
     /// `PRESTAGE_BROWSER_CMD`: a program given the sign-in URL instead of the system browser.
     pub browser: Option<PathBuf>,
+    /// `PRESTAGE_SANDBOX_URL`: resume the sandbox sign-in `prestage-cli login --sandbox URL` made
+    /// (kept in `sandbox-settings.json`, never in the shared settings).
+    pub sandbox_url: Option<url::Url>,
 }
 
 impl Launch {
@@ -47,6 +50,7 @@ impl Launch {
             config_dir: None,
             keychain_service: KEYCHAIN_SERVICE.into(),
             browser: None,
+            sandbox_url: None,
         }
     }
 
@@ -78,6 +82,12 @@ impl Launch {
             keychain_service: var("PRESTAGE_KEYCHAIN_SERVICE")
                 .unwrap_or_else(|| KEYCHAIN_SERVICE.into()),
             browser: var("PRESTAGE_BROWSER_CMD").map(PathBuf::from),
+            sandbox_url: match var("PRESTAGE_SANDBOX_URL") {
+                None => None,
+                Some(text) => Some(url::Url::parse(text.trim()).map_err(|e| {
+                    IpcError::internal(format!("PRESTAGE_SANDBOX_URL is not a URL ({e}): {text:?}"))
+                })?),
+            },
         })
     }
 }

@@ -93,6 +93,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::import::import_control,
             commands::import::import_runs,
             commands::import::import_resume_run,
+            commands::import::import_undo_preview,
             commands::import::import_undo_run,
             commands::import::import_export_results,
             commands::import::import_save_template,

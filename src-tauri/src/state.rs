@@ -137,13 +137,21 @@ impl AppState {
     async fn start_inner(&self) -> Result<Option<Connection>, IpcError> {
         let launch = self.launch()?;
         if let Ok(dir) = self.dir() {
-            self.books().settings = Settings::load(dir)?;
+            self.books().settings = match &launch.sandbox_url {
+                // The CLI's sandbox sign-in, from its own file, only for the sandbox it names.
+                Some(url) => Some(Settings::load_sandbox(dir)?)
+                    .filter(|s| s.authority.as_ref() == Some(url))
+                    .unwrap_or_else(|| {
+                        Settings::for_sandbox(url.clone(), settings::DEFAULT_TENANT)
+                    }),
+                None => Settings::load(dir)?,
+            };
         }
         if launch.mode == Mode::Sandbox {
             return connect_sandbox(launch.sandbox_users).await.map(Some);
         }
         let effective = self.effective()?;
-        let (Some(target), Some(account)) = (effective.target(), effective.last_account) else {
+        let (Some(target), Some(account)) = (effective.target()?, effective.last_account) else {
             return Ok(None);
         };
         let resumed = Session::resume(&target, self.store.clone(), &account.key())
@@ -161,7 +169,7 @@ impl AppState {
     }
 
     fn target(&self) -> Result<Target, IpcError> {
-        self.effective()?.target().ok_or(IpcError::InvalidSetup {
+        self.effective()?.target()?.ok_or(IpcError::InvalidSetup {
             field: "clientId".into(),
             message: "Enter your app registration's client ID on the setup screen first.".into(),
         })
@@ -188,13 +196,24 @@ impl AppState {
     }
 
     /// Saves the app registration from the setup screen.
-    pub async fn save_setup(&self, client_id: &str, tenant: &str) -> Result<AppStatus, IpcError> {
+    pub async fn save_setup(
+        &self,
+        client_id: &str,
+        tenant: &str,
+        device_code: bool,
+    ) -> Result<AppStatus, IpcError> {
         self.ensure_started().await;
         let dir = self.dir()?.to_owned();
+        let effective = self.effective()?;
         {
             let mut books = self.books();
             let mut settings = books.settings.clone();
+            // The registration in use may come from PRESTAGE_* overrides: saving the same one
+            // (to change an option) keeps the remembered account.
+            settings.client_id = settings.client_id.or(effective.client_id);
+            settings.tenant = settings.tenant.or(effective.tenant);
             settings.set_registration(client_id, tenant)?;
+            settings.device_code = device_code;
             settings.save(&dir)?;
             books.settings = settings;
             books.problem = None;
@@ -263,12 +282,19 @@ impl AppState {
         )
         .await
         .map_err(IpcError::from_sign_in)?;
-        Ok(self.signed_in(session))
+        Ok(self.signed_in(session, &target))
     }
 
     /// Asks for a device code; [`AppState::device_finish`] waits for its approval.
     pub async fn device_start(&self) -> Result<DeviceCodeInfo, IpcError> {
         self.ensure_started().await;
+        if !self.effective()?.device_code {
+            return Err(IpcError::Refused {
+                message: "Device-code sign-in is off. Turn it on in Change setup if you need to \
+                          sign in on another device."
+                    .into(),
+            });
+        }
         let target = self.target()?;
         let code = auth::start_device_code(&target.sign_in)
             .await
@@ -287,16 +313,18 @@ impl AppState {
         let session = Session::sign_in_device(&target, self.store.clone(), &code, &cancel)
             .await
             .map_err(IpcError::from_sign_in)?;
-        Ok(self.signed_in(session))
+        Ok(self.signed_in(session, &target))
     }
 
     /// A tenant session is in: remember the account (settings, no secret) and connect.
-    fn signed_in(&self, session: Session) -> SessionInfo {
+    fn signed_in(&self, session: Session, target: &Target) -> SessionInfo {
         let connection = tenant_connection(session);
         let info = connection.info.clone();
         let dir = self.dir().map(Path::to_owned);
         let mut books = self.books();
-        books.settings.remember(connection.session.account());
+        books
+            .settings
+            .remember(connection.session.account(), target);
         if let Ok(dir) = dir {
             if let Err(error) = books.settings.save(&dir) {
                 tracing::warn!(%error, "the account could not be remembered");
@@ -308,9 +336,12 @@ impl AppState {
         info
     }
 
-    /// "Try the sandbox tenant": an in-process tenant, signed in at once, nothing stored.
+    /// "Try the sandbox tenant": an in-process tenant, signed in at once, nothing stored. The
+    /// real account is signed out first (its stored sign-in deleted), so the next start does
+    /// not sign it in silently behind the admin's back; the button says so.
     pub async fn use_sandbox(&self) -> Result<SessionInfo, IpcError> {
         self.ensure_started().await;
+        self.sign_out_real()?;
         let users = self.launch()?.sandbox_users;
         let connection = connect_sandbox(users).await?;
         let info = connection.info.clone();
@@ -328,6 +359,23 @@ impl AppState {
             connection.session.sign_out().map_err(IpcError::from)?;
         }
         self.status().await
+    }
+
+    /// Signs the real tenant's account out: the session, and the remembered account's stored
+    /// sign-in (also when start-up could not resume it, or the CLI signed in meanwhile).
+    fn sign_out_real(&self) -> Result<(), IpcError> {
+        let connection = self.books().connection.take();
+        if let Some(connection) = connection {
+            connection.session.sign_out().map_err(IpcError::from)?;
+        }
+        let remembered = self.books().settings.last_account.clone();
+        if let Some(account) = remembered {
+            // A keychain that cannot be reached holds nothing the next start could resume.
+            if let Err(error) = self.store.delete(&account.key()) {
+                tracing::warn!(%error, "the remembered sign-in could not be deleted");
+            }
+        }
+        Ok(())
     }
 }
 

@@ -115,6 +115,8 @@ impl World {
             ("PRESTAGE_CLIENT_ID", CLIENT_ID.to_string()),
             ("PRESTAGE_BROWSER_CMD", script),
             ("PRESTAGE_KEYCHAIN_SERVICE", self.keychain_service.clone()),
+            // The sandbox is not Microsoft's sign-in: only the developer switch allows it.
+            ("PRESTAGE_DEVELOPER_ENDPOINTS", "1".to_string()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
@@ -128,6 +130,14 @@ impl World {
         env.retain(|(k, _)| {
             k.starts_with("XDG_") || k == "PRESTAGE_BROWSER_CMD" || k == "PRESTAGE_KEYCHAIN_SERVICE"
         });
+        env
+    }
+
+    /// The app's environment after `prestage-cli login --sandbox`: the private dirs and the
+    /// sandbox whose sign-in the CLI kept (in its own settings file, not the shared one).
+    pub fn sandbox_signed_in_env(&self) -> Vec<(String, String)> {
+        let mut env = self.private_env();
+        env.push(("PRESTAGE_SANDBOX_URL".into(), self.base.clone()));
         env
     }
 

@@ -25,13 +25,18 @@ async fn cli_login_is_the_apps_sign_in_and_app_sign_out_is_the_clis() {
     assert!(ok && out.contains(&world.account), "{out}");
     let (ok, out) = cli(&world, &["whoami"]);
     assert!(
+        !ok && out.contains("not signed in"),
+        "a sandbox sign-in stays out of the shared settings: {out}"
+    );
+    let (ok, out) = cli(&world, &["whoami", "--sandbox", &world.base]);
+    assert!(
         ok && out.contains("Privileged Authentication Administrator"),
         "{out}"
     );
     assert!(world.keychain_has_entry().unwrap());
 
     let log = world.home.join("tauri-driver.log");
-    let driver = Driver::start_with_env(&log, &world.private_env()).unwrap();
+    let driver = Driver::start_with_env(&log, &world.sandbox_signed_in_env()).unwrap();
     let client = driver.session(&app_binary().unwrap()).await.unwrap();
     let outcome = async {
         wait_shown(&client, "[data-testid=account-chip]").await?;
@@ -52,9 +57,9 @@ async fn cli_login_is_the_apps_sign_in_and_app_sign_out_is_the_clis() {
     );
     assert!(world.browser_urls().is_empty(), "no browser was opened");
 
-    let (ok, out) = cli(&world, &["whoami"]);
+    let (ok, out) = cli(&world, &["whoami", "--sandbox", &world.base]);
     assert!(!ok && out.contains("is signed out"), "{out}");
-    let (ok, out) = cli(&world, &["logout"]);
+    let (ok, out) = cli(&world, &["logout", "--sandbox", &world.base]);
     assert!(ok && out.contains("Signed out"), "{out}");
     assert!(!world.keychain_has_entry().unwrap());
     assert!(

@@ -257,6 +257,12 @@ async fn flow(client: &Client, csv: &Path, saves: &Path) -> Result<(), String> {
     wait_shown(client, "[data-testid=run-row] [data-testid=undo-run]").await?;
     click(client, "[data-testid=undo-run]").await?;
     wait_shown(client, "[data-testid=confirm]").await?;
+    // The undo is previewed against the users' state now, before anything is written.
+    let plan = text(client, "[data-testid=confirm-body]").await?;
+    if !plan.contains("will be put back as they were before the run") {
+        return Err(format!("the undo preview says {plan:?}"));
+    }
+    save_screenshot(client, "import-undo-preview.png").await?;
     click(client, "[data-testid=confirm-ok]").await?;
     let undone = wait_text(client, "[data-testid=run-summary]", "Undone").await?;
     eprintln!("{undone}");
@@ -377,8 +383,13 @@ async fn imports_a_csv_previews_applies_exports_and_undoes() {
     outcome.unwrap_or_else(|e| panic!("{e}\n(tauri-driver log: {})", log.display()));
     closed.unwrap();
     // The run journals are where the CLI looks too (PRESTAGE_DATA_DIR/runs).
+    // (Each run also has its `.lock` file: the OS lock one holder takes while it drives it.)
     let journals = std::fs::read_dir(home.join("data").join("runs"))
-        .map(|d| d.count())
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+                .count()
+        })
         .unwrap_or(0);
     assert_eq!(
         journals, 3,

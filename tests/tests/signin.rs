@@ -99,6 +99,16 @@ async fn after_restart(client: &Client, world: &World) -> Result<(), String> {
         return Err("sign-out left the refresh token in the OS keychain".into());
     }
 
+    // Device codes are opt-in: hidden until the setup screen turns them on.
+    if shown(client, "[data-testid=signin-device]").await? {
+        return Err("device-code sign-in is offered before it was turned on".into());
+    }
+    click(client, "[data-testid=signin-change]").await?;
+    wait_shown(client, "[data-testid=setup-device-code]").await?;
+    click(client, "[data-testid=setup-device-code]").await?;
+    click(client, "[data-testid=setup-save]").await?;
+    wait_shown(client, "[data-testid=signin-device]").await?;
+
     // The device-code fallback shows a code to type elsewhere; Cancel returns quietly.
     click(client, "[data-testid=signin-device]").await?;
     wait_shown(client, "[data-testid=device-code]").await?;

@@ -83,6 +83,7 @@ function fakeApi() {
     importMapHeader: steer("mapHeader"),
     importApply: steer("apply"),
     importResumeRun: steer("resume"),
+    importUndoPreview: steer("undoPreview"),
     importUndoRun: steer("undo"),
     importControl: steer("control"),
     importExportResults: steer("export"),
@@ -349,7 +350,24 @@ test("the runs list resumes and undoes, and lists what undo cannot restore", asy
   assert.equal(t.all("run-row").length, 2);
   assert.equal(t.all("resume-run").length, 1);
   t.one("undo-run").dispatch("click");
+  await settle();
+  assert.equal(t.api.pending.undoPreview[0].args[0], RUN.run);
+  const user = (upn) => ({ id: upn, userPrincipalName: upn, displayName: upn });
+  t.api.pending.undoPreview[0].resolve({
+    run: RUN.run,
+    rows: [
+      { line: 2, userInput: "u2", user: user("u2@contoso.example"), outcome: "update", changes: [{ slot: "mobile", what: "mobile", action: "remove", before: "+44 7400123450", after: null }], problems: [], warnings: [] },
+      { line: 3, userInput: "u3", user: user("u3@contoso.example"), outcome: "skipped", changes: [], problems: ["the mobile changed since the run (now +44 XXXXXXXX11; the run left +44 XXXXXXXX51), so it is left as it is"], warnings: [] },
+    ],
+    cannotUndo: [],
+  });
+  await settle();
   assert.match(t.host.textContent, /Undo the run of users.csv/);
+  assert.match(t.host.textContent, /1 user will be put back as they were before the run/);
+  assert.match(t.host.textContent, /u2@contoso.example: Remove mobile \(was \+44 7400123450\)/);
+  assert.match(t.host.textContent, /1 user changed since the run and will be left as they are/);
+  assert.match(t.host.textContent, /u3@contoso.example: the mobile changed since the run/);
+  assert.equal(t.one("confirm-ok").textContent, "Undo for 1 user");
   t.one("confirm-ok").dispatch("click");
   await settle();
   const undo = t.api.pending.undo[0];

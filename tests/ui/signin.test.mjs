@@ -118,7 +118,11 @@ test("device code: shows the code, copies it, and signs in when approved", async
     }),
     signInDeviceFinish: () => finish.promise,
   };
-  const { e, signedIn, copied } = signInSetup(api);
+  const { e, signedIn, copied, screen } = signInSetup(api);
+  screen.show(SIGNED_OUT);
+  assert.equal(e.device.hidden, true, "device codes are opt-in");
+  screen.show({ ...SIGNED_OUT, setup: { ...SETUP, deviceCode: true } });
+  assert.equal(e.device.hidden, false);
   e.device.dispatch("click");
   await tick();
   assert.equal(e.devicePanel.hidden, false);

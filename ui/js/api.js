@@ -116,8 +116,8 @@ export function signOut() {
 }
 
 /** Saves the app registration. Resolves to the new app status; rejects with invalidSetup. */
-export function saveSetup(clientId, tenant) {
-  return invoke("save_setup", { clientId, tenant });
+export function saveSetup(clientId, tenant, deviceCode = false) {
+  return invoke("save_setup", { clientId, tenant, deviceCode });
 }
 
 /** The admin-consent link for a client ID and tenant (rejects with invalidSetup). */
@@ -213,6 +213,11 @@ export function importRuns() {
 
 export function importResumeRun(run, onEvent) {
   return invoke("import_resume_run", { run, onEvent: channel(onEvent) });
+}
+
+/** What undoing `run` would write now (UndoPreviewInfo); nothing is written. */
+export function importUndoPreview(run) {
+  return invoke("import_undo_preview", { run });
 }
 
 export function importUndoRun(run, onEvent) {

@@ -43,6 +43,7 @@ const router = createRouter({
     users: $("view-users"),
     import: $("view-import"),
     report: $("view-report"),
+    developer: $("developer-banner"),
   },
   screens,
 });
@@ -117,6 +118,7 @@ screens.setup = mountSetup({
     consentCopied: $("consent-copied"),
     back: $("setup-back"),
     sandbox: $("setup-sandbox"),
+    deviceCode: $("setup-device-code"),
   },
 });
 

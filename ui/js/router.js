@@ -3,9 +3,9 @@
 // a "not signed in" answer mid-run sends the person back to sign-in.
 
 /**
- * `views`: { starting, signin, setup, users, import, report } elements; `screens`: { account,
- * signin, setup, users, import, report, nav } from their mount functions (import, report and nav
- * are optional).
+ * `views`: { starting, signin, setup, users, import, report, developer? } elements; `screens`:
+ * { account, signin, setup, users, import, report, nav } from their mount functions (import,
+ * report and nav are optional).
  */
 export function createRouter({ api, errors, views, screens }) {
   function showView(name) {
@@ -28,6 +28,11 @@ export function createRouter({ api, errors, views, screens }) {
   }
 
   function route(status) {
+    if (views.developer) {
+      // The developer switch lets sign-in go somewhere other than Microsoft: say so, always.
+      views.developer.textContent = status.setup.developerEndpoints ?? "";
+      views.developer.hidden = !status.setup.developerEndpoints;
+    }
     if (status.problem) errors.show(status.problem, "startup");
     else errors.clear("startup");
     if (status.session) return signedIn(status.session);

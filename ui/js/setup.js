@@ -4,7 +4,7 @@
 
 /**
  * `elements`: { form, client, tenant, clientError, tenantError, consent, consentLink,
- * consentOpen, consentCopy, consentCopied, back, sandbox }.
+ * consentOpen, consentCopy, consentCopied, back, sandbox, deviceCode? }.
  * `onSaved(status)` gets the new app status; `onBack()` returns to sign-in; `onSandbox()`
  * starts the sandbox tenant; `copy(text)` resolves to true when the text is on the clipboard.
  */
@@ -48,7 +48,7 @@ export function mountSetup({ api, errors, elements: e, copy, onSaved, onBack, on
     errors.clear("setup");
     const [clientId, tenant] = values();
     try {
-      onSaved(await api.saveSetup(clientId, tenant));
+      onSaved(await api.saveSetup(clientId, tenant, Boolean(e.deviceCode?.checked)));
     } catch (error) {
       const field = error?.kind === "invalidSetup" ? fieldErrors[error.field] : null;
       if (field) {
@@ -84,6 +84,7 @@ export function mountSetup({ api, errors, elements: e, copy, onSaved, onBack, on
       clearFieldErrors();
       e.client.value = status.setup.clientId ?? "";
       e.tenant.value = status.setup.tenant ?? "organizations";
+      if (e.deviceCode) e.deviceCode.checked = Boolean(status.setup.deviceCode);
       e.back.hidden = !status.setup.configured;
       return refreshLink();
     },

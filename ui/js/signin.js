@@ -88,6 +88,8 @@ export function mountSignIn({ api, errors, elements: e, copy, onSignedIn, onSetu
       }
       e.client.textContent = status.setup.clientId ?? "";
       e.tenant.textContent = status.setup.tenant;
+      // Device codes are opt-in (setup screen): they widen the phishing surface.
+      e.device.hidden = !status.setup.deviceCode;
     },
   };
 }

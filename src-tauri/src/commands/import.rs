@@ -13,7 +13,7 @@ use crate::import_files::{pick_csv, save_as};
 use crate::import_state::{write, ImportState};
 use crate::ipc::{
     ChosenFile, ColumnId, ImportSettings, IpcError, PreviewDone, PreviewOptions, RowInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow,
+    RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
 };
 use crate::state::AppState;
 
@@ -113,6 +113,17 @@ pub async fn import_resume_run<R: Runtime>(
             let _ = on_event.send(e);
         })
         .await
+}
+
+/// What undoing a run would write now; nothing is written.
+#[tauri::command]
+pub async fn import_undo_preview<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    import: State<'_, ImportState>,
+    run: String,
+) -> Result<UndoPreviewInfo, IpcError> {
+    import.undo_preview(&state, runs_dir(&app)?, run).await
 }
 
 #[tauri::command]

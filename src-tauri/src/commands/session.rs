@@ -2,6 +2,7 @@
 
 use tauri::State;
 
+use crate::import_state::ImportState;
 use crate::ipc::{AppStatus, IpcError, SessionInfo};
 use crate::state::AppState;
 
@@ -16,12 +17,22 @@ pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, IpcErro
     state.status().await
 }
 
+/// Signs the real account out first (see `AppState::use_sandbox`); imports under way stop.
 #[tauri::command]
-pub async fn use_sandbox(state: State<'_, AppState>) -> Result<SessionInfo, IpcError> {
+pub async fn use_sandbox(
+    state: State<'_, AppState>,
+    import: State<'_, ImportState>,
+) -> Result<SessionInfo, IpcError> {
+    import.stop_all();
     state.use_sandbox().await
 }
 
+/// Final: imports under way stop, the stored sign-in is deleted, later rotations are not saved.
 #[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>) -> Result<AppStatus, IpcError> {
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    import: State<'_, ImportState>,
+) -> Result<AppStatus, IpcError> {
+    import.stop_all();
     state.sign_out().await
 }

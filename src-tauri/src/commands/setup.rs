@@ -10,8 +10,9 @@ pub async fn save_setup(
     state: State<'_, AppState>,
     client_id: String,
     tenant: String,
+    device_code: bool,
 ) -> Result<AppStatus, IpcError> {
-    state.save_setup(&client_id, &tenant).await
+    state.save_setup(&client_id, &tenant, device_code).await
 }
 
 #[tauri::command]

@@ -12,7 +12,7 @@ mod run;
 
 pub use run::{
     CannotUndoInfo, ProgressInfo, RowEndInfo, RowResultInfo, RunControl, RunDone, RunEvent,
-    RunInfoRow,
+    RunInfoRow, UndoPreviewInfo,
 };
 
 impl From<CsvError> for IpcError {

@@ -221,7 +221,8 @@ fn a_run_in_the_list_is_pinned() {
             "admin": "pat@contoso.example",
             "rows": 1, "done": 0, "failed": 0, "changedSincePreview": 0, "pending": 1,
             "finished": false, "cancelled": false,
-            "resumable": true, "undoable": true, "undone": false, "otherTenant": false
+            "resumable": true, "undoable": true, "undone": false, "otherTenant": false,
+            "locked": false
         })
     );
     let elsewhere = RunInfoRow::new(&summary, "t-2", false);
@@ -230,7 +231,7 @@ fn a_run_in_the_list_is_pinned() {
     undo.header.run = "20250101-130000-00cd".into();
     undo.header.kind = RunKind::Undo;
     undo.header.undo_of = Some(summary.header.run.clone());
-    let list = RunInfoRow::list(&[undo, summary], "t-1");
+    let list = RunInfoRow::list(&[undo, summary], "t-1", |_| false);
     assert!(
         !list[0].undone && !list[0].undoable,
         "an undo run is not undone"

@@ -11,7 +11,7 @@ mod users;
 pub use import::{
     CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
     ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow,
+    RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
 };
 pub use report::{ReportDone, ReportMessage, ReportRowInfo, SourceDto, TileInfo};
 pub use session::{
@@ -73,6 +73,10 @@ pub enum IpcError {
     /// message in place of the table.
     #[error("{message}")]
     ReportUnavailable { message: String },
+    /// A rule refuses the request (a second undo of a run, a run held by another window, a
+    /// journal of another tenant, Graph's own rules): shown as a refusal, not as a bug.
+    #[error("{message}")]
+    Refused { message: String },
     /// Anything else; the message is shown as is.
     #[error("{message}")]
     Internal { message: String },
@@ -120,7 +124,7 @@ impl From<GraphError> for IpcError {
 impl From<AuthError> for IpcError {
     fn from(error: AuthError) -> Self {
         match error {
-            AuthError::SessionExpired => Self::NotSignedIn,
+            AuthError::SessionExpired | AuthError::SignedOut => Self::NotSignedIn,
             AuthError::Cancelled => Self::SignInCancelled,
             AuthError::Keychain(store) => Self::Keychain {
                 message: store.to_string(),
@@ -151,7 +155,10 @@ impl From<SettingsError> for IpcError {
         let field = match error {
             SettingsError::ClientId => "clientId",
             SettingsError::Tenant => "tenant",
-            SettingsError::Url { .. } | SettingsError::File { .. } => "settings",
+            SettingsError::Url { .. }
+            | SettingsError::File { .. }
+            | SettingsError::Endpoint(_)
+            | SettingsError::SandboxNotLocal(_) => "settings",
         };
         Self::InvalidSetup {
             field: field.into(),

@@ -90,14 +90,32 @@ pub struct SetupInfo {
     pub configured: bool,
     pub client_id: Option<String>,
     pub tenant: String,
+    /// Device-code sign-in is offered (opt-in).
+    pub device_code: bool,
+    /// The developer switch is on: sign-in may go to endpoints other than Microsoft's. The UI
+    /// shows this sentence for as long as it is on.
+    pub developer_endpoints: Option<String>,
 }
 
 impl SetupInfo {
     pub fn new(effective: &Settings) -> Self {
+        let developer_endpoints = effective.developer_endpoints.then(|| {
+            let at = effective
+                .authority
+                .as_ref()
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "Microsoft".into());
+            format!(
+                "Developer endpoints are on (PRESTAGE_DEVELOPER_ENDPOINTS=1): sign-in goes to {at}, \
+                 which Prestage does not check is Microsoft's. Never use this with a real tenant."
+            )
+        });
         Self {
             configured: effective.is_configured(),
             client_id: effective.client_id.clone(),
             tenant: effective.tenant_or_default().to_string(),
+            device_code: effective.device_code,
+            developer_endpoints,
         }
     }
 }
@@ -170,6 +188,8 @@ mod tests {
                 configured: true,
                 client_id: Some("5e1b7d43-9a0c-4f2e-8d61-3b7a2c9e0f14".into()),
                 tenant: "organizations".into(),
+                device_code: false,
+                developer_endpoints: None,
             },
             remembered_account: Some(RememberedInfo {
                 display_name: "Pat".into(),
@@ -200,7 +220,9 @@ mod tests {
                 "setup": {
                     "configured": true,
                     "clientId": "5e1b7d43-9a0c-4f2e-8d61-3b7a2c9e0f14",
-                    "tenant": "organizations"
+                    "tenant": "organizations",
+                    "deviceCode": false,
+                    "developerEndpoints": null
                 },
                 "rememberedAccount": {
                     "displayName": "Pat",

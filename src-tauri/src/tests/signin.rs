@@ -44,7 +44,8 @@ fn launch(sandbox: Option<&RunningSandbox>, dir: &Path) -> Launch {
             tenant: Some(s.tenant_id().into()),
             authority: Some(s.base_url()),
             graph: Some(s.base_url()),
-            last_account: None,
+            developer_endpoints: true,
+            ..Settings::default()
         },
         None => Settings::default(),
     };
@@ -55,6 +56,25 @@ fn launch(sandbox: Option<&RunningSandbox>, dir: &Path) -> Launch {
         config_dir: Some(dir.to_path_buf()),
         keychain_service: "app.prestage.unit-test".into(),
         browser: None,
+        sandbox_url: None,
+    }
+}
+
+/// The keychain key a sign-in to `tenant` as `who` is stored under.
+fn key_of(tenant: &RunningSandbox, dir: &Path, who: &str) -> AccountKey {
+    let account = tenant
+        .accounts()
+        .into_iter()
+        .find(|a| a.user_principal_name == who);
+    let target = launch(Some(tenant), dir)
+        .overrides
+        .target()
+        .unwrap()
+        .unwrap();
+    AccountKey {
+        tenant_id: tenant.tenant_id().into(),
+        account_id: account.unwrap().id,
+        binding: target.sign_in.binding(),
     }
 }
 
@@ -150,14 +170,7 @@ fn browser_sign_in_restart_without_browser_and_sign_out_leave_no_token_behind() 
     drop(webview);
     drop(second);
 
-    let account = tenant
-        .accounts()
-        .into_iter()
-        .find(|a| a.user_principal_name == who);
-    let key = AccountKey {
-        tenant_id: tenant.tenant_id().into(),
-        account_id: account.unwrap().id,
-    };
+    let key = key_of(&tenant, &dir, &who);
     assert!(store.load(&key).unwrap().is_none(), "sign-out deleted it");
     let (_third, webview) = app(state());
     let status = invoke(&webview, "app_status", json!({})).unwrap();
@@ -178,6 +191,11 @@ fn device_code_sign_in_over_ipc() {
     let tenant = sandbox();
     let dir = temp_dir("device");
     let (_app, webview) = app(AppState::new(Ok(launch(Some(&tenant), &dir)), memory()));
+    let off = invoke(&webview, "sign_in_device_start", json!({})).unwrap_err();
+    assert_eq!(off["kind"], "refused", "device codes are opt-in: {off}");
+    let setup = json!({ "clientId": CLIENT_ID, "tenant": tenant.tenant_id(), "deviceCode": true });
+    let status = invoke(&webview, "save_setup", setup).unwrap();
+    assert_eq!(status["setup"]["deviceCode"], true);
     let code = invoke(&webview, "sign_in_device_start", json!({})).unwrap();
     let user_code = code["userCode"].as_str().unwrap().to_string();
     assert!(code["message"].as_str().unwrap().contains(&user_code));
@@ -211,7 +229,7 @@ fn setup_is_validated_saved_and_makes_an_admin_consent_link() {
     let refused = invoke(&webview, "sign_in_browser", json!({})).unwrap_err();
     assert_eq!(refused["kind"], "invalidSetup", "{refused}");
 
-    let bad = json!({ "clientId": "my app", "tenant": "organizations" });
+    let bad = json!({ "clientId": "my app", "tenant": "organizations", "deviceCode": false });
     let error = invoke(&webview, "save_setup", bad).unwrap_err();
     assert_eq!(error["kind"], "invalidSetup");
     assert_eq!(error["field"], "clientId");
@@ -221,6 +239,8 @@ fn setup_is_validated_saved_and_makes_an_admin_consent_link() {
         .as_str()
         .unwrap()
         .starts_with("https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/adminconsent?client_id=0b8a7d10"));
+    let mut link = link;
+    link["deviceCode"] = json!(false);
     let status = invoke(&webview, "save_setup", link).unwrap();
     assert_eq!(status["setup"]["configured"], true);
     assert_eq!(status["setup"]["clientId"], CLIENT_ID);
@@ -231,5 +251,68 @@ fn setup_is_validated_saved_and_makes_an_admin_consent_link() {
     assert_eq!(info["sandbox"], true);
     let status = invoke(&webview, "sign_out", json!({})).unwrap();
     assert!(status["session"].is_null());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn trying_the_sandbox_signs_the_real_account_out_first() {
+    let tenant = sandbox();
+    let dir = temp_dir("sandbox-switch");
+    let store = memory();
+    let who = upn(&tenant, AdminRole::AuthenticationAdministrator);
+    let opened = Arc::new(AtomicUsize::new(0));
+    let state = || {
+        AppState::new(Ok(launch(Some(&tenant), &dir)), store.clone())
+            .with_browser(person_at_the_browser(who.clone(), opened.clone()))
+    };
+    let (first, webview) = app(state());
+    invoke(&webview, "sign_in_browser", json!({})).unwrap();
+    let key = key_of(&tenant, &dir, &who);
+    assert!(store.load(&key).unwrap().is_some());
+    let info = invoke(&webview, "use_sandbox", json!({})).unwrap();
+    assert_eq!(info["tenantName"], "Contoso Sandbox");
+    assert!(
+        store.load(&key).unwrap().is_none(),
+        "the real account's stored sign-in is gone"
+    );
+    drop(webview);
+    drop(first);
+    let (_second, webview) = app(state());
+    let status = invoke(&webview, "app_status", json!({})).unwrap();
+    assert!(
+        status["session"].is_null(),
+        "no silent sign-in to the real tenant after the sandbox: {status}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_resume_with_other_endpoints_is_refused_and_sends_nothing() {
+    let tenant = sandbox();
+    let dir = temp_dir("rebound");
+    let store = memory();
+    let who = upn(&tenant, AdminRole::AuthenticationAdministrator);
+    let opened = Arc::new(AtomicUsize::new(0));
+    let (first, webview) = app(
+        AppState::new(Ok(launch(Some(&tenant), &dir)), store.clone())
+            .with_browser(person_at_the_browser(who.clone(), opened.clone())),
+    );
+    invoke(&webview, "sign_in_browser", json!({})).unwrap();
+    drop(webview);
+    drop(first);
+    // Someone points the settings at another sign-in server (here: the same sandbox under
+    // another name, so a token sent there would be seen as a redeemed refresh).
+    let mut elsewhere = launch(Some(&tenant), &dir);
+    let other = Url::parse(&tenant.base_url().as_str().replace("127.0.0.1", "localhost")).unwrap();
+    elsewhere.overrides.authority = Some(other);
+    let (_second, webview) = app(AppState::new(Ok(elsewhere), store.clone()));
+    let status = invoke(&webview, "app_status", json!({})).unwrap();
+    assert!(status["session"].is_null(), "{status}");
+    let problem = status["problem"]["message"].as_str().unwrap_or_default();
+    assert!(problem.contains("changed since"), "{status}");
+    assert!(
+        store.load(&key_of(&tenant, &dir, &who)).unwrap().is_some(),
+        "the stored sign-in is kept for the settings it belongs to"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -235,9 +235,11 @@ impl App {
         }
         let (ok, out) = world.cli(&args).unwrap();
         assert!(ok, "{out}");
-        let driver =
-            Driver::start_with_env(&world.home.join("tauri-driver.log"), &world.private_env())
-                .unwrap();
+        let driver = Driver::start_with_env(
+            &world.home.join("tauri-driver.log"),
+            &world.sandbox_signed_in_env(),
+        )
+        .unwrap();
         let client = driver.session(&app_binary().unwrap()).await.unwrap();
         App {
             world,

@@ -22,6 +22,7 @@ const END = {
   alreadyApplied: ["Already applied", "neutral"],
   failed: ["Failed", "off"],
   changedSincePreview: ["Changed since preview", "warn"],
+  changedSinceRun: ["Changed since the run", "warn"],
 };
 
 /** [label, pill variant] of how a row of a run ended. */
@@ -127,4 +128,32 @@ export function when(iso) {
 export function fileText(file) {
   const delimiter = { ",": "comma", ";": "semicolon", tab: "tab" }[file.delimiter] ?? file.delimiter;
   return `${file.encoding} · ${delimiter}-separated · ${plural(file.rows, "row")}`;
+}
+
+/** What an undo preview (UndoPreviewInfo) says before anything is written: one line per
+ *  restored user, per user left alone because their methods changed since the run, and per
+ *  value that cannot be restored — the first `limit` of each, then a count. */
+export function undoPreviewLines(preview, limit = 6) {
+  const restore = preview.rows.filter((r) => r.outcome === "add" || r.outcome === "update");
+  const left = preview.rows.filter((r) => r.outcome === "skipped" || r.outcome === "invalid");
+  const who = (r) => r.user?.userPrincipalName ?? r.userInput;
+  const some = (items, line) => {
+    const out = items.slice(0, limit).map(line);
+    if (items.length > limit) out.push(`…and ${items.length - limit} more.`);
+    return out;
+  };
+  const lines = [];
+  lines.push(restore.length
+    ? `${plural(restore.length, "user")} will be put back as they were before the run:`
+    : "Nothing the run wrote is still there to put back.");
+  lines.push(...some(restore, (r) => `${who(r)}: ${r.changes.map(changeText).join("; ")}${r.warnings.length ? ` (${r.warnings.join("; ")})` : ""}`));
+  if (left.length) {
+    lines.push(`${plural(left.length, "user")} changed since the run and will be left as they are:`);
+    lines.push(...some(left, (r) => `${who(r)}: ${r.problems.join("; ")}`));
+  }
+  if (preview.cannotUndo.length) {
+    lines.push(`${plural(preview.cannotUndo.length, "value")} cannot be restored:`);
+    lines.push(...some(preview.cannotUndo, (c) => `Line ${c.line}, ${c.user}: ${c.reason}`));
+  }
+  return lines;
 }

@@ -5,7 +5,7 @@
 
 import { createConfirm } from "./dialog.js";
 import { h } from "./dom.js";
-import { fileText, plural, when } from "./format.js";
+import { fileText, plural, undoPreviewLines, when } from "./format.js";
 import { createPreview } from "./preview.js";
 import { createRun } from "./run.js";
 import { createRuns, paintBanner, resumable } from "./runs.js";
@@ -223,17 +223,25 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
   }
 
   async function undo(r) {
+    let preview;
+    try {
+      preview = await api.importUndoPreview(r.run);
+      errors.clear("import-runs");
+    } catch (error) {
+      errors.show(error, "import-runs");
+      return;
+    }
+    const restores = preview.rows.filter((row) => row.outcome === "add" || row.outcome === "update").length;
     const ok = await confirm.ask({
       title: `Undo the run of ${r.fileName || r.run} from ${when(r.created)}?`,
       lines: [
-        "Prestage puts back the values this run replaced and removes what it added, for every user it wrote to.",
-        "Values it cannot know (a number masked for the role that ran it, a default method the user did not have) are listed at the end, not guessed.",
-        "The undo is a journaled run of its own.",
+        ...undoPreviewLines(preview),
+        "Each user is read again just before writing; a value changed since this preview is left alone too. The undo is a journaled run of its own, and it cannot be undone itself.",
       ],
-      confirm: "Undo the run",
+      confirm: restores ? `Undo for ${plural(restores, "user")}` : "Nothing to undo",
     });
-    if (!ok) return;
-    await runWith("undo", `Undoing the run of ${r.fileName || r.run}`, r.done,
+    if (!ok || !restores) return;
+    await runWith("undo", `Undoing the run of ${r.fileName || r.run}`, restores,
       (onEvent) => api.importUndoRun(r.run, onEvent),
       { again: Boolean(fileName), doneHeading: `Undo of the run of ${r.fileName || r.run}` });
   }

@@ -36,7 +36,7 @@ export function createRuns({ doc, onResume, onUndo, onRefresh }) {
     const [state, variant] = run.undone ? ["Undone", "info"] : runState(run);
     const tally = [`${run.done} done`];
     if (run.failed) tally.push(`${run.failed} failed`);
-    if (run.changedSincePreview) tally.push(`${run.changedSincePreview} changed since preview`);
+    if (run.changedSincePreview) tally.push(`${run.changedSincePreview} changed since ${run.kind === "undo" ? "the run" : "preview"}`);
     if (run.pending) tally.push(`${run.pending} not applied`);
     const kind = run.kind === "undo" ? h(doc, "span", { className: "pill pill-info" }, "Undo") : null;
     const actions = h(doc, "div", { className: "row-actions" },
@@ -46,7 +46,8 @@ export function createRuns({ doc, onResume, onUndo, onRefresh }) {
       run.undoable
         ? h(doc, "button", { type: "button", className: "button small", testid: "undo-run", onclick: () => onUndo(run) }, "Undo…")
         : null,
-      run.otherTenant ? h(doc, "span", { className: "muted" }, "another tenant") : null);
+      run.otherTenant ? h(doc, "span", { className: "muted" }, "another tenant") : null,
+      run.locked ? h(doc, "span", { className: "muted", testid: "run-locked" }, "running in another window or terminal") : null);
     return h(doc, "tr", { testid: "run-row", data: { run: run.run } },
       h(doc, "td", { className: "col-when", title: run.run }, when(run.created)),
       h(doc, "td", { className: "col-file" },

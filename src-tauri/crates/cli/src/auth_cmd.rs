@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prestage_core::auth::{self, KeyringStore, TokenStore};
-use prestage_core::session::{Session, Target};
+use prestage_core::session::Session;
 use prestage_core::settings::{self, Settings};
 use prestage_core::CoreError;
 use tokio_util::sync::CancellationToken;
@@ -103,17 +103,25 @@ pub async fn run_login(args: LoginArgs) -> ExitCode {
     })
 }
 
-pub async fn run_whoami() -> ExitCode {
+/// `whoami` / `logout`: the shared sign-in, or `--sandbox URL`'s.
+#[derive(clap::Args, Debug, Default)]
+pub struct AccountArgs {
+    /// The sandbox sign-in `login --sandbox URL` made (kept apart from the shared settings).
+    #[arg(long, value_name = "URL")]
+    sandbox: Option<Url>,
+}
+
+pub async fn run_whoami(args: AccountArgs) -> ExitCode {
     let mut out = std::io::stdout();
     finish(match context() {
-        Ok(ctx) => whoami(&ctx, &mut out).await,
+        Ok(ctx) => whoami(&ctx, args.sandbox.as_ref(), &mut out).await,
         Err(e) => Err(e),
     })
 }
 
-pub fn run_logout() -> ExitCode {
+pub fn run_logout(args: AccountArgs) -> ExitCode {
     let mut out = std::io::stdout();
-    finish(context().and_then(|ctx| logout(&ctx, &mut out)))
+    finish(context().and_then(|ctx| logout(&ctx, args.sandbox.as_ref(), &mut out)))
 }
 
 fn core(e: CoreError) -> String {
@@ -132,78 +140,104 @@ fn ctrl_c() -> CancellationToken {
     cancel
 }
 
-/// Signs in and remembers the account (settings) and its refresh token (keychain).
+/// Signs in and remembers the account (settings) and its refresh token (keychain). A sandbox
+/// sign-in is remembered in `sandbox-settings.json`, never in the shared settings file.
 pub async fn login(ctx: &Context, args: &LoginArgs, out: &mut dyn Write) -> Result<(), String> {
-    let mut saved = ctx.settings()?;
-    let session = if let Some(base) = &args.sandbox {
-        let target = Target::sandbox(base.clone(), settings::DEFAULT_TENANT);
+    if let Some(base) = &args.sandbox {
+        let mut saved = Settings::for_sandbox(base.clone(), settings::DEFAULT_TENANT);
+        let target = saved
+            .target()
+            .map_err(|e| e.to_string())?
+            .ok_or("the sandbox settings name no app")?;
         let hint = args.account.as_deref().unwrap_or_default();
         let session = Session::sign_in_auto(&target, ctx.store.clone(), hint)
             .await
             .map_err(core)?;
-        saved.client_id = Some(target.sign_in.client_id.clone());
         saved.tenant = Some(session.account().tenant_id.clone());
-        saved.authority = Some(base.clone());
-        saved.graph = Some(base.clone());
-        session
-    } else {
-        if args.client_id.is_some() || args.tenant.is_some() {
-            let client_id = args.client_id.clone().or(saved.client_id.clone());
-            let tenant = args
-                .tenant
-                .clone()
-                .unwrap_or(saved.tenant_or_default().to_string());
-            saved
-                .set_registration(&client_id.unwrap_or_default(), &tenant)
-                .map_err(|e| e.to_string())?;
-        }
-        let target = saved.with(&ctx.overrides).target().ok_or(
+        saved.remember(session.account(), &target);
+        saved.save(&ctx.dir).map_err(|e| e.to_string())?;
+        return describe(&session, out);
+    }
+    let mut saved = ctx.settings()?;
+    if args.client_id.is_some() || args.tenant.is_some() {
+        let client_id = args.client_id.clone().or(saved.client_id.clone());
+        let tenant = args
+            .tenant
+            .clone()
+            .unwrap_or(saved.tenant_or_default().to_string());
+        saved
+            .set_registration(&client_id.unwrap_or_default(), &tenant)
+            .map_err(|e| e.to_string())?;
+    }
+    let target = saved
+        .with(&ctx.overrides)
+        .target()
+        .map_err(|e| e.to_string())?
+        .ok_or(
             "no app registration yet: pass --client-id (see the app's setup screen), or --sandbox URL",
         )?;
-        let hint = args.account.clone().or_else(|| {
-            saved
-                .last_account
-                .as_ref()
-                .map(|a| a.user_principal_name.clone())
-        });
-        let cancel = ctrl_c();
-        if args.device_code {
-            let code = auth::start_device_code(&target.sign_in)
-                .await
-                .map_err(|e| e.to_string())?;
-            writeln!(out, "{}", code.message).map_err(|e| e.to_string())?;
-            Session::sign_in_device(&target, ctx.store.clone(), &code, &cancel)
-                .await
-                .map_err(core)?
-        } else {
-            let browser = ctx.browser.clone();
-            let open = |url: &Url| {
-                println!("Opening your browser to sign in. If it does not open, visit:\n  {url}");
-                open_browser(browser.as_deref(), url)
-            };
-            Session::sign_in_browser(
-                &target,
-                ctx.store.clone(),
-                hint.as_deref(),
-                open,
-                BROWSER_TIMEOUT,
-                &cancel,
-            )
+    let hint = args.account.clone().or_else(|| {
+        saved
+            .last_account
+            .as_ref()
+            .map(|a| a.user_principal_name.clone())
+    });
+    let cancel = ctrl_c();
+    let session = if args.device_code {
+        let code = auth::start_device_code(&target.sign_in)
+            .await
+            .map_err(|e| e.to_string())?;
+        writeln!(out, "{}", code.message).map_err(|e| e.to_string())?;
+        Session::sign_in_device(&target, ctx.store.clone(), &code, &cancel)
             .await
             .map_err(core)?
-        }
+    } else {
+        let browser = ctx.browser.clone();
+        let open = |url: &Url| {
+            println!("Opening your browser to sign in. If it does not open, visit:\n  {url}");
+            open_browser(browser.as_deref(), url)
+        };
+        Session::sign_in_browser(
+            &target,
+            ctx.store.clone(),
+            hint.as_deref(),
+            open,
+            BROWSER_TIMEOUT,
+            &cancel,
+        )
+        .await
+        .map_err(core)?
     };
-    saved.remember(session.account());
+    saved.remember(session.account(), &target);
     saved.save(&ctx.dir).map_err(|e| e.to_string())?;
     describe(&session, out)
 }
 
+/// The settings a command resumes with: the shared file, or with `sandbox` the sandbox
+/// sign-in `login --sandbox` kept for that URL.
+fn settings_for(ctx: &Context, sandbox: Option<&Url>) -> Result<Settings, String> {
+    match sandbox {
+        None => ctx.settings(),
+        Some(url) => Ok(Settings::load_sandbox(&ctx.dir).map_err(|e| e.to_string())?).map(|s| {
+            if s.authority.as_ref() == Some(url) {
+                s
+            } else {
+                Settings::for_sandbox(url.clone(), settings::DEFAULT_TENANT)
+            }
+        }),
+    }
+}
+
 /// The remembered sign-in, resumed silently (no browser), for every command that needs Graph.
 pub async fn signed_in(ctx: &Context) -> Result<Session, String> {
-    let saved = ctx.settings()?;
+    signed_in_at(ctx, None).await
+}
+
+async fn signed_in_at(ctx: &Context, sandbox: Option<&Url>) -> Result<Session, String> {
+    let saved = settings_for(ctx, sandbox)?;
     let effective = saved.with(&ctx.overrides);
-    let (Some(target), Some(account)) = (effective.target(), effective.last_account.as_ref())
-    else {
+    let target = effective.target().map_err(|e| e.to_string())?;
+    let (Some(target), Some(account)) = (target, effective.last_account.as_ref()) else {
         return Err("not signed in; run `prestage-cli login`".into());
     };
     Session::resume(&target, ctx.store.clone(), &account.key())
@@ -218,14 +252,18 @@ pub async fn signed_in(ctx: &Context) -> Result<Session, String> {
 }
 
 /// Resumes the remembered sign-in silently (no browser) and says who and what.
-pub async fn whoami(ctx: &Context, out: &mut dyn Write) -> Result<(), String> {
-    let session = signed_in(ctx).await?;
+pub async fn whoami(
+    ctx: &Context,
+    sandbox: Option<&Url>,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let session = signed_in_at(ctx, sandbox).await?;
     describe(&session, out)
 }
 
 /// Deletes the remembered account's refresh token from the keychain.
-pub fn logout(ctx: &Context, out: &mut dyn Write) -> Result<(), String> {
-    let saved = ctx.settings()?;
+pub fn logout(ctx: &Context, sandbox: Option<&Url>, out: &mut dyn Write) -> Result<(), String> {
+    let saved = settings_for(ctx, sandbox)?;
     let Some(account) = saved.last_account.as_ref() else {
         return writeln!(out, "Not signed in.").map_err(|e| e.to_string());
     };
@@ -306,16 +344,26 @@ mod tests {
             browser: None,
         };
         let mut out = Vec::new();
-        let err = whoami(&ctx, &mut out).await.unwrap_err();
+        let err = whoami(&ctx, None, &mut out).await.unwrap_err();
         assert!(err.contains("not signed in"), "{err}");
+        let base = sandbox.base_url();
 
         let args = LoginArgs {
             sandbox: Some(sandbox.base_url()),
             ..Default::default()
         };
         login(&ctx, &args, &mut out).await.unwrap();
+        let err = whoami(&ctx, None, &mut out).await.unwrap_err();
+        assert!(
+            err.contains("not signed in"),
+            "a sandbox sign-in is not the shared one: {err}"
+        );
+        assert!(
+            !settings::file_in(&dir).exists(),
+            "the shared settings file is untouched"
+        );
         let mut out = Vec::new();
-        whoami(&ctx, &mut out).await.unwrap();
+        whoami(&ctx, Some(&base), &mut out).await.unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.contains("Privileged Authentication Administrator"),
@@ -328,10 +376,10 @@ mod tests {
         assert!(!text.contains("sbx-"), "no token text: {text}");
 
         let mut out = Vec::new();
-        logout(&ctx, &mut out).unwrap();
-        let err = whoami(&ctx, &mut out).await.unwrap_err();
+        logout(&ctx, Some(&base), &mut out).unwrap();
+        let err = whoami(&ctx, Some(&base), &mut out).await.unwrap_err();
         assert!(err.contains("is signed out"), "{err}");
-        let files = std::fs::read_to_string(settings::file_in(&dir)).unwrap();
+        let files = std::fs::read_to_string(dir.join(settings::SANDBOX_FILE_NAME)).unwrap();
         assert!(!files.contains("sbx-"), "no token in settings");
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -9,14 +9,13 @@ use std::process::ExitCode;
 
 use prestage_core::csv::{normalize_header, Column};
 use prestage_core::import::{
-    list_runs, preview, results_csv, resume_run, start_run, undo_run, Actor, ApplyControl,
-    ImportPrefs, PlanOptions, RowPlan, RunInfo,
+    list_runs, preview, results_csv, ApplyControl, ImportPrefs, PlanOptions, RowPlan, RunLock,
 };
 use prestage_core::session::Session;
 use url::Url;
 
 mod print;
-use print::{print_outcome, print_row, progress_line};
+use print::{print_outcome, print_row, print_undo_preview, progress_line};
 
 /// How to reach the tenant for import commands.
 #[derive(clap::Args, Debug, Clone)]
@@ -85,7 +84,7 @@ pub struct RunArgs {
     pub run: String,
     #[command(flatten)]
     pub connect: Connect,
-    /// Confirm (needed by undo).
+    /// Confirm (undo without it shows what it would write, and writes nothing).
     #[arg(long)]
     pub yes: bool,
     #[arg(long, default_value_t = 8)]
@@ -181,10 +180,9 @@ async fn planned(
     let mapping = mapping(f, &crate::auth_cmd::config_dir()?)?;
     let bytes =
         std::fs::read(&f.file).map_err(|e| format!("cannot read {}: {e}", f.file.display()))?;
-    let actor = actor(session);
     preview(
         session.graph(),
-        &actor,
+        &session.actor(),
         &bytes,
         &mapping,
         &options(f),
@@ -271,30 +269,23 @@ pub async fn apply_cmd(
     };
     let writes = chosen.iter().filter(|r| r.writes()).count();
     eprintln!("applying {writes} rows");
-    let actor = actor(session);
-    let info = RunInfo {
-        tenant_id: session.account().tenant_id.clone(),
-        admin: session.account().user_principal_name.clone(),
-        file_name: args
-            .file
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default(),
-        options: options(&args.file),
-    };
-    let outcome = start_run(
-        session.graph(),
-        &actor,
-        dir,
-        &info,
-        chosen,
-        args.concurrency,
-        &control(),
-        |_, p| progress_line(p),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let file_name = args
+        .file
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let outcome = session
+        .runs(dir, args.concurrency)
+        .start(
+            &file_name,
+            &options(&args.file),
+            chosen,
+            &control(),
+            |_, p| progress_line(p),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
     if let Some(path) = &args.report {
         std::fs::write(
             path,
@@ -314,44 +305,34 @@ pub async fn resume_cmd(
     dir: &Path,
     out: &mut dyn Write,
 ) -> Result<bool, String> {
-    let actor = actor(session);
-    let outcome = resume_run(
-        session.graph(),
-        &actor,
-        dir,
-        &args.run,
-        args.concurrency,
-        &control(),
-        |_, p| progress_line(p),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let outcome = session
+        .runs(dir, args.concurrency)
+        .resume(&args.run, &control(), |_, p| progress_line(p))
+        .await
+        .map_err(|e| e.to_string())?;
     print_outcome(out, &outcome, args.json)
 }
 
+/// Without `--yes`, shows what the undo would write now (nothing is written); with it, undoes.
 pub async fn undo_cmd(
     session: &Session,
     args: &RunArgs,
     dir: &Path,
     out: &mut dyn Write,
 ) -> Result<bool, String> {
+    let runs = session.runs(dir, args.concurrency);
     if !args.yes {
-        return Err("undo writes to the tenant: add --yes".into());
+        let preview = runs
+            .undo_preview(&args.run)
+            .await
+            .map_err(|e| e.to_string())?;
+        print_undo_preview(out, &preview, args.json)?;
+        return Ok(true);
     }
-    let actor = actor(session);
-    let admin = session.account().user_principal_name.clone();
-    let outcome = undo_run(
-        session.graph(),
-        &actor,
-        dir,
-        &args.run,
-        &admin,
-        args.concurrency,
-        &control(),
-        |_, p| progress_line(p),
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    let outcome = runs
+        .undo(&args.run, &control(), |_, p| progress_line(p))
+        .await
+        .map_err(|e| e.to_string())?;
     print_outcome(out, &outcome, args.json)
 }
 
@@ -366,7 +347,9 @@ pub fn runs_cmd(dir: &Path, json: bool, out: &mut dyn Write) -> Result<(), Strin
         let _ = writeln!(out, "no runs in {}", dir.display());
     }
     for r in runs {
-        let state = if r.finished {
+        let state = if RunLock::is_held_elsewhere(dir, &r.header.run) {
+            "running in another window or terminal"
+        } else if r.finished {
             "finished"
         } else if r.cancelled {
             "cancelled"
@@ -400,14 +383,6 @@ pub fn exit(result: Result<bool, String>) -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Who acts: the signed-in admin with the roles the session loaded at sign-in.
-fn actor(session: &Session) -> Actor<'_> {
-    Actor {
-        powers: session.powers(),
-        my_id: &session.account().id,
     }
 }
 

@@ -25,9 +25,9 @@ enum Command {
     /// Sign in (system browser, device code, or a sandbox URL with no browser) and remember it.
     Login(auth_cmd::LoginArgs),
     /// Who is signed in, to which tenant, and what their roles allow (signs in silently).
-    Whoami,
+    Whoami(auth_cmd::AccountArgs),
     /// Delete the remembered sign-in's refresh token from the OS keychain.
-    Logout,
+    Logout(auth_cmd::AccountArgs),
     /// Show, per CSV row, what would change in the tenant (nothing is written).
     Preview(import_cmd::PreviewArgs),
     /// Apply a CSV's previewed changes (needs --yes), journaled so it can be resumed and undone.
@@ -36,7 +36,8 @@ enum Command {
     Runs(import_cmd::RunsArgs),
     /// Finish the rows of an interrupted or cancelled run.
     Resume(import_cmd::RunArgs),
-    /// Restore the values a run replaced (needs --yes); lists what cannot be restored.
+    /// Show what undoing a run would restore now; with --yes, restore it (slots changed since the
+    /// run are left alone; what cannot be restored is listed).
     Undo(import_cmd::RunArgs),
     /// The tenant report: who is registered with what, who cannot do MFA, who breaks on 1 Feb 2027.
     Report(report_cmd::ReportArgs),
@@ -49,8 +50,8 @@ async fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Sandbox(args) => sandbox_cmd::run(args).await,
         Command::Login(args) => auth_cmd::run_login(args).await,
-        Command::Whoami => auth_cmd::run_whoami().await,
-        Command::Logout => auth_cmd::run_logout(),
+        Command::Whoami(args) => auth_cmd::run_whoami(args).await,
+        Command::Logout(args) => auth_cmd::run_logout(args),
         Command::Preview(args) => import_cmd::run_preview(args).await,
         Command::Apply(args) => import_cmd::run_apply(args).await,
         Command::Runs(args) => import_cmd::run_runs(args),

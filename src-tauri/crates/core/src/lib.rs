@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod csv;
+pub mod endpoints;
 mod error_text;
 pub mod fixes;
 pub mod graph;

@@ -14,6 +14,7 @@ use crate::auth::{
     SignInConfig, TokenSet, TokenStore,
 };
 use crate::graph::{ClientOptions, GraphClient};
+use crate::import::{Actor, RunContext};
 use crate::roles::{Powers, Refusal, Role};
 use crate::CoreError;
 
@@ -55,6 +56,8 @@ pub struct Session {
     account: Account,
     powers: Powers,
     keeper: Option<Arc<Keeper>>,
+    /// The authority + client id this session signed in with (`SignInConfig::binding`).
+    binding: String,
 }
 
 impl Session {
@@ -66,6 +69,7 @@ impl Session {
         tokens: TokenSet,
         on_rotate: Option<RotationHook>,
     ) -> Result<Self, CoreError> {
+        let binding = sign_in.binding();
         let source = Arc::new(RefreshingTokenSource::new(sign_in, tokens, on_rotate));
         let graph = GraphClient::new(client, source)?;
         let (me, org, powers) =
@@ -82,6 +86,7 @@ impl Session {
             account,
             powers,
             keeper: None,
+            binding,
         })
     }
 
@@ -149,6 +154,11 @@ impl Session {
         store: Arc<dyn TokenStore>,
         key: &AccountKey,
     ) -> Result<Option<Self>, CoreError> {
+        // The token was stored for one authority and app registration: never redeem it with
+        // other settings (an edited settings file, another PRESTAGE_AUTHORITY).
+        if key.binding != target.sign_in.binding() {
+            return Err(AuthError::SettingsChanged.into());
+        }
         let Some(refresh) = store.load(key).map_err(AuthError::from)? else {
             return Ok(None);
         };
@@ -229,11 +239,32 @@ impl Session {
         &self.powers
     }
 
+    /// Who is acting, for the planning rules' pre-flight checks.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            powers: &self.powers,
+            my_id: &self.account.id,
+        }
+    }
+
+    /// The run surface for this session: journals in `dir`, `concurrency` rows in flight.
+    pub fn runs<'a>(&'a self, dir: &'a std::path::Path, concurrency: usize) -> RunContext<'a> {
+        RunContext {
+            graph: &self.graph,
+            actor: self.actor(),
+            tenant_id: &self.account.tenant_id,
+            admin: &self.account.user_principal_name,
+            dir,
+            concurrency,
+        }
+    }
+
     /// Where this session's refresh token is kept: tenant + account.
     pub fn key(&self) -> AccountKey {
         AccountKey {
             tenant_id: self.account.tenant_id.clone(),
             account_id: self.account.id.clone(),
+            binding: self.binding.clone(),
         }
     }
 

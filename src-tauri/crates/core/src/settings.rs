@@ -8,12 +8,18 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::auth::{AccountKey, SignInConfig};
+use crate::endpoints::{
+    check_endpoints, scopes_for, Cloud, EndpointRefused, DEVELOPER_ENDPOINTS_VAR,
+};
 use crate::graph::ClientOptions;
-use crate::session::{Account, Target};
+use crate::session::{Account, Target, SANDBOX_CLIENT_ID};
 
 /// The app's identifier: its config dir name under the OS config dir, and the keychain service.
 pub const APP_ID: &str = "app.prestage.desktop";
 pub const FILE_NAME: &str = "settings.json";
+/// Sign-ins to a sandbox tenant (`prestage-cli login --sandbox URL`) are kept apart from the
+/// real tenant's settings, so a later real setup can never inherit a sandbox's authority.
+pub const SANDBOX_FILE_NAME: &str = "sandbox-settings.json";
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com/";
 pub const DEFAULT_GRAPH: &str = "https://graph.microsoft.com/";
 /// Any work or school tenant: the right default for a multi-tenant admin tool.
@@ -30,6 +36,10 @@ pub enum SettingsError {
     Url { name: String, value: String },
     #[error("The settings file {path} could not be read or written ({reason}); check its permissions or delete it to start over.")]
     File { path: String, reason: String },
+    #[error(transparent)]
+    Endpoint(#[from] EndpointRefused),
+    #[error("A sandbox tenant must be served on this machine (127.0.0.1 or localhost), not {0}.")]
+    SandboxNotLocal(String),
 }
 
 /// The account signed in last (what the start screen offers). No token here.
@@ -41,6 +51,10 @@ pub struct RememberedAccount {
     pub user_principal_name: String,
     pub display_name: String,
     pub tenant_name: String,
+    /// What the keychain entry is bound to (authority + client id, a digest): a resume with
+    /// other settings is refused rather than sending the token elsewhere.
+    #[serde(default)]
+    pub binding: String,
 }
 
 impl RememberedAccount {
@@ -48,6 +62,7 @@ impl RememberedAccount {
         AccountKey {
             tenant_id: self.tenant_id.clone(),
             account_id: self.account_id.clone(),
+            binding: self.binding.clone(),
         }
     }
 }
@@ -64,7 +79,21 @@ pub struct Settings {
     pub authority: Option<Url>,
     /// Microsoft Graph's base URL (default `https://graph.microsoft.com/`).
     pub graph: Option<Url>,
+    /// The Microsoft cloud (default: the global one); a national cloud is an explicit choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<Cloud>,
+    /// Device-code sign-in is offered (opt-in on the setup screen: a code typed on another
+    /// device widens the phishing surface of a high-privilege app).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub device_code: bool,
+    /// A sandbox tenant's sign-in (the sandbox settings file only): loopback endpoints.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub sandbox: bool,
     pub last_account: Option<RememberedAccount>,
+    /// `PRESTAGE_DEVELOPER_ENDPOINTS=1`: endpoints other than Microsoft's are allowed (shown
+    /// in the UI). Never saved.
+    #[serde(skip)]
+    pub developer_endpoints: bool,
 }
 
 /// The settings file in `dir`.
@@ -82,7 +111,28 @@ fn file_error(path: &Path, reason: impl std::fmt::Display) -> SettingsError {
 impl Settings {
     /// Reads `dir/settings.json`; a missing file means defaults.
     pub fn load(dir: &Path) -> Result<Self, SettingsError> {
-        let path = file_in(dir);
+        Self::load_from(&file_in(dir))
+    }
+
+    /// Reads the sandbox sign-in's settings (`dir/sandbox-settings.json`).
+    pub fn load_sandbox(dir: &Path) -> Result<Self, SettingsError> {
+        Self::load_from(&dir.join(SANDBOX_FILE_NAME))
+    }
+
+    /// Settings for a sandbox tenant served at `base` (loopback only), as the sandbox app.
+    pub fn for_sandbox(base: Url, tenant: &str) -> Self {
+        Settings {
+            client_id: Some(SANDBOX_CLIENT_ID.into()),
+            tenant: Some(tenant.into()),
+            authority: Some(base.clone()),
+            graph: Some(base),
+            sandbox: true,
+            ..Settings::default()
+        }
+    }
+
+    fn load_from(path: &Path) -> Result<Self, SettingsError> {
+        let path = path.to_path_buf();
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| file_error(&path, e)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
@@ -90,12 +140,24 @@ impl Settings {
         }
     }
 
-    /// Writes `dir/settings.json` (creating `dir`), replacing the old file in one step.
+    /// Writes `dir/settings.json` (creating `dir`), replacing the old file in one step — or,
+    /// for a sandbox sign-in, `dir/sandbox-settings.json`: a sandbox never lands in the shared file.
     pub fn save(&self, dir: &Path) -> Result<(), SettingsError> {
-        let path = file_in(dir);
+        self.save_as(
+            dir,
+            if self.sandbox {
+                SANDBOX_FILE_NAME
+            } else {
+                FILE_NAME
+            },
+        )
+    }
+
+    fn save_as(&self, dir: &Path, name: &str) -> Result<(), SettingsError> {
+        let path = dir.join(name);
         std::fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
         let text = serde_json::to_vec_pretty(self).map_err(|e| file_error(&path, e))?;
-        let temp = dir.join(format!("{FILE_NAME}.tmp"));
+        let temp = dir.join(format!("{name}.tmp"));
         std::fs::write(&temp, text).map_err(|e| file_error(&temp, e))?;
         std::fs::rename(&temp, &path).map_err(|e| file_error(&path, e))
     }
@@ -112,6 +174,11 @@ impl Settings {
         }
         self.client_id = Some(client_id);
         self.tenant = Some(tenant);
+        // A real setup signs in at Microsoft's endpoints for the chosen cloud, whatever an
+        // earlier file or tool left in the authority and Graph fields.
+        self.authority = None;
+        self.graph = None;
+        self.sandbox = false;
         Ok(())
     }
 
@@ -122,7 +189,11 @@ impl Settings {
             tenant: overrides.tenant.clone().or(self.tenant.clone()),
             authority: overrides.authority.clone().or(self.authority.clone()),
             graph: overrides.graph.clone().or(self.graph.clone()),
+            cloud: overrides.cloud.or(self.cloud),
+            device_code: self.device_code,
+            sandbox: self.sandbox,
             last_account: self.last_account.clone(),
+            developer_endpoints: overrides.developer_endpoints || self.developer_endpoints,
         }
     }
 
@@ -135,20 +206,39 @@ impl Settings {
         self.tenant.as_deref().unwrap_or(DEFAULT_TENANT)
     }
 
-    /// Where and as which app to sign in; `None` before setup.
-    pub fn target(&self) -> Option<Target> {
-        let client_id = self.client_id.as_deref()?;
-        let authority = self.authority.clone().unwrap_or_else(default_authority);
-        let graph = self.graph.clone().unwrap_or_else(default_graph);
-        Some(Target {
-            sign_in: SignInConfig::new(authority, self.tenant_or_default(), client_id),
+    /// Where and as which app to sign in; `None` before setup. Validated on every use: the
+    /// client id and tenant's shapes, and the endpoints — Microsoft's for the chosen cloud over
+    /// https, a loopback sandbox for sandbox settings, anything only with the developer switch.
+    pub fn target(&self) -> Result<Option<Target>, SettingsError> {
+        let Some(client_id) = self.client_id.as_deref() else {
+            return Ok(None);
+        };
+        let client_id = valid_client_id(client_id)?;
+        let tenant = valid_tenant(self.tenant_or_default())?;
+        let cloud = self.cloud.unwrap_or_default();
+        let authority = self.authority.clone().unwrap_or_else(|| cloud.authority());
+        let graph = self.graph.clone().unwrap_or_else(|| cloud.graph());
+        if self.sandbox && !self.developer_endpoints {
+            for url in [&authority, &graph] {
+                if !is_loopback(url) {
+                    return Err(SettingsError::SandboxNotLocal(url.to_string()));
+                }
+            }
+        } else {
+            check_endpoints(&authority, &graph, cloud, self.developer_endpoints)?;
+        }
+        let mut sign_in = SignInConfig::new(authority, &tenant, &client_id);
+        sign_in.scopes = scopes_for(&graph, &sign_in.scopes);
+        Ok(Some(Target {
+            sign_in,
             client: ClientOptions::new(graph),
-        })
+        }))
     }
 
-    /// Remembers `account` as the one to offer on the next start.
-    pub fn remember(&mut self, account: &Account) {
+    /// Remembers `account` (signed in with `target`) as the one to offer on the next start.
+    pub fn remember(&mut self, account: &Account, target: &Target) {
         self.last_account = Some(RememberedAccount {
+            binding: target.sign_in.binding(),
             tenant_id: account.tenant_id.clone(),
             account_id: account.id.clone(),
             user_principal_name: account.user_principal_name.clone(),
@@ -174,19 +264,24 @@ impl Settings {
             graph: get("PRESTAGE_GRAPH")
                 .map(|v| valid_url("PRESTAGE_GRAPH", &v))
                 .transpose()?,
-            last_account: None,
+            developer_endpoints: get(DEVELOPER_ENDPOINTS_VAR).is_some_and(|v| v.trim() == "1"),
+            ..Settings::default()
         })
     }
 }
 
-#[allow(clippy::expect_used)] // a constant that parses
 fn default_authority() -> Url {
-    Url::parse(DEFAULT_AUTHORITY).expect("constant URL")
+    Cloud::Global.authority()
 }
 
-#[allow(clippy::expect_used)] // a constant that parses
-fn default_graph() -> Url {
-    Url::parse(DEFAULT_GRAPH).expect("constant URL")
+/// A sandbox is served on this machine.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 fn is_guid(text: &str) -> bool {
@@ -283,8 +378,74 @@ mod tests {
             Some("5e1b7d43-9a0c-4f2e-8d61-3b7a2c9e0f14")
         );
         assert_eq!(s.tenant_or_default(), "contoso.onmicrosoft.com");
-        let target = s.target().unwrap();
+        let target = s.target().unwrap().unwrap();
         assert_eq!(target.sign_in.authority.as_str(), DEFAULT_AUTHORITY);
+    }
+
+    #[test]
+    fn a_refresh_token_is_only_ever_sent_to_microsoft() {
+        let mut s = Settings::default();
+        s.set_registration(ID, "organizations").unwrap();
+        // A settings file pointing sign-in elsewhere (edited, or left by an old tool).
+        s.authority = Some(Url::parse("http://127.0.0.1:8400/").unwrap());
+        assert!(matches!(s.target(), Err(SettingsError::Endpoint(_))));
+        s.authority = Some(Url::parse("https://login.microsoftonline.com.evil.example/").unwrap());
+        assert!(matches!(s.target(), Err(SettingsError::Endpoint(_))));
+        s.authority = None;
+        s.graph = Some(Url::parse("https://graph.evil.example/").unwrap());
+        assert!(matches!(s.target(), Err(SettingsError::Endpoint(_))));
+        // Only the developer switch (from the environment, never saved) lets them through.
+        let dev = s.with(&Settings {
+            developer_endpoints: true,
+            ..Settings::default()
+        });
+        assert!(dev.target().unwrap().is_some());
+        let dir = std::env::temp_dir().join(format!("prestage-dev-{}", std::process::id()));
+        dev.save(&dir).unwrap();
+        assert!(!Settings::load(&dir).unwrap().developer_endpoints);
+        std::fs::remove_dir_all(&dir).unwrap();
+        // A tenant that is not a GUID, a domain or `organizations` never reaches a URL.
+        s.graph = None;
+        s.tenant = Some("../../evil".into());
+        assert_eq!(s.target().err(), Some(SettingsError::Tenant));
+    }
+
+    #[test]
+    fn a_real_setup_never_keeps_a_sandbox_or_custom_authority() {
+        let mut s = Settings::for_sandbox(
+            Url::parse("http://127.0.0.1:8400/").unwrap(),
+            "organizations",
+        );
+        assert!(
+            s.target().unwrap().is_some(),
+            "a loopback sandbox is allowed"
+        );
+        s.set_registration(ID, "contoso.onmicrosoft.com").unwrap();
+        assert!(!s.sandbox && s.authority.is_none() && s.graph.is_none());
+        assert_eq!(
+            s.target().unwrap().unwrap().sign_in.authority.as_str(),
+            DEFAULT_AUTHORITY
+        );
+        let far = Settings::for_sandbox(
+            Url::parse("http://10.0.0.5:8400/").unwrap(),
+            "organizations",
+        );
+        assert!(matches!(
+            far.target(),
+            Err(SettingsError::SandboxNotLocal(_))
+        ));
+        let dir = std::env::temp_dir().join(format!("prestage-sbx-{}", std::process::id()));
+        let local = Settings::for_sandbox(
+            Url::parse("http://127.0.0.1:8400/").unwrap(),
+            "organizations",
+        );
+        local.save(&dir).unwrap();
+        assert!(
+            !file_in(&dir).exists(),
+            "a sandbox sign-in stays out of the shared file"
+        );
+        assert_eq!(Settings::load_sandbox(&dir).unwrap(), local);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -314,6 +475,10 @@ mod tests {
         };
         let o = Settings::from_env(env).unwrap();
         let merged = Settings::default().with(&o);
+        assert!(
+            merged.target().is_err(),
+            "a test authority needs the developer switch"
+        );
         assert_eq!(merged.authority.unwrap().as_str(), "http://127.0.0.1:8400/");
         assert!(merged.client_id.is_some() && merged.graph.is_none());
         let bad = Settings::from_env(|k| (k == "PRESTAGE_GRAPH").then(|| "ftp://x".into()));

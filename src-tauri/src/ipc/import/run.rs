@@ -2,7 +2,8 @@
 //! list and the Pause / Resume / Cancel request. Converted from the core's run types.
 
 use prestage_core::import::{
-    ChangeResult, Progress, RowEnd, RowResult, RunKind, RunOutcome, RunSummary,
+    CannotUndo, ChangeResult, Progress, RowEnd, RowResult, RunKind, RunOutcome, RunSummary,
+    UndoPreview,
 };
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,7 @@ pub enum RowEndInfo {
     Failed,
     ChangedSincePreview,
     AlreadyApplied,
+    ChangedSinceRun,
 }
 
 impl From<RowEnd> for RowEndInfo {
@@ -50,6 +52,7 @@ impl From<RowEnd> for RowEndInfo {
             RowEnd::Failed => Self::Failed,
             RowEnd::ChangedSincePreview => Self::ChangedSincePreview,
             RowEnd::AlreadyApplied => Self::AlreadyApplied,
+            RowEnd::ChangedSinceRun => Self::ChangedSinceRun,
         }
     }
 }
@@ -126,6 +129,37 @@ pub struct CannotUndoInfo {
     pub reason: String,
 }
 
+impl From<&CannotUndo> for CannotUndoInfo {
+    fn from(c: &CannotUndo) -> Self {
+        Self {
+            line: c.line,
+            user: c.user.clone(),
+            reason: c.reason.clone(),
+        }
+    }
+}
+
+/// What an undo would write now, row by row, before the admin confirms it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UndoPreviewInfo {
+    pub run: String,
+    /// Rows that restore something (`update`), or are `skipped` because the user's methods
+    /// changed since the run (the problems say which); warnings name slots left alone.
+    pub rows: Vec<RowInfo>,
+    pub cannot_undo: Vec<CannotUndoInfo>,
+}
+
+impl From<&UndoPreview> for UndoPreviewInfo {
+    fn from(p: &UndoPreview) -> Self {
+        Self {
+            run: p.run.clone(),
+            rows: p.rows.iter().map(RowInfo::from).collect(),
+            cannot_undo: p.cannot_undo.iter().map(CannotUndoInfo::from).collect(),
+        }
+    }
+}
+
 /// A finished (or cancelled) run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -146,15 +180,7 @@ impl From<&RunOutcome> for RunDone {
             cancelled: o.report.cancelled,
             not_started: o.report.not_started.clone(),
             results: o.report.results.iter().map(RowResultInfo::from).collect(),
-            cannot_undo: o
-                .cannot_undo
-                .iter()
-                .map(|c| CannotUndoInfo {
-                    line: c.line,
-                    user: c.user.clone(),
-                    reason: c.reason.clone(),
-                })
-                .collect(),
+            cannot_undo: o.cannot_undo.iter().map(CannotUndoInfo::from).collect(),
         }
     }
 }
@@ -192,17 +218,25 @@ pub struct RunInfoRow {
     pub undone: bool,
     /// Made in another tenant: listed, but not resumed or undone from here.
     pub other_tenant: bool,
+    /// Being applied, resumed or undone in another window or terminal right now.
+    pub locked: bool,
 }
 
 impl RunInfoRow {
     /// The runs list (newest first, as given): each run, and whether an undo run names it.
-    pub fn list(runs: &[RunSummary], tenant_id: &str) -> Vec<Self> {
+    pub fn list(runs: &[RunSummary], tenant_id: &str, locked: impl Fn(&str) -> bool) -> Vec<Self> {
         let undone: std::collections::HashSet<&str> = runs
             .iter()
             .filter_map(|r| r.header.undo_of.as_deref())
             .collect();
         runs.iter()
-            .map(|r| Self::new(r, tenant_id, undone.contains(r.header.run.as_str())))
+            .map(|r| {
+                let mut row = Self::new(r, tenant_id, undone.contains(r.header.run.as_str()));
+                row.locked = locked(&r.header.run);
+                row.resumable &= !row.locked;
+                row.undoable &= !row.locked;
+                row
+            })
             .collect()
     }
 
@@ -229,6 +263,7 @@ impl RunInfoRow {
             undoable: here && s.header.kind == RunKind::Apply && !undone,
             undone,
             other_tenant: !here,
+            locked: false,
         }
     }
 }

@@ -11,9 +11,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use prestage_core::csv::read_import;
 use prestage_core::graph::ClientOptions;
-use prestage_core::import::{
-    preview, read_rows, start_run, Actor, ApplyControl, PlanOptions, RowEnd, RunInfo,
-};
+use prestage_core::import::{preview, read_rows, ApplyControl, PlanOptions, RowEnd};
 use prestage_core::session::Session;
 use prestage_core::throttle::ThrottleOptions;
 use prestage_sandbox::{AdminRole, SandboxConfig};
@@ -208,11 +206,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             let (_sandbox, session) = sign_in(config, 16).await?;
             let (bytes, _) = tenant_csv(&session, rows).await?;
-            let powers = session.graph().my_powers().await?;
-            let actor = Actor {
-                powers: &powers,
-                my_id: &session.account().id,
-            };
+            let actor = session.actor();
             let started = Instant::now();
             let first = Mutex::new(None);
             let plan = preview(
@@ -260,11 +254,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             let (sandbox, session) = sign_in(config, concurrency).await?;
             let (bytes, expected) = tenant_csv(&session, rows).await?;
-            let powers = session.graph().my_powers().await?;
-            let actor = Actor {
-                powers: &powers,
-                my_id: &session.account().id,
-            };
+            let actor = session.actor();
             let plan = preview(
                 session.graph(),
                 &actor,
@@ -277,24 +267,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
             let writes: usize = plan.rows.iter().map(|r| r.changes.len()).sum();
             let dir = std::env::temp_dir().join(format!("prestage-bench-{}", std::process::id()));
-            let info = RunInfo {
-                tenant_id: session.account().tenant_id.clone(),
-                admin: "bench".into(),
-                file_name: "bench.csv".into(),
-                options: PlanOptions::default(),
-            };
             let started = Instant::now();
-            let outcome = start_run(
-                session.graph(),
-                &actor,
-                &dir,
-                &info,
-                plan.rows,
-                rows_in_flight,
-                &ApplyControl::default(),
-                |_, _| {},
-            )
-            .await?;
+            let outcome = session
+                .runs(&dir, rows_in_flight)
+                .start(
+                    "bench.csv",
+                    &PlanOptions::default(),
+                    plan.rows,
+                    &ApplyControl::default(),
+                    |_, _| {},
+                )
+                .await?;
             let elapsed = started.elapsed().as_secs_f64();
             let done = outcome
                 .report

@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use prestage_core::import::{Change, Progress, RowPlan, RowResult, RowStatus, RunOutcome};
+use prestage_core::import::{
+    Change, Progress, RowPlan, RowResult, RowStatus, RunOutcome, UndoPreview,
+};
 
 pub(super) fn status_word(s: RowStatus) -> &'static str {
     match s {
@@ -87,6 +89,39 @@ pub(super) fn print_outcome(
         .iter()
         .any(|r| matches!(r.end, prestage_core::import::RowEnd::Failed));
     Ok(!failed && !outcome.report.cancelled)
+}
+
+/// What `undo RUN` would write now, and how to do it.
+pub(super) fn print_undo_preview(
+    out: &mut dyn Write,
+    preview: &UndoPreview,
+    json: bool,
+) -> Result<(), String> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, preview).map_err(|e| e.to_string())?;
+        let _ = writeln!(out);
+        return Ok(());
+    }
+    for r in &preview.rows {
+        print_row(out, r);
+    }
+    for c in &preview.cannot_undo {
+        let _ = writeln!(out, "{:>6}  cannot undo  {}: {}", c.line, c.user, c.reason);
+    }
+    let writes = preview.rows.iter().filter(|r| r.writes()).count();
+    let left = preview
+        .rows
+        .iter()
+        .filter(|r| r.status == RowStatus::Skipped)
+        .count();
+    let _ = writeln!(
+        out,
+        "undo would restore {writes} rows; {left} changed since the run and stay as they are; \
+         {} cannot be restored. Nothing was written: add --yes to undo run {}",
+        preview.cannot_undo.len(),
+        preview.run
+    );
+    Ok(())
 }
 
 pub(super) fn print_result(out: &mut dyn Write, r: &RowResult) {

@@ -27,6 +27,12 @@ pub enum AuthError {
     },
     #[error("The sign-in service answered something unexpected: {0}")]
     Protocol(String),
+    #[error("The sign-in settings (authority or app registration) changed since this account signed in, so its stored sign-in is not used; sign in again.")]
+    SettingsChanged,
+    #[error(
+        "You were signed out (here, in another window or by `prestage-cli logout`); sign in again."
+    )]
+    SignedOut,
 }
 
 impl AuthError {

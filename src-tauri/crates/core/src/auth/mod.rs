@@ -18,7 +18,7 @@ pub use pkce::{
     exchange_code, read_redirect, redeem_refresh_token, sign_in_auto_approved,
     sign_in_with_browser, AuthorizeRequest, SignInConfig,
 };
-pub use refresh::{RefreshingTokenSource, RotationHook, TokenSet};
+pub use refresh::{RefreshingTokenSource, Rotation, RotationHook, TokenSet};
 pub use store::{AccountKey, KeyringStore, MemoryStore, StoreError, TokenStore, KEYCHAIN_SERVICE};
 
 use futures::future::BoxFuture;

@@ -37,6 +37,14 @@ impl SignInConfig {
         }
     }
 
+    /// What a stored refresh token is bound to: this authority and app registration (a short
+    /// digest, part of the keychain entry's name). A token is only ever redeemed where it came from.
+    pub fn binding(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(format!("{}\n{}", self.authority, self.client_id).as_bytes());
+        digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+
     pub(super) fn endpoint(&self, leaf: &str) -> Result<String, AuthError> {
         let path = format!("{}/oauth2/v2.0/{leaf}", self.tenant);
         self.authority
@@ -259,7 +267,7 @@ pub async fn sign_in_with_browser(
     let request = AuthorizeRequest::new(config, &loopback.redirect_uri(), login_hint)?;
     open(&request.url)
         .map_err(|e| AuthError::Protocol(format!("the browser could not be opened: {e}")))?;
-    let redirect = loopback.wait(timeout, cancel).await?;
+    let redirect = loopback.wait(request.state(), timeout, cancel).await?;
     let (code, state) = read_redirect(&redirect.url)?;
     exchange_code(config, request, &code, &state).await
 }

@@ -28,8 +28,17 @@ impl std::fmt::Debug for TokenSet {
     }
 }
 
-/// Called with each new refresh token so it can be persisted (e.g. in the OS keychain).
-pub type RotationHook = Arc<dyn Fn(&SecretString) + Send + Sync>;
+/// Where rotated refresh tokens go (the OS keychain's keeper), and whether the sign-in still
+/// stands: after a sign-out here or in another process (`prestage-cli logout`), the next refresh
+/// stops instead of redeeming the token and saving a new one.
+pub trait Rotation: Send + Sync {
+    /// A new refresh token: persist it.
+    fn rotated(&self, refresh: &SecretString);
+    /// `false` once signed out, here or elsewhere.
+    fn signed_in(&self) -> bool;
+}
+
+pub type RotationHook = Arc<dyn Rotation>;
 
 struct Current {
     access: AccessToken,
@@ -66,6 +75,11 @@ impl RefreshingTokenSource {
     }
 
     async fn refresh_locked(&self, current: &mut Current) -> Result<AccessToken, AuthError> {
+        if self.on_rotate.as_ref().is_some_and(|h| !h.signed_in()) {
+            // Signed out (here, or by another window or `prestage-cli logout`): final.
+            current.refresh = None;
+            return Err(AuthError::SignedOut);
+        }
         let refresh = current.refresh.clone().ok_or(AuthError::SessionExpired)?;
         let fresh = redeem_refresh_token(&self.config, &refresh).await?;
         current.access = fresh.access.clone();
@@ -73,7 +87,7 @@ impl RefreshingTokenSource {
         current.lifetime = fresh.expires_in;
         if let Some(rotated) = fresh.refresh {
             if let Some(hook) = &self.on_rotate {
-                hook(&rotated);
+                hook.rotated(&rotated);
             }
             current.refresh = Some(rotated);
         }

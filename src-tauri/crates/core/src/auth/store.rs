@@ -15,11 +15,13 @@ pub const KEYCHAIN_SERVICE: &str = "app.prestage.desktop";
 pub struct AccountKey {
     pub tenant_id: String,
     pub account_id: String,
+    /// The authority + client id the token came from (`SignInConfig::binding`).
+    pub binding: String,
 }
 
 impl AccountKey {
     fn label(&self) -> String {
-        format!("{}/{}", self.tenant_id, self.account_id)
+        format!("{}/{}@{}", self.tenant_id, self.account_id, self.binding)
     }
 }
 
@@ -138,6 +140,7 @@ mod tests {
         let key = AccountKey {
             tenant_id: "t".into(),
             account_id: "a".into(),
+            binding: "b".into(),
         };
         assert!(store.load(&key).unwrap().is_none());
         store.save(&key, &SecretString::from("rt-1")).unwrap();

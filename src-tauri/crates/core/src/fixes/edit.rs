@@ -47,6 +47,7 @@ fn keep_all() -> Desired {
         sms_sign_in: None,
         default_method: None,
         overwrite: true,
+        only_if_left: Vec::new(),
     }
 }
 
@@ -208,10 +209,7 @@ pub async fn apply_edit(
     let desired = edit.desired(region)?;
     let graph = session.graph();
     let state = fresh_state(graph, user).await?;
-    let actor = Actor {
-        powers: session.powers(),
-        my_id: &session.account().id,
-    };
+    let actor = session.actor();
     let plan = preflight_edit(&desired, &state, &actor);
     if !plan.problems.is_empty() {
         let mut why = plan.problems.join(" ");

@@ -16,6 +16,7 @@ use crate::graph::{GraphClient, GraphError, MethodWrite, SignInPreferences};
 use crate::phone::PhoneNumber;
 
 use super::diff::{plan, Actor};
+use super::guard::guard;
 use super::journal::{Entry, Journal, JournalError, RowEnd};
 use super::local::{parse_default_method, LocalRow};
 use super::model::{Action, Change, RowPlan, RowStatus, Slot, TargetUser};
@@ -269,6 +270,12 @@ async fn run_row(
         warnings: Vec::new(),
     };
     let lookup = Lookup::Found(state.clone());
+    // Undo: slots changed since the run are left alone, and the row says which.
+    let since_run: Vec<String> = row
+        .desired
+        .as_ref()
+        .map(|d| guard(d, &state).1.into_iter().map(|c| c.message).collect())
+        .unwrap_or_default();
     let changes = match mode {
         Mode::AsPreviewed if state.fingerprint(row.desired.as_ref()) == row.fingerprint => {
             row.changes.clone()
@@ -285,6 +292,17 @@ async fn run_row(
         }
         Mode::Replan => {
             let fresh = plan(row.line, &local, Some(&lookup), actor);
+            if fresh.status == RowStatus::Skipped && !since_run.is_empty() {
+                journal.append(&Entry::RowEnd {
+                    line: row.line,
+                    end: RowEnd::ChangedSinceRun,
+                })?;
+                return Ok(ended(
+                    row,
+                    RowEnd::ChangedSinceRun,
+                    Some(since_run.join("; ")),
+                ));
+            }
             match fresh.status {
                 RowStatus::Unchanged => {
                     journal.append(&Entry::RowEnd {
@@ -304,7 +322,11 @@ async fn run_row(
             }
         }
     };
-    let mut result = ended(row, RowEnd::Done, None);
+    let mut result = ended(
+        row,
+        RowEnd::Done,
+        (!since_run.is_empty()).then(|| since_run.join("; ")),
+    );
     let mut pending = changes;
     let mut seq = 0;
     let mut rechecks = 0;
@@ -412,7 +434,9 @@ pub async fn apply(
                             done.fetch_add(1, Ordering::SeqCst)
                         }
                         RowEnd::Failed => failed.fetch_add(1, Ordering::SeqCst),
-                        RowEnd::ChangedSincePreview => changed.fetch_add(1, Ordering::SeqCst),
+                        RowEnd::ChangedSincePreview | RowEnd::ChangedSinceRun => {
+                            changed.fetch_add(1, Ordering::SeqCst)
+                        }
                     };
                     let elapsed = started.elapsed().as_secs_f64().max(0.001);
                     let rate = n as f64 / elapsed;

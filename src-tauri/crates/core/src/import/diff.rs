@@ -328,16 +328,25 @@ pub(crate) fn plan(
     if state.guest {
         plan.warnings.push("this is a guest account".into());
     }
-    let (changes, problems, warnings) = diff(desired, state);
+    // Undo rows restore a slot only while it holds what the run left there.
+    let (guarded, changed_since_run) = super::guard::guard(desired, state);
+    let (changes, problems, warnings) = diff(&guarded, state);
     plan.warnings.extend(warnings);
     if !problems.is_empty() {
         plan.problems = problems;
         return plan;
     }
+    let changed_since_run = changed_since_run.into_iter().map(|c| c.message);
     if changes.is_empty() {
         plan.status = RowStatus::Unchanged;
+        let changed: Vec<String> = changed_since_run.collect();
+        if !changed.is_empty() {
+            plan.status = RowStatus::Skipped;
+            plan.problems = changed;
+        }
         return plan;
     }
+    plan.warnings.extend(changed_since_run);
     if let Err(refusal) = actor
         .powers
         .check_write(&state.roles, state.user.id == actor.my_id)
@@ -404,6 +413,7 @@ mod tests {
             sms_sign_in: None,
             default_method: None,
             overwrite: true,
+            only_if_left: Vec::new(),
         }
     }
 

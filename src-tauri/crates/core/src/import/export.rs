@@ -62,6 +62,7 @@ pub fn results_csv(results: &[RowResult], mask_numbers: bool) -> Vec<u8> {
             RowEnd::AlreadyApplied => "already applied",
             RowEnd::Failed => "failed",
             RowEnd::ChangedSincePreview => "changed since preview",
+            RowEnd::ChangedSinceRun => "changed since the run (left as it is)",
         };
         let mut records: Vec<[String; 8]> = r
             .changes

@@ -25,6 +25,11 @@ pub enum JournalError {
     Read { path: String, reason: String },
     #[error("There is no run '{0}'.")]
     NoSuchRun(String),
+    #[error("Run {0} is running in another window or terminal; wait for it to finish there.")]
+    Locked(String),
+    /// A rule refuses the request (an undo of an undo, a run of another tenant...).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// What kind of run.
@@ -60,6 +65,8 @@ pub enum RowEnd {
     ChangedSincePreview,
     /// Nothing needed writing any more (resume found the row already applied).
     AlreadyApplied,
+    /// Undo: every slot the run wrote changed since; nothing was written.
+    ChangedSinceRun,
 }
 
 /// One journal line.
@@ -234,7 +241,9 @@ pub fn summarize(entries: &[Entry]) -> Option<RunSummary> {
                 match end {
                     RowEnd::Done | RowEnd::AlreadyApplied => s.done += 1,
                     RowEnd::Failed => s.failed += 1,
-                    RowEnd::ChangedSincePreview => s.changed_since_preview += 1,
+                    RowEnd::ChangedSincePreview | RowEnd::ChangedSinceRun => {
+                        s.changed_since_preview += 1
+                    }
                 }
             }
             Entry::End { cancelled } => {

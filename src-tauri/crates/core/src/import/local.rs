@@ -231,6 +231,7 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
         sms_sign_in,
         default_method,
         overwrite,
+        only_if_left: Vec::new(),
     };
     LocalRow {
         user_input,

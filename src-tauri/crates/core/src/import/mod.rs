@@ -6,14 +6,17 @@ mod apply;
 pub(crate) use apply::send as send_change;
 mod diff;
 mod export;
+mod guard;
 mod journal;
 mod local;
+mod lock;
 mod model;
 mod paths;
 mod prefs;
 mod preview;
 mod runs;
 mod state;
+mod undo;
 
 pub use apply::{explain, ApplyControl, ApplyReport, ChangeResult, Mode, Progress, RowResult};
 pub use diff::{diff, method_name, phone_of, Actor};
@@ -23,9 +26,11 @@ pub use journal::{
     RunKind, RunSummary,
 };
 pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions};
-pub use model::{Action, Change, Desired, RowPlan, RowStatus, Slot, TargetUser, Want};
+pub use lock::RunLock;
+pub use model::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, TargetUser, Want};
 pub use paths::{default_runs_dir, runs_dir_from, DATA_DIR_VAR};
 pub use prefs::{ImportPrefs, PrefsError};
 pub use preview::{preview, Counts, FileSummary, Preview};
-pub use runs::{resume_run, start_run, undo_plans, undo_run, CannotUndo, RunInfo, RunOutcome};
+pub use runs::{RunContext, RunOutcome, UndoPreview};
 pub use state::{read_state, read_states, Key, Lookup, Needs, UserState};
+pub use undo::{check_undoable, undo_plans, CannotUndo};

@@ -34,6 +34,18 @@ pub struct Desired {
     pub default_method: Option<PreferredMethod>,
     /// Replace numbers that already exist (false: existing numbers are kept).
     pub overwrite: bool,
+    /// Undo only: each slot is restored only while it still holds what the run left there
+    /// (see `guard.rs`); a slot changed since the run is left as it is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub only_if_left: Vec<Left>,
+}
+
+/// What a run left in a slot: the value of its last write there (`None`: removed / absent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Left {
+    pub slot: Slot,
+    pub value: Option<String>,
 }
 
 impl Desired {

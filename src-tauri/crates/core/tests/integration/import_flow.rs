@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 
-use prestage_core::import::{
-    preview, start_run, undo_run, Actor, ApplyControl, PlanOptions, RowEnd, RowStatus, RunInfo,
-};
+use prestage_core::import::{preview, ApplyControl, PlanOptions, RowEnd, RowStatus};
 use prestage_core::phone::PhoneType;
 use prestage_core::GraphClient;
 use prestage_sandbox::AdminRole;
@@ -41,11 +39,7 @@ async fn preview_apply_and_undo_a_mixed_file() {
         )
         .await;
     let g = session.graph().clone();
-    let powers = g.my_powers().await.unwrap();
-    let actor = Actor {
-        powers: &powers,
-        my_id: &session.account().id,
-    };
+    let actor = session.actor();
     let phoneless = t.phoneless_users(&g, 4).await;
     let with_mobile: Vec<String> = {
         let mut v = Vec::new();
@@ -132,25 +126,18 @@ async fn preview_apply_and_undo_a_mixed_file() {
     let before_with_change = mobiles(&g, &[phoneless.clone(), with_mobile.clone()].concat()).await;
 
     let dir = std::env::temp_dir().join(format!("prestage-runs-{}", std::process::id()));
-    let info = RunInfo {
-        tenant_id: session.account().tenant_id.clone(),
-        admin: session.account().user_principal_name.clone(),
-        file_name: "mixed.csv".into(),
-        options,
-    };
+    let runs = session.runs(&dir, 4);
     let control = ApplyControl::default();
-    let outcome = start_run(
-        &g,
-        &actor,
-        &dir,
-        &info,
-        plan.rows.clone(),
-        4,
-        &control,
-        |_, _| {},
-    )
-    .await
-    .unwrap();
+    let outcome = runs
+        .start(
+            "mixed.csv",
+            &options,
+            plan.rows.clone(),
+            &control,
+            |_, _| {},
+        )
+        .await
+        .unwrap();
     let ends: Vec<(usize, RowEnd)> = outcome
         .report
         .results
@@ -183,18 +170,7 @@ async fn preview_apply_and_undo_a_mixed_file() {
         "+1 2065550123"
     );
 
-    let undone = undo_run(
-        &g,
-        &actor,
-        &dir,
-        &outcome.run,
-        "test",
-        4,
-        &control,
-        |_, _| {},
-    )
-    .await
-    .unwrap();
+    let undone = runs.undo(&outcome.run, &control, |_, _| {}).await.unwrap();
     assert!(undone.cannot_undo.is_empty());
     assert!(
         undone.report.results.iter().all(|r| r.end == RowEnd::Done),

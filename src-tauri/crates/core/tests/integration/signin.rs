@@ -135,7 +135,7 @@ async fn browser_sign_in_runs_authorize_loopback_token_with_pkce_and_keeps_only_
 }
 
 #[tokio::test]
-async fn a_redirect_with_a_wrong_state_is_refused() {
+async fn a_redirect_with_a_wrong_state_is_ignored() {
     let t = tenant(picker()).await;
     let upn = t.upn(AdminRole::AuthenticationAdministrator);
     let wrong_state = |mut u: Url| {
@@ -147,19 +147,29 @@ async fn a_redirect_with_a_wrong_state_is_refused() {
         }
         u
     };
+    // A redirect with another state is answered 400 and ignored: it cannot end (or abort)
+    // this sign-in, which goes on waiting for its own redirect until it times out.
+    let open = move |url: &Url| {
+        let url = url.clone();
+        tokio::spawn(async move {
+            let redirect = wrong_state(choose_account(&url, &upn).await);
+            let page = no_redirects().get(redirect).send().await.unwrap();
+            assert_eq!(page.status(), 400);
+        });
+        Ok(())
+    };
     let e = auth_error(
         Session::sign_in_browser(
             &target(&t),
             Arc::new(MemoryStore::default()),
             None,
-            browser(upn, wrong_state),
-            LONG,
+            open,
+            Duration::from_secs(3),
             &CancellationToken::new(),
         )
         .await,
     );
-    assert_eq!(e, AuthError::StateMismatch);
-    assert!(e.to_string().contains("start the sign-in again"), "{e}");
+    assert_eq!(e, AuthError::TimedOut);
     // The code was never redeemed.
     assert_eq!(counters(&t)["accessTokensIssued"], 0);
 }
@@ -414,6 +424,7 @@ async fn keychain_keeps_refresh_tokens_in_the_real_secret_service() {
     let a = AccountKey {
         tenant_id: "tenant-1".into(),
         account_id: "account-a".into(),
+        binding: "b".into(),
     };
     let b = AccountKey {
         account_id: "account-b".into(),
@@ -456,6 +467,7 @@ fn keychain_unreachable_says_what_to_do() {
     let key = AccountKey {
         tenant_id: "t".into(),
         account_id: "a".into(),
+        binding: "b".into(),
     };
     let e = store.save(&key, &SecretString::from("rt-x")).unwrap_err();
     let text = AuthError::from(e).to_string();
@@ -464,4 +476,41 @@ fn keychain_unreachable_says_what_to_do() {
         "{text}"
     );
     assert!(!text.contains("rt-x"));
+}
+
+/// The refresh token goes only where it came from: a resume whose authority differs (an edited
+/// settings file, another PRESTAGE_AUTHORITY) is refused before anything is sent.
+#[tokio::test]
+async fn a_stored_token_is_never_redeemed_at_another_authority() {
+    let t = tenant(quick()).await;
+    let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::default());
+    let upn = t.upn(AdminRole::GlobalReader);
+    let key = Session::sign_in_auto(&target(&t), store.clone(), &upn)
+        .await
+        .unwrap()
+        .key();
+    let elsewhere = Url::parse(
+        &t.sandbox
+            .base_url()
+            .as_str()
+            .replace("127.0.0.1", "localhost"),
+    )
+    .unwrap();
+    let before = t.sandbox.dump()["tokens"].clone();
+    let refused = Session::resume(
+        &Target::sandbox(elsewhere, "organizations"),
+        store.clone(),
+        &key,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(CoreError::Auth(AuthError::SettingsChanged))),
+        "{:?}",
+        refused.err()
+    );
+    assert_eq!(t.sandbox.dump()["tokens"], before, "nothing was sent");
+    assert!(
+        store.load(&key).unwrap().is_some(),
+        "the entry is kept for its own settings"
+    );
 }
