@@ -8,6 +8,7 @@ mod import_files;
 mod import_state;
 pub mod ipc;
 pub mod launch;
+mod report_state;
 pub mod state;
 
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(import_state::ImportState::default())
+        .manage(report_state::ReportState::default())
         .on_window_event(import_files::on_window_event)
         .setup(|app| {
             // Load the numbering-plan database off the UI path before the first CSV arrives.
@@ -59,6 +61,9 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         })
         .invoke_handler(tauri::generate_handler![
             commands::users::list_users,
+            commands::report::report_run,
+            commands::report::report_refresh,
+            commands::report::report_export,
             commands::user::user_overview,
             commands::user::check_phone,
             commands::user::apply_user_edit,

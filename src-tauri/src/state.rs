@@ -380,11 +380,27 @@ fn sandbox_latency() -> Duration {
         .map_or(Duration::from_millis(40), Duration::from_millis)
 }
 
+/// Test hooks for the in-process tenant (inert unless set): `PRESTAGE_SANDBOX_NON_PREMIUM=1`
+/// (no Entra ID P1/P2: the registration report answers 403) and
+/// `PRESTAGE_SANDBOX_ROLE=global-administrator|global-reader` (sign in with that account).
+fn sandbox_hooks() -> (bool, AdminRole) {
+    let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_string());
+    let non_premium = var("PRESTAGE_SANDBOX_NON_PREMIUM").is_some_and(|v| v == "1");
+    let role = match var("PRESTAGE_SANDBOX_ROLE").as_deref() {
+        Some("global-administrator") => AdminRole::GlobalAdministrator,
+        Some("global-reader") => AdminRole::GlobalReader,
+        _ => SANDBOX_ROLE,
+    };
+    (non_premium, role)
+}
+
 async fn connect_sandbox(users: Option<usize>) -> Result<Connection, IpcError> {
+    let (non_premium, role) = sandbox_hooks();
     let mut config = SandboxConfig {
         auto_approve: true,
         latency: sandbox_latency(),
         latency_jitter: Duration::from_millis(20),
+        non_premium,
         ..Default::default()
     };
     if let Some(users) = users {
@@ -396,8 +412,8 @@ async fn connect_sandbox(users: Option<usize>) -> Result<Connection, IpcError> {
     let account = sandbox
         .accounts()
         .into_iter()
-        .find(|a| a.role == SANDBOX_ROLE)
-        .ok_or_else(|| IpcError::internal(format!("The sandbox tenant has no {SANDBOX_ROLE}.")))?;
+        .find(|a| a.role == role)
+        .ok_or_else(|| IpcError::internal(format!("The sandbox tenant has no {role}.")))?;
     let base = sandbox.base_url();
     let session = Session::sign_in_auto_approved(
         base.clone(),

@@ -393,7 +393,9 @@ fn app_env(home: &Path, csv: &Path) -> Vec<(String, String)> {
 fn test_home(name: &str) -> PathBuf {
     let home = std::env::temp_dir().join(format!("prestage-e2e-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(home.join("saved")).unwrap();
+    if let Err(e) = std::fs::create_dir_all(home.join("saved")) {
+        panic!("cannot make {}: {e}", home.display());
+    }
     home
 }
 

@@ -1,7 +1,7 @@
 // The only seam between the UI and Tauri: every call to the Rust side goes through here, so the
 // other modules can be run against a fake. Rejections carry the IPC error object ({ kind:
 // "notSignedIn" | "throttled" | "graph" | "signInFailed" | "signInCancelled" | "keychain" |
-// "invalidSetup" | "invalidCsv" | "internal", ... }) unchanged. No token ever comes through here.
+// "invalidSetup" | "invalidCsv" | "reportUnavailable" | "internal", ... }) unchanged. No token ever comes through here.
 
 function invoke(command, args) {
   const tauri = window.__TAURI__;
@@ -141,6 +141,29 @@ function channel(onMessage) {
   const ch = new Channel();
   ch.onmessage = onMessage;
   return ch;
+}
+
+// --- The tenant report. Rust makes it and keeps its rows; the webview gets rows to show.
+
+/**
+ * Makes the report from `source` ("auto" | "registration" | "methods"); `onEvent` gets
+ * { type: "started", source: { source, reason }, total, tiles } once, then { type: "rows",
+ * rows, done, total } pages and { type: "warning", text }. Resolves to { source, users,
+ * warnings }; rejects with { kind: "reportUnavailable", message } when the role can read
+ * neither source (or the chosen one).
+ */
+export function reportRun(source, onEvent) {
+  return invoke("report_run", { source, onEvent: channel(onEvent) });
+}
+
+/** Re-reads the live methods of the rows `ids`; resolves to the fresh rows. */
+export function reportRefresh(ids) {
+  return invoke("report_refresh", { ids });
+}
+
+/** Saves the rows `ids` (every row when empty) as CSV; resolves to the file name or null. */
+export function reportExport(ids) {
+  return invoke("report_export", { ids });
 }
 
 /** Listens to a Tauri event; resolves to the function that stops listening. */

@@ -3,16 +3,18 @@
 // a "not signed in" answer mid-run sends the person back to sign-in.
 
 /**
- * `views`: { starting, signin, setup, users, import, developer? } elements; `screens`: { account, signin, setup,
- * users, import, nav } from their mount functions (import and nav are optional).
+ * `views`: { starting, signin, setup, users, import, report, developer? } elements; `screens`:
+ * { account, signin, setup, users, import, report, nav } from their mount functions (import,
+ * report and nav are optional).
  */
 export function createRouter({ api, errors, views, screens }) {
   function showView(name) {
     views.starting.hidden = true;
-    for (const key of ["signin", "setup", "users", "import"]) {
+    for (const key of ["signin", "setup", "users", "import", "report"]) {
       if (views[key]) views[key].hidden = key !== name;
     }
     screens.nav?.current(name);
+    if (name === "report") screens.report?.shown();
   }
 
   function signedIn(info) {
@@ -39,6 +41,7 @@ export function createRouter({ api, errors, views, screens }) {
     if (status.session) return signedIn(status.session);
     screens.account.clear();
     screens.import?.signedOut();
+    screens.report?.signedOut();
     errors.clear("users");
     if (status.setup.configured) {
       screens.signin.show(status);

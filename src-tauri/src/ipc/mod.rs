@@ -3,6 +3,7 @@
 //! Core types are converted here so a rename in the core cannot silently change this contract.
 
 mod import;
+mod report;
 mod session;
 pub mod user;
 mod users;
@@ -12,6 +13,7 @@ pub use import::{
     ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
     RunControl, RunDone, RunEvent, RunInfoRow, RunsInfo, UndoPreviewInfo,
 };
+pub use report::{ReportDone, ReportMessage, ReportRowInfo, SourceDto, TileInfo};
 pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,
 };
@@ -67,6 +69,10 @@ pub enum IpcError {
         line: Option<usize>,
         message: String,
     },
+    /// The tenant report cannot be made for this role or tenant: the Report tab shows the
+    /// message in place of the table.
+    #[error("{message}")]
+    ReportUnavailable { message: String },
     /// A rule refuses the request (a second undo of a run, a run held by another window, a
     /// journal of another tenant, Graph's own rules, the role): shown as a refusal, not a bug.
     #[error("{message}")]

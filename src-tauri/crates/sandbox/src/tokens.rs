@@ -17,7 +17,20 @@ use crate::errors::GraphError;
 pub(crate) struct AccessGrant {
     pub user: usize,
     pub client_id: String,
+    /// The granted delegated scopes, space-separated (absolute URIs).
+    pub scope: String,
     pub expires: Instant,
+}
+
+impl AccessGrant {
+    /// Was the Graph permission `name` (e.g. `Directory.Read.All`) granted? Case-insensitive.
+    pub(crate) fn has_scope(&self, name: &str) -> bool {
+        self.scope.split_whitespace().any(|s| {
+            s.rsplit('/')
+                .next()
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(name))
+        })
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -107,6 +120,7 @@ impl TokenStore {
         &mut self,
         user: usize,
         client_id: &str,
+        scope: &str,
         lifetime: Duration,
     ) -> String {
         let token = format!("sbx-at.{}", jwt_shaped(user, client_id, lifetime));
@@ -115,6 +129,7 @@ impl TokenStore {
             AccessGrant {
                 user,
                 client_id: client_id.to_owned(),
+                scope: scope.to_owned(),
                 expires: Instant::now() + lifetime,
             },
         );
@@ -190,7 +205,7 @@ mod tests {
                 "{}",
                 refresh.len()
             );
-            let access = store.issue_access(0, "client", Duration::from_secs(60));
+            let access = store.issue_access(0, "client", "offline_access", Duration::from_secs(60));
             let jwt = access.strip_prefix("sbx-at.").unwrap();
             assert!((2_300..=2_700).contains(&access.len()), "{}", access.len());
             let parts: Vec<&str> = jwt.split('.').collect();

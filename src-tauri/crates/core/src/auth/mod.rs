@@ -34,6 +34,9 @@ pub const SCOPES: &[&str] = &[
     "https://graph.microsoft.com/GroupMember.Read.All",
     "https://graph.microsoft.com/AuditLog.Read.All",
     "https://graph.microsoft.com/Policy.Read.All",
+    // Only the tenant report uses it: the members of the Global Administrator role, whose
+    // SMS/voice retirement date differs (without it the report says "date depends on role").
+    "https://graph.microsoft.com/RoleManagement.Read.Directory",
     "offline_access",
     "openid",
     "profile",

@@ -8,6 +8,7 @@ mod fixture_previews;
 mod fuzz_corpus;
 mod harness;
 mod import_flow;
+mod report;
 mod run_trust;
 mod sandbox_directory;
 mod sandbox_methods;
