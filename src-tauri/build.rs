@@ -3,6 +3,9 @@
 
 const COMMANDS: &[&str] = &[
     "list_users",
+    "report_run",
+    "report_refresh",
+    "report_export",
     "user_overview",
     "check_phone",
     "apply_user_edit",

@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::ipc::{
     ChosenFile, ColumnInfo, FileInfo, ImportSettings, IpcError, PreviewDone, PreviewOptions,
-    RowInfo, RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
+    RowInfo, RunControl, RunDone, RunEvent, RunsInfo, UndoPreviewInfo,
 };
 use crate::state::AppState;
 
@@ -50,9 +50,7 @@ pub struct ImportState {
 fn journal(error: JournalError) -> IpcError {
     match error {
         JournalError::Locked(_) | JournalError::Refused(_) | JournalError::NoSuchRun(_) => {
-            IpcError::Refused {
-                message: error.to_string(),
-            }
+            IpcError::refused(error.to_string())
         }
         other => IpcError::internal(other.to_string()),
     }
@@ -126,7 +124,7 @@ impl ImportState {
         self.books()
             .chosen
             .clone()
-            .ok_or_else(|| IpcError::internal("Choose or drop a CSV file first."))
+            .ok_or_else(|| IpcError::refused("Choose or drop a CSV file first."))
     }
 
     /// A new preview supersedes one still running.
@@ -150,11 +148,12 @@ impl ImportState {
         let connection = state.connection().await?;
         let path = self.chosen()?;
         let name = file_name(&path);
-        let bytes = tokio::fs::read(&path)
-            .await
+        let read = tokio::task::spawn_blocking(move || prestage_core::csv::read_file(&path)).await;
+        let bytes = read
+            .map_err(|e| IpcError::internal(format!("reading {name} stopped: {e}")))?
             .map_err(|e| IpcError::InvalidCsv {
-                line: None,
-                message: format!("{name} could not be read: {e}."),
+                line: e.line(),
+                message: format!("{name}: {e}"),
             })?;
         let dir = state.dir()?;
         let mut prefs = ImportPrefs::load(dir).map_err(prefs_error)?;
@@ -185,7 +184,7 @@ impl ImportState {
         let previewed = tokio::select! {
             done = work => done?,
             () = cancel.cancelled() => {
-                return Err(IpcError::internal("A newer preview of the file replaced this one."))
+                return Err(IpcError::refused("A newer preview of the file replaced this one."))
             }
         };
         let done = PreviewDone {
@@ -214,7 +213,7 @@ impl ImportState {
     ) -> Result<(Vec<RowPlan>, String, PlanOptions), IpcError> {
         let books = self.books();
         let plan = books.plan.as_ref().filter(|p| p.id == id).ok_or_else(|| {
-            IpcError::internal(
+            IpcError::refused(
                 "The preview changed since you reviewed it; review it again before applying.",
             )
         })?;
@@ -226,7 +225,8 @@ impl ImportState {
             .cloned()
             .collect();
         if rows.is_empty() || rows.len() != wanted.len() {
-            return Err(IpcError::internal(
+            return Err(IpcError::invalid(
+                Some("lines"),
                 "Only rows that add or update something can be applied; tick at least one.",
             ));
         }
@@ -236,7 +236,7 @@ impl ImportState {
     fn begin_run(&self) -> Result<(ApplyControl, Running<'_>), IpcError> {
         let mut books = self.books();
         if books.running.is_some() {
-            return Err(IpcError::internal(
+            return Err(IpcError::refused(
                 "An import run is already under way; wait for it or cancel it first.",
             ));
         }
@@ -369,15 +369,10 @@ impl ImportState {
     }
 
     /// Every run journaled in `runs_dir`, newest first.
-    pub async fn runs(
-        &self,
-        state: &AppState,
-        runs_dir: &Path,
-    ) -> Result<Vec<RunInfoRow>, IpcError> {
+    pub async fn runs(&self, state: &AppState, runs_dir: &Path) -> Result<RunsInfo, IpcError> {
         let connection = state.connection().await?;
         let tenant = &connection.session().account().tenant_id;
-        let runs = list_runs(runs_dir).map_err(journal)?;
-        Ok(RunInfoRow::list(&runs, tenant, |run| {
+        Ok(RunsInfo::new(&list_runs(runs_dir), tenant, |run| {
             RunLock::is_held_elsewhere(runs_dir, run)
         }))
     }
@@ -391,7 +386,7 @@ impl ImportState {
         let run = books
             .last_run
             .as_deref()
-            .ok_or_else(|| IpcError::internal("There are no results to export yet."))?;
+            .ok_or_else(|| IpcError::refused("There are no results to export yet."))?;
         Ok((
             results_csv(&books.results, masked),
             format!("prestage-results-{run}.csv"),

@@ -3,6 +3,7 @@
 //! writes nothing is refused, the export is masked per role and formula-safe, runs are listed,
 //! and a remembered header mapping applies to the next preview.
 
+use prestage_core::places::Places;
 use std::sync::{Arc, Mutex};
 
 use prestage_core::auth::MemoryStore;
@@ -22,7 +23,7 @@ fn temp_dir(name: &str) -> PathBuf {
 async fn previews_applies_the_ticked_rows_exports_and_lists_runs() {
     let dir = temp_dir("flow");
     let mut launch = Launch::sandbox(Some(30));
-    launch.config_dir = Some(dir.join("config"));
+    launch.places = Places::under(&dir);
     let state = AppState::new(Ok(launch), Arc::new(MemoryStore::default()));
     let connection = state.connection().await.unwrap();
     let me = connection.session().account().user_principal_name.clone();
@@ -70,13 +71,13 @@ async fn previews_applies_the_ticked_rows_exports_and_lists_runs() {
         .apply(&state, runs_dir.clone(), done.preview_id, &[4], |_| {})
         .await;
     assert!(
-        matches!(refused, Err(IpcError::Internal { .. })),
+        matches!(refused, Err(IpcError::InvalidInput { .. })),
         "{refused:?}"
     );
     let stale = import
         .apply(&state, runs_dir.clone(), done.preview_id + 1, &[2], |_| {})
         .await;
-    assert!(matches!(stale, Err(IpcError::Internal { .. })), "{stale:?}");
+    assert!(matches!(stale, Err(IpcError::Refused { .. })), "{stale:?}");
 
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
@@ -104,7 +105,9 @@ async fn previews_applies_the_ticked_rows_exports_and_lists_runs() {
     assert!(text.starts_with("\u{feff}Row,User,Action"), "{text}");
     assert!(text.contains(",'+1 4255550142,done,"), "{text}");
 
-    let runs = import.runs(&state, &runs_dir).await.unwrap();
+    let list = import.runs(&state, &runs_dir).await.unwrap();
+    assert!(list.unreadable.is_empty());
+    let runs = list.runs;
     assert_eq!(runs.len(), 1);
     assert_eq!((runs[0].rows, runs[0].done), (1, 1));
     assert!(runs[0].undoable && !runs[0].resumable && runs[0].finished);
@@ -138,13 +141,13 @@ async fn previews_applies_the_ticked_rows_exports_and_lists_runs() {
 async fn an_unreadable_file_is_an_invalid_csv_error() {
     let dir = temp_dir("unreadable");
     let mut launch = Launch::sandbox(Some(10));
-    launch.config_dir = Some(dir.join("config"));
+    launch.places = Places::under(&dir);
     let state = AppState::new(Ok(launch), Arc::new(MemoryStore::default()));
     let import = ImportState::default();
     let none = import
         .preview(&state, PreviewOptions::default(), |_| {})
         .await;
-    assert!(matches!(none, Err(IpcError::Internal { .. })), "{none:?}");
+    assert!(matches!(none, Err(IpcError::Refused { .. })), "{none:?}");
     import.choose(dir.join("missing.csv"));
     let missing = import
         .preview(&state, PreviewOptions::default(), |_| {})
@@ -162,6 +165,35 @@ async fn an_unreadable_file_is_an_invalid_csv_error() {
     assert!(
         matches!(&workbook, Err(IpcError::InvalidCsv { message, .. }) if message.contains("Excel workbook")),
         "{workbook:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 13 item 7: a named pipe chosen as the file is refused at once; the app used to wait on
+/// it forever (a preview that never ends and a blocked thread).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    let dir = temp_dir("fifo");
+    let mut launch = Launch::sandbox(Some(10));
+    launch.places = Places::under(&dir);
+    let state = AppState::new(Ok(launch), Arc::new(MemoryStore::default()));
+    let fifo = dir.join("users.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.unwrap().success(), "mkfifo");
+    let import = ImportState::default();
+    import.choose(fifo.clone());
+    let preview = import.preview(&state, PreviewOptions::default(), |_| {});
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(30), preview).await;
+    if outcome.is_err() {
+        // Free the reader stuck in open() so the runtime can stop.
+        let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+    }
+    let result = outcome.expect("the preview waits on the FIFO");
+    assert!(
+        matches!(&result, Err(IpcError::InvalidCsv { message, .. })
+            if message.starts_with("users.csv: This is a named pipe (FIFO), not a file")),
+        "{result:?}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use prestage_core::auth::KEYCHAIN_SERVICE;
+use prestage_core::places::Places;
 use prestage_core::settings::Settings;
 
 use crate::ipc::IpcError;
@@ -29,10 +29,8 @@ pub struct Launch {
     pub sandbox_users: Option<usize>,
     /// `PRESTAGE_CLIENT_ID`, `PRESTAGE_TENANT`, `PRESTAGE_AUTHORITY`, `PRESTAGE_GRAPH`.
     pub overrides: Settings,
-    /// `PRESTAGE_CONFIG_DIR`; else the OS's app config dir.
-    pub config_dir: Option<PathBuf>,
-    /// `PRESTAGE_KEYCHAIN_SERVICE` (tests use their own); else Prestage's.
-    pub keychain_service: String,
+    /// Config and data dirs and the keychain service (`prestage_core::places`, as the CLI).
+    pub places: Places,
     /// `PRESTAGE_BROWSER_CMD`: a program given the sign-in URL instead of the system browser.
     pub browser: Option<PathBuf>,
     /// `PRESTAGE_NO_UPDATES=1`: no update check at start-up (for deployments that update
@@ -44,14 +42,16 @@ pub struct Launch {
 }
 
 impl Launch {
-    /// The sandbox launch of today's tests: in-process tenant, no overrides.
+    /// The sandbox launch of the tests: in-process tenant, no overrides, places in a temp folder.
     pub fn sandbox(users: Option<usize>) -> Self {
         Self {
             mode: Mode::Sandbox,
             sandbox_users: users,
             overrides: Settings::default(),
-            config_dir: None,
-            keychain_service: KEYCHAIN_SERVICE.into(),
+            // Tests: a private folder, never the real settings, journals or audit log.
+            places: Places::under(
+                &std::env::temp_dir().join(format!("prestage-launch-{}", std::process::id())),
+            ),
             browser: None,
             no_updates: false,
             sandbox_url: None,
@@ -71,7 +71,10 @@ impl Launch {
         let sandbox_users = match var(USERS_VAR) {
             None => None,
             Some(text) => Some(text.trim().parse::<usize>().map_err(|_| {
-                IpcError::internal(format!("{USERS_VAR} must be a whole number, not {text:?}."))
+                IpcError::invalid(
+                    Some(USERS_VAR),
+                    format!("{USERS_VAR} must be a whole number, not {text:?}."),
+                )
             })?),
         };
         let overrides = Settings::from_env(var).map_err(|e| IpcError::internal(e.to_string()))?;
@@ -83,15 +86,17 @@ impl Launch {
             },
             sandbox_users,
             overrides,
-            config_dir: var("PRESTAGE_CONFIG_DIR").map(PathBuf::from),
-            keychain_service: var("PRESTAGE_KEYCHAIN_SERVICE")
-                .unwrap_or_else(|| KEYCHAIN_SERVICE.into()),
+            places: Places::resolve(dirs::config_dir(), dirs::data_dir(), var)
+                .map_err(|e| IpcError::internal(e.to_string()))?,
             browser: var("PRESTAGE_BROWSER_CMD").map(PathBuf::from),
             no_updates: set("PRESTAGE_NO_UPDATES"),
             sandbox_url: match var("PRESTAGE_SANDBOX_URL") {
                 None => None,
                 Some(text) => Some(url::Url::parse(text.trim()).map_err(|e| {
-                    IpcError::internal(format!("PRESTAGE_SANDBOX_URL is not a URL ({e}): {text:?}"))
+                    IpcError::invalid(
+                        Some("PRESTAGE_SANDBOX_URL"),
+                        format!("PRESTAGE_SANDBOX_URL is not a URL ({e}): {text:?}"),
+                    )
                 })?),
             },
         })
@@ -115,7 +120,10 @@ mod tests {
     fn reads_mode_users_and_overrides() {
         let plain = Launch::from_env(Vec::new(), env(&[])).unwrap();
         assert_eq!(plain.mode, Mode::Tenant);
-        assert_eq!(plain.keychain_service, KEYCHAIN_SERVICE);
+        assert_eq!(
+            plain.places.keychain_service,
+            prestage_core::auth::KEYCHAIN_SERVICE
+        );
         let flag = Launch::from_env(vec!["prestage".into(), "--sandbox".into()], env(&[]));
         assert_eq!(flag.unwrap().mode, Mode::Sandbox);
         let set = Launch::from_env(
@@ -129,10 +137,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!((set.mode, set.sandbox_users), (Mode::Sandbox, Some(40)));
-        assert_eq!(set.keychain_service, "app.prestage.e2e");
+        assert_eq!(set.places.keychain_service, "app.prestage.e2e");
         assert!(set.overrides.authority.is_some());
         let bad = Launch::from_env(Vec::new(), env(&[(USERS_VAR, "lots")]));
-        assert!(matches!(bad, Err(IpcError::Internal { .. })));
+        assert!(matches!(bad, Err(IpcError::InvalidInput { .. })));
         let off = Launch::from_env(Vec::new(), env(&[("PRESTAGE_SANDBOX", "0")])).unwrap();
         assert_eq!(off.mode, Mode::Tenant);
         assert!(!off.no_updates);

@@ -8,6 +8,7 @@ mod import_files;
 mod import_state;
 pub mod ipc;
 pub mod launch;
+mod report_state;
 pub mod state;
 mod updates;
 
@@ -31,7 +32,7 @@ pub fn run() {
     let launch = Launch::from_env(std::env::args(), |name| std::env::var(name).ok());
     let service = launch
         .as_ref()
-        .map_or(KEYCHAIN_SERVICE, |l| l.keychain_service.as_str());
+        .map_or(KEYCHAIN_SERVICE, |l| l.places.keychain_service.as_str());
     let store = Arc::new(KeyringStore::with_service(service));
     let updates = updates::decide(launch.as_ref().ok(), tauri::utils::platform::bundle_type());
     // The updater is driven from Rust only (updates.rs); the webview gets no permission for it.
@@ -57,12 +58,11 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .manage(import_state::ImportState::default())
+        .manage(report_state::ReportState::default())
         .on_window_event(import_files::on_window_event)
         .setup(|app| {
             // Load the numbering-plan database off the UI path before the first CSV arrives.
             std::thread::spawn(prestage_core::phone::warm_up);
-            let state = app.state::<AppState>();
-            state.set_config_dir(app.path().app_config_dir().ok());
             // Resume the remembered sign-in while the window loads; commands wait for it.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
@@ -72,6 +72,9 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         })
         .invoke_handler(tauri::generate_handler![
             commands::users::list_users,
+            commands::report::report_run,
+            commands::report::report_refresh,
+            commands::report::report_export,
             commands::user::user_overview,
             commands::user::check_phone,
             commands::user::apply_user_edit,

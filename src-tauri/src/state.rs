@@ -3,11 +3,12 @@
 //! the in-process tenant); sign-in and sign-out replace the connection. Sessions and their tokens
 //! stay here, on the Rust side; each method makes one core call and keeps the books.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use prestage_core::auth::{self, DeviceCode, TokenStore};
+use prestage_core::places::Places;
 use prestage_core::session::{Session, Target};
 use prestage_core::settings::{self, Settings};
 use prestage_sandbox::{AdminRole, RunningSandbox, SandboxConfig};
@@ -57,7 +58,6 @@ pub struct AppState {
     launch: Result<Launch, IpcError>,
     store: Arc<dyn TokenStore>,
     browser: Browser,
-    config_dir: OnceLock<PathBuf>,
     started: OnceCell<()>,
     books: Mutex<Books>,
 }
@@ -75,7 +75,6 @@ impl AppState {
             launch,
             store,
             browser,
-            config_dir: OnceLock::new(),
             started: OnceCell::new(),
             books: Mutex::new(Books::default()),
         }
@@ -87,13 +86,6 @@ impl AppState {
         self
     }
 
-    /// The OS's app config dir, used unless `PRESTAGE_CONFIG_DIR` is set (the setup hook).
-    pub fn set_config_dir(&self, os_default: Option<PathBuf>) {
-        if let Some(dir) = os_default {
-            let _ = self.config_dir.set(dir);
-        }
-    }
-
     fn books(&self) -> MutexGuard<'_, Books> {
         self.books.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -102,21 +94,14 @@ impl AppState {
         self.launch.as_ref().map_err(Clone::clone)
     }
 
+    /// Where this launch keeps things (the same places the CLI uses).
+    pub(crate) fn places(&self) -> Result<&Places, IpcError> {
+        Ok(&self.launch()?.places)
+    }
+
     /// The app config dir (settings, import preferences).
     pub(crate) fn dir(&self) -> Result<&Path, IpcError> {
-        let explicit = self
-            .launch
-            .as_ref()
-            .ok()
-            .and_then(|l| l.config_dir.as_ref());
-        explicit
-            .or(self.config_dir.get())
-            .map(PathBuf::as_path)
-            .ok_or_else(|| {
-                IpcError::internal(
-                    "Prestage found no config directory on this system; set PRESTAGE_CONFIG_DIR.",
-                )
-            })
+        Ok(&self.places()?.config_dir)
     }
 
     /// Start-up, once: the sandbox, or a silent resume of the remembered account.
@@ -289,11 +274,10 @@ impl AppState {
     pub async fn device_start(&self) -> Result<DeviceCodeInfo, IpcError> {
         self.ensure_started().await;
         if !self.effective()?.device_code {
-            return Err(IpcError::Refused {
-                message: "Device-code sign-in is off. Turn it on in Change setup if you need to \
-                          sign in on another device."
-                    .into(),
-            });
+            return Err(IpcError::refused(
+                "Device-code sign-in is off. Turn it on in Change setup if you need to sign in \
+                 on another device.",
+            ));
         }
         let target = self.target()?;
         let code = auth::start_device_code(&target.sign_in)
@@ -307,7 +291,7 @@ impl AppState {
     pub async fn device_finish(&self) -> Result<SessionInfo, IpcError> {
         let target = self.target()?;
         let code = self.books().device.take().ok_or_else(|| {
-            IpcError::internal("No device code is waiting; start the device-code sign-in again.")
+            IpcError::refused("No device code is waiting; start the device-code sign-in again.")
         })?;
         let cancel = self.begin_sign_in();
         let session = Session::sign_in_device(&target, self.store.clone(), &code, &cancel)
@@ -396,11 +380,27 @@ fn sandbox_latency() -> Duration {
         .map_or(Duration::from_millis(40), Duration::from_millis)
 }
 
+/// Test hooks for the in-process tenant (inert unless set): `PRESTAGE_SANDBOX_NON_PREMIUM=1`
+/// (no Entra ID P1/P2: the registration report answers 403) and
+/// `PRESTAGE_SANDBOX_ROLE=global-administrator|global-reader` (sign in with that account).
+fn sandbox_hooks() -> (bool, AdminRole) {
+    let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_string());
+    let non_premium = var("PRESTAGE_SANDBOX_NON_PREMIUM").is_some_and(|v| v == "1");
+    let role = match var("PRESTAGE_SANDBOX_ROLE").as_deref() {
+        Some("global-administrator") => AdminRole::GlobalAdministrator,
+        Some("global-reader") => AdminRole::GlobalReader,
+        _ => SANDBOX_ROLE,
+    };
+    (non_premium, role)
+}
+
 async fn connect_sandbox(users: Option<usize>) -> Result<Connection, IpcError> {
+    let (non_premium, role) = sandbox_hooks();
     let mut config = SandboxConfig {
         auto_approve: true,
         latency: sandbox_latency(),
         latency_jitter: Duration::from_millis(20),
+        non_premium,
         ..Default::default()
     };
     if let Some(users) = users {
@@ -412,8 +412,8 @@ async fn connect_sandbox(users: Option<usize>) -> Result<Connection, IpcError> {
     let account = sandbox
         .accounts()
         .into_iter()
-        .find(|a| a.role == SANDBOX_ROLE)
-        .ok_or_else(|| IpcError::internal(format!("The sandbox tenant has no {SANDBOX_ROLE}.")))?;
+        .find(|a| a.role == role)
+        .ok_or_else(|| IpcError::internal(format!("The sandbox tenant has no {role}.")))?;
     let base = sandbox.base_url();
     let session = Session::sign_in_auto_approved(
         base.clone(),

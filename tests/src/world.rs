@@ -48,7 +48,7 @@ impl World {
     pub fn start_with(name: &str, sandbox_args: &[&str]) -> Result<Self, String> {
         let home = std::env::temp_dir().join(format!("prestage-e2e-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
-        for dir in ["config", "data", "cache", "state"] {
+        for dir in ["config", "data", "cache", "state", "saves"] {
             std::fs::create_dir_all(home.join(dir)).map_err(|e| format!("mkdir: {e}"))?;
         }
         let url_file = home.join("browser-urls.txt");
@@ -138,7 +138,16 @@ impl World {
     pub fn sandbox_signed_in_env(&self) -> Vec<(String, String)> {
         let mut env = self.private_env();
         env.push(("PRESTAGE_SANDBOX_URL".into(), self.base.clone()));
+        env.push((
+            "PRESTAGE_SAVE_FILE".into(),
+            self.saves().display().to_string(),
+        ));
         env
+    }
+
+    /// Where the app's saves land (the save dialog's stand-in; created on start).
+    pub fn saves(&self) -> PathBuf {
+        self.home.join("saves")
     }
 
     /// Runs `prestage-cli ARGS` in this world (private dirs, own keychain service).

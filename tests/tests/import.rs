@@ -3,8 +3,15 @@
 //! cannot drive the native dialog or an OS drag-and-drop), the preview shows mixed outcomes, one
 //! row is unticked, the rest applied (paused mid-run to watch progress), the results exported
 //! (through `PRESTAGE_SAVE_FILE`) and checked, the run undone from the Runs tab, and a second
-//! apply cancelled at once and finished from the resume banner.
+//! apply cancelled at once and finished from the resume banner; a damaged journal is listed with
+//! its reason beside the runs.
 //! Screenshots: tests/screenshots/import-{preview,progress,results,runs}.png.
+//!
+//! A second test takes a file as admins make it — the Entra admin center's bulk-create template
+//! filled in Excel (tests/fixtures/csv/entra-bulk-create.csv, byte for byte but for the UPNs,
+//! which become users the app lists) — through the same hook, and checks the preview reads it:
+//! the `version:v1.0` line skipped and said, the bracketed attributes mapped. Screenshot:
+//! tests/screenshots/import-admin-center.png.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -291,20 +298,32 @@ async fn flow(client: &Client, csv: &Path, saves: &Path) -> Result<(), String> {
         return Err("the banner still offers to resume".into());
     }
 
+    // A journal damaged beyond its torn tail (a bad disk): listed with why, beside the others.
+    let runs_dir = csv.with_file_name("data").join("runs");
+    std::fs::write(
+        runs_dir.join("20261203-000000-dead.jsonl"),
+        "not json\n{}\n",
+    )
+    .map_err(|e| format!("could not plant a damaged journal: {e}"))?;
     click(client, "[data-testid=show-runs]").await?;
-    wait_for("three runs listed", WAIT, || async {
-        no_error(client).await?;
-        let n = number(
-            client,
-            "return document.querySelectorAll('[data-testid=run-row]').length",
-        )
-        .await?;
-        Ok(if n == 3 {
-            Poll::Ready(())
-        } else {
-            Poll::Pending(format!("{n} runs"))
-        })
-    })
+    wait_for(
+        "three runs and the damaged journal listed",
+        WAIT,
+        || async {
+            no_error(client).await?;
+            let n = number(
+                client,
+                "return document.querySelectorAll('[data-testid=run-row]').length",
+            )
+            .await?;
+            let bad = text(client, "[data-testid=run-unreadable]").await?;
+            Ok(if n == 3 && bad.contains("could not be read: line 1") {
+                Poll::Ready(())
+            } else {
+                Poll::Pending(format!("{n} runs, damaged journal: {bad:?}"))
+            })
+        },
+    )
     .await?;
     save_screenshot(client, "import-runs.png").await?;
     no_error(client).await
@@ -347,19 +366,11 @@ fn check_export(path: &Path, ticked: u64, unticked_line: usize) -> Result<(), St
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn imports_a_csv_previews_applies_exports_and_undoes() {
-    let started = Instant::now();
-    let app = app_binary().unwrap();
-    let home: PathBuf =
-        std::env::temp_dir().join(format!("prestage-e2e-import-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    let saves = home.join("saved");
-    std::fs::create_dir_all(&saves).unwrap();
-    let csv = home.join("import.csv");
-    let log = home.join("tauri-driver.log");
+/// The app's environment for a test in `home`: the in-app sandbox, private dirs, `csv` as the
+/// picked file and saves into `home/saved`.
+fn app_env(home: &Path, csv: &Path) -> Vec<(String, String)> {
     let dir = |d: &str| home.join(d).display().to_string();
-    let env: Vec<(String, String)> = [
+    [
         ("PRESTAGE_SANDBOX", "1".to_string()),
         // Slow enough to watch a run's progress; every row still finishes in seconds.
         ("PRESTAGE_SANDBOX_LATENCY_MS", "200".to_string()),
@@ -368,12 +379,35 @@ async fn imports_a_csv_previews_applies_exports_and_undoes() {
         ("XDG_CACHE_HOME", dir("cache")),
         ("PRESTAGE_DATA_DIR", dir("data")),
         ("PRESTAGE_PICK_FILE", csv.display().to_string()),
-        ("PRESTAGE_SAVE_FILE", saves.display().to_string()),
+        (
+            "PRESTAGE_SAVE_FILE",
+            home.join("saved").display().to_string(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let driver = Driver::start_with_env(&log, &env).unwrap();
+    .collect()
+}
+
+/// A fresh directory for one test's app.
+fn test_home(name: &str) -> PathBuf {
+    let home = std::env::temp_dir().join(format!("prestage-e2e-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    if let Err(e) = std::fs::create_dir_all(home.join("saved")) {
+        panic!("cannot make {}: {e}", home.display());
+    }
+    home
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn imports_a_csv_previews_applies_exports_and_undoes() {
+    let started = Instant::now();
+    let app = app_binary().unwrap();
+    let home = test_home("import");
+    let saves = home.join("saved");
+    let csv = home.join("import.csv");
+    let log = home.join("tauri-driver.log");
+    let driver = Driver::start_with_env(&log, &app_env(&home, &csv)).unwrap();
     let client = driver.session(&app).await.unwrap();
     eprintln!("session after {:.1} s", started.elapsed().as_secs_f32());
 
@@ -392,12 +426,79 @@ async fn imports_a_csv_previews_applies_exports_and_undoes() {
         })
         .unwrap_or(0);
     assert_eq!(
-        journals, 3,
-        "apply, undo, and the cancelled (then resumed) apply"
+        journals, 4,
+        "apply, undo, the cancelled (then resumed) apply and the damaged one planted"
     );
     let _ = std::fs::remove_dir_all(&home);
     eprintln!(
         "e2e import flow took {:.1} s",
         started.elapsed().as_secs_f32()
     );
+}
+
+/// The admin center template with two of its people replaced by users the app lists (the third,
+/// still to be created, stays absent); every other byte as Excel saved it.
+fn write_admin_center_file(path: &Path, upns: &[String], me: &str) -> Result<(), String> {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/csv/entra-bulk-create.csv");
+    let bytes = std::fs::read(&fixture).map_err(|e| format!("read {}: {e}", fixture.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| e.to_string())?;
+    let others: Vec<&String> = upns.iter().filter(|u| u.as_str() != me).collect();
+    let text = text
+        .replace("kit.vance@contoso.com", others[0])
+        .replace("lou.park@contoso.com", others[1]);
+    std::fs::write(path, text).map_err(|e| format!("write {}: {e}", path.display()))
+}
+
+async fn admin_center_flow(client: &Client, csv: &Path) -> Result<(), String> {
+    let (upns, me) = directory(client).await?;
+    write_admin_center_file(csv, &upns, &me)?;
+    click(client, "[data-testid=nav-import]").await?;
+    wait_shown(client, "[data-testid=import-empty]").await?;
+    click(client, "[data-testid=choose-file]").await?;
+    let summary = wait_text(client, "[data-testid=file-summary]", "3 rows").await?;
+    if !summary.contains("UTF-8 (BOM) · comma-separated")
+        || !summary.contains("Line 1 skipped: \"version:v1.0\"")
+        || !summary.contains("admin center")
+    {
+        return Err(format!("file summary: {summary}"));
+    }
+    wait_for("the preview to complete", WAIT, || async {
+        no_error(client).await?;
+        let (add, update) = (chip(client, "add").await?, chip(client, "update").await?);
+        let invalid = chip(client, "invalid").await?;
+        Ok(if add + update == 2 && invalid == 1 {
+            Poll::Ready(())
+        } else {
+            Poll::Pending(format!("{add} add, {update} update, {invalid} invalid"))
+        })
+    })
+    .await?;
+    let absent = text(client, "[data-testid=preview-row][data-line='5']").await?;
+    if !absent.contains("mo.reyes@contoso.com") {
+        return Err(format!("the person still to be created: {absent}"));
+    }
+    let kit = text(client, "[data-testid=preview-row][data-line='3']").await?;
+    if !kit.contains("+1 4255550138") || !kit.contains("+1 4255550137") {
+        return Err(format!(
+            "mobile [mobile] and office [telephoneNumber] not read: {kit}"
+        ));
+    }
+    save_screenshot(client, "import-admin-center.png").await?;
+    no_error(client).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_center_template_filled_in_excel_previews() {
+    let app = app_binary().unwrap();
+    let home = test_home("import-admin-center");
+    let csv = home.join("UserCreateTemplate.csv");
+    let log = home.join("tauri-driver.log");
+    let driver = Driver::start_with_env(&log, &app_env(&home, &csv)).unwrap();
+    let client = driver.session(&app).await.unwrap();
+    let outcome = admin_center_flow(&client, &csv).await;
+    let closed = client.close().await;
+    drop(driver);
+    outcome.unwrap_or_else(|e| panic!("{e}\n(tauri-driver log: {})", log.display()));
+    closed.unwrap();
+    let _ = std::fs::remove_dir_all(&home);
 }

@@ -226,9 +226,13 @@ async fn paa_flow(client: &Client, world: &World) -> Result<(), String> {
         ));
     }
     click(client, "[data-testid=audit-export]").await?;
-    let saved = wait_text(client, "[data-testid=audit-exported]", "Saved to").await?;
-    let path = saved.trim_start_matches("Saved to ").trim();
-    let csv = std::fs::read_to_string(path).map_err(|e| format!("read {path}: {e}"))?;
+    // Through the save dialog, as the import's saves (PRESTAGE_SAVE_FILE stands in for it).
+    let saved = wait_text(client, "[data-testid=audit-exported]", "Saved ").await?;
+    let path = world
+        .saves()
+        .join(saved.trim_start_matches("Saved ").trim());
+    let csv =
+        std::fs::read_to_string(&path).map_err(|e| format!("read {}: {e}", path.display()))?;
     if !csv.starts_with('\u{feff}') || !csv.contains("'+1 XXXXXXXX00") {
         return Err(format!("the CSV export: {csv}"));
     }

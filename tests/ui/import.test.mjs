@@ -8,7 +8,7 @@ import { test } from "node:test";
 
 import { errorRegion } from "../../ui/js/errors.js";
 import { byTestid } from "../../ui/js/import/dom.js";
-import { changeText, etaText, progressText, summaryText } from "../../ui/js/import/format.js";
+import { changeText, etaText, fileText, progressText, summaryText } from "../../ui/js/import/format.js";
 import { mountImport } from "../../ui/js/import/index.js";
 import { PAGE } from "../../ui/js/import/preview.js";
 import { fakeDocument } from "./fake-dom.mjs";
@@ -77,6 +77,7 @@ function fakeApi() {
     calls,
     pending,
     runs: [],
+    unreadable: [],
     importSettings: async () => SETTINGS,
     importPickFile: async () => ({ name: "users.csv" }),
     importPreview: steer("preview"),
@@ -89,7 +90,7 @@ function fakeApi() {
     importExportResults: steer("export"),
     importSaveTemplate: steer("template"),
     async importRuns() {
-      return this.runs;
+      return { runs: this.runs, unreadable: this.unreadable };
     },
   };
 }
@@ -178,6 +179,12 @@ test("the preview streams rows, shows outcomes and ticks only rows that write", 
   assert.match(rows[0].textContent, /Add mobile\+1 4255550102/);
   assert.match(rows[4].textContent, /no user with this UPN/);
   assert.equal(t.one("file-summary").textContent, "users.csv — UTF-8 (BOM) · comma-separated · 5 rows");
+});
+
+test("the file line says which line above the header was skipped", () => {
+  const file = { encoding: "UTF-8", delimiter: ",", rows: 2, skipped: 'Line 1 skipped: "version:v1.0" is the version line.' };
+  assert.equal(fileText(file), 'UTF-8 · comma-separated · 2 rows · Line 1 skipped: "version:v1.0" is the version line.');
+  assert.equal(fileText({ ...file, skipped: null }), "UTF-8 · comma-separated · 2 rows");
 });
 
 test("unticking a row leaves it out of the apply, after a confirmation", async () => {
@@ -343,11 +350,15 @@ test("after sign-in a resumable run is offered in a banner", async () => {
 test("the runs list resumes and undoes, and lists what undo cannot restore", async () => {
   const t = setup();
   t.api.runs = [RUN, { ...RUN, run: "r2", kind: "undo", undoOf: "r1", resumable: false, undoable: false, pending: 0, finished: true }];
+  t.api.unreadable = [{ run: "r0", reason: "line 2: expected value at line 1 column 1" }];
   await t.screen.signedIn({ tenantName: "Contoso" });
   t.one("tab-runs").dispatch("click");
   await settle();
   assert.equal(t.root.dataset.stage, "runs");
   assert.equal(t.all("run-row").length, 2);
+  // A damaged journal is listed with why, beside the others, with nothing to press.
+  assert.equal(t.all("run-unreadable").length, 1);
+  assert.match(t.one("run-unreadable").textContent, /r0.*could not be read: line 2: expected value/);
   assert.equal(t.all("resume-run").length, 1);
   t.one("undo-run").dispatch("click");
   await settle();

@@ -258,6 +258,15 @@ test("router: session → users, no registration → setup, else sign-in; mid-ru
   assert.equal(views.users.hidden, false);
   assert.deepEqual(seen.at(-2), ["account", INFO]);
   assert.deepEqual(seen.at(-1), ["users", ""]);
+  assert.equal(errorElement.hidden, true);
+
+  // The keychain refused the token: signed in all the same, and told the next start asks again.
+  const unkept = { ...INFO, keychainWarning: "Signed in for this session only: the keychain is locked." };
+  router.signedIn(unkept);
+  assert.equal(views.users.hidden, false);
+  assert.match(errorElement.textContent, /for this session only/);
+  router.signedIn(INFO);
+  assert.equal(errorElement.hidden, true);
 
   status = SIGNED_OUT;
   const guarded = router.guard(errors);

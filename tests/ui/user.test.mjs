@@ -237,7 +237,7 @@ test("the audit view lists entries and says where the CSV went", async () => {
   const root = doc.createElement("div");
   const button = doc.createElement("button");
   const entry = { time: "2026-11-22T01:00:59+00:00", admin: "priya@x", user: "adele@x", method: "mobile", action: "add", before: null, after: "+1 XXXXXXXX00", ok: true, error: null, requestId: "r-1" };
-  const { api } = fakeApi({ auditEntries: [entry], exportAudit: "/tmp/prestage-audit.csv" });
+  const { api } = fakeApi({ auditEntries: [entry], exportAudit: "prestage-audit-20261203-101500.csv" });
   mountAudit({ api, errors: errorRegion(doc.createElement("div")), root, button });
   button.dispatch("click");
   await settle();
@@ -246,5 +246,5 @@ test("the audit view lists entries and says where the CSV went", async () => {
   assert.match(find("audit-row")[0].textContent, /add mobile— → \+1 XXXXXXXX00ok/);
   find("audit-export")[0].dispatch("click");
   await settle();
-  assert.equal(find("audit-exported")[0].textContent, "Saved to /tmp/prestage-audit.csv");
+  assert.equal(find("audit-exported")[0].textContent, "Saved prestage-audit-20261203-101500.csv");
 });

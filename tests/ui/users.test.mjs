@@ -185,6 +185,20 @@ test("errors from different sources are kept apart", () => {
   assert.equal(element.hidden, false);
 });
 
+test("a refusal or bad input is a notice, a fault is not", () => {
+  const doc = fakeDocument();
+  const element = doc.createElement("div");
+  const errors = errorRegion(element);
+  errors.show({ kind: "refused", message: "Run r1 was already undone by run r2." }, "runs");
+  errors.show({ kind: "internal", message: "disk full" }, "export");
+  const [refusal, fault] = element.children;
+  assert.equal(refusal.textContent, "Run r1 was already undone by run r2.");
+  assert.equal(refusal.className, "error-line notice");
+  assert.equal(fault.className, "error-line");
+  errors.show({ kind: "invalidInput", field: "start", message: "'x' is not a start time." }, "tap");
+  assert.equal(element.children[2].className, "error-line notice");
+});
+
 test("initials", () => {
   assert.equal(initials("Adele Vance"), "AV");
   assert.equal(initials("alex@contoso.example"), "AC");

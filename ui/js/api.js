@@ -1,7 +1,7 @@
 // The only seam between the UI and Tauri: every call to the Rust side goes through here, so the
 // other modules can be run against a fake. Rejections carry the IPC error object ({ kind:
 // "notSignedIn" | "throttled" | "graph" | "signInFailed" | "signInCancelled" | "keychain" |
-// "invalidSetup" | "invalidCsv" | "internal", ... }) unchanged. No token ever comes through here.
+// "invalidSetup" | "invalidCsv" | "reportUnavailable" | "internal", ... }) unchanged. No token ever comes through here.
 
 function invoke(command, args) {
   const tauri = window.__TAURI__;
@@ -64,6 +64,7 @@ export function auditEntries() {
 }
 
 /** Writes the audit log as CSV; resolves to the file's path. */
+/** Saves the audit log as CSV (save dialog); resolves to the file name or null if cancelled. */
 export function exportAudit() {
   return invoke("export_audit");
 }
@@ -142,6 +143,29 @@ function channel(onMessage) {
   return ch;
 }
 
+// --- The tenant report. Rust makes it and keeps its rows; the webview gets rows to show.
+
+/**
+ * Makes the report from `source` ("auto" | "registration" | "methods"); `onEvent` gets
+ * { type: "started", source: { source, reason }, total, tiles } once, then { type: "rows",
+ * rows, done, total } pages and { type: "warning", text }. Resolves to { source, users,
+ * warnings }; rejects with { kind: "reportUnavailable", message } when the role can read
+ * neither source (or the chosen one).
+ */
+export function reportRun(source, onEvent) {
+  return invoke("report_run", { source, onEvent: channel(onEvent) });
+}
+
+/** Re-reads the live methods of the rows `ids`; resolves to the fresh rows. */
+export function reportRefresh(ids) {
+  return invoke("report_refresh", { ids });
+}
+
+/** Saves the rows `ids` (every row when empty) as CSV; resolves to the file name or null. */
+export function reportExport(ids) {
+  return invoke("report_export", { ids });
+}
+
 /** Listens to a Tauri event; resolves to the function that stops listening. */
 function listen(event, handler) {
   const on = window.__TAURI__?.event?.listen;
@@ -183,7 +207,7 @@ export function importControl(action) {
   return invoke("import_control", { action });
 }
 
-/** Every journaled run, newest first (RunInfoRow[]). */
+/** The runs list: { runs: RunInfoRow[] (newest first), unreadable: { run, reason }[] }. */
 export function importRuns() {
   return invoke("import_runs");
 }

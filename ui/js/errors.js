@@ -19,6 +19,8 @@ export function describeError(error) {
       case "signInFailed":
       case "keychain":
       case "invalidSetup":
+      case "refused":
+      case "invalidInput":
       case "internal":
         return error.message;
       default:
@@ -28,19 +30,25 @@ export function describeError(error) {
   return String(error);
 }
 
+/** Kinds that are the app refusing or asking for better input, not something going wrong. */
+const NOTICE = new Set(["refused", "invalidInput", "invalidSetup"]);
+
 /**
  * Wraps the #error element. show(error, source) displays one message per source (e.g. "users",
  * "session"); clear(source) removes that source's message once its call succeeds again.
  */
 export function errorRegion(element) {
   const messages = new Map();
+  const kinds = new Map();
   const doc = element.ownerDocument;
   function paint() {
     // One line per distinct message: a failed startup reaches every call with the same text.
     element.replaceChildren(
       ...[...new Set(messages.values())].map((text) => {
         const line = doc.createElement("p");
-        line.className = "error-line";
+        // A refusal or bad input is the app doing its job, not a fault: shown as a notice.
+        const notice = [...messages].some(([k, t]) => t === text && NOTICE.has(kinds.get(k)));
+        line.className = notice ? "error-line notice" : "error-line";
         line.textContent = text;
         return line;
       }),
@@ -50,9 +58,11 @@ export function errorRegion(element) {
   return {
     show(error, source = "app") {
       messages.set(source, describeError(error));
+      kinds.set(source, error?.kind);
       paint();
     },
     clear(source = "app") {
+      kinds.delete(source);
       if (messages.delete(source)) paint();
     },
   };

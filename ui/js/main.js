@@ -5,6 +5,7 @@ import { mountAccount } from "./account.js";
 import * as api from "./api.js";
 import { errorRegion } from "./errors.js";
 import { mountImport } from "./import/index.js";
+import { mountReport } from "./report/index.js";
 import { createRouter } from "./router.js";
 import { mountAudit } from "./user/audit.js";
 import { mountUserPanel } from "./user/panel.js";
@@ -41,6 +42,7 @@ const router = createRouter({
     setup: $("view-setup"),
     users: $("view-users"),
     import: $("view-import"),
+    report: $("view-report"),
     developer: $("developer-banner"),
   },
   screens,
@@ -158,11 +160,11 @@ document.addEventListener("click", (event) => {
   if (!event.target.closest?.("#account-panel, #account")) screens.account.setOpen(false);
 });
 
-// Users | Import in the header, shown once signed in.
+// Users | Import | Report in the header, shown once signed in.
 const nav = $("app-nav");
 screens.nav = {
   current(name) {
-    nav.hidden = !["users", "import"].includes(name);
+    nav.hidden = !["users", "import", "report"].includes(name);
     for (const item of nav.querySelectorAll("[data-view]")) {
       item.setAttribute("aria-current", item.dataset.view === name ? "page" : "false");
     }
@@ -181,6 +183,16 @@ screens.import = mountImport({
   overlayHost: document.body,
   onShow: () => router.open("import"),
 });
+screens.report = mountReport({
+  api,
+  errors: router.guard(errors),
+  root: $("view-report"),
+  onOpenUser: (id) => {
+    audit.close();
+    userPanel.open(id);
+  },
+});
+
 api.onImportFileDropped(({ name, others }) => screens.import.fileDropped(name, others));
 api.onFileDrag((over) => screens.import.dragHover(over));
 

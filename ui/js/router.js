@@ -3,22 +3,27 @@
 // a "not signed in" answer mid-run sends the person back to sign-in.
 
 /**
- * `views`: { starting, signin, setup, users, import, developer? } elements; `screens`: { account, signin, setup,
- * users, import, nav } from their mount functions (import and nav are optional).
+ * `views`: { starting, signin, setup, users, import, report, developer? } elements; `screens`:
+ * { account, signin, setup, users, import, report, nav } from their mount functions (import,
+ * report and nav are optional).
  */
 export function createRouter({ api, errors, views, screens }) {
   function showView(name) {
     views.starting.hidden = true;
-    for (const key of ["signin", "setup", "users", "import"]) {
+    for (const key of ["signin", "setup", "users", "import", "report"]) {
       if (views[key]) views[key].hidden = key !== name;
     }
     screens.nav?.current(name);
+    if (name === "report") screens.report?.shown();
   }
 
   function signedIn(info) {
     errors.clear("startup");
     errors.clear("signin");
     errors.clear("setup");
+    // Signed in, but the keychain refused the token: fine for now, the next start asks again.
+    if (info.keychainWarning) errors.show({ kind: "keychain", message: info.keychainWarning }, "keychain");
+    else errors.clear("keychain");
     screens.account.show(info);
     showView("users");
     screens.users.search("");
@@ -36,6 +41,7 @@ export function createRouter({ api, errors, views, screens }) {
     if (status.session) return signedIn(status.session);
     screens.account.clear();
     screens.import?.signedOut();
+    screens.report?.signedOut();
     errors.clear("users");
     if (status.setup.configured) {
       screens.signin.show(status);

@@ -5,25 +5,20 @@
 
 use std::path::PathBuf;
 
-use prestage_core::import::default_runs_dir;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
 
 use crate::import_files::{pick_csv, save_as};
 use crate::import_state::{write, ImportState};
 use crate::ipc::{
     ChosenFile, ColumnId, ImportSettings, IpcError, PreviewDone, PreviewOptions, RowInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
+    RunControl, RunDone, RunEvent, RunsInfo, UndoPreviewInfo,
 };
 use crate::state::AppState;
 
-/// The run journals' dir, shared with the CLI (`PRESTAGE_DATA_DIR` or the OS data dir).
-fn runs_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, IpcError> {
-    default_runs_dir(app.path().data_dir().ok()).ok_or_else(|| {
-        IpcError::internal(
-            "Prestage found no data directory on this system; set PRESTAGE_DATA_DIR.",
-        )
-    })
+/// The run journals' dir, shared with the CLI (`prestage_core::places`).
+fn runs_dir(state: &AppState) -> Result<PathBuf, IpcError> {
+    Ok(state.places()?.runs_dir())
 }
 
 #[tauri::command]
@@ -69,15 +64,14 @@ pub fn import_map_header(
 }
 
 #[tauri::command]
-pub async fn import_apply<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn import_apply(
     state: State<'_, AppState>,
     import: State<'_, ImportState>,
     preview_id: u64,
     lines: Vec<usize>,
     on_event: Channel<RunEvent>,
 ) -> Result<RunDone, IpcError> {
-    let dir = runs_dir(&app)?;
+    let dir = runs_dir(&state)?;
     import
         .apply(&state, dir, preview_id, &lines, move |e| {
             let _ = on_event.send(e);
@@ -91,23 +85,21 @@ pub fn import_control(import: State<'_, ImportState>, action: RunControl) {
 }
 
 #[tauri::command]
-pub async fn import_runs<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn import_runs(
     state: State<'_, AppState>,
     import: State<'_, ImportState>,
-) -> Result<Vec<RunInfoRow>, IpcError> {
-    import.runs(&state, &runs_dir(&app)?).await
+) -> Result<RunsInfo, IpcError> {
+    import.runs(&state, &runs_dir(&state)?).await
 }
 
 #[tauri::command]
-pub async fn import_resume_run<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn import_resume_run(
     state: State<'_, AppState>,
     import: State<'_, ImportState>,
     run: String,
     on_event: Channel<RunEvent>,
 ) -> Result<RunDone, IpcError> {
-    let dir = runs_dir(&app)?;
+    let dir = runs_dir(&state)?;
     import
         .resume(&state, dir, run, move |e| {
             let _ = on_event.send(e);
@@ -117,24 +109,22 @@ pub async fn import_resume_run<R: Runtime>(
 
 /// What undoing a run would write now; nothing is written.
 #[tauri::command]
-pub async fn import_undo_preview<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn import_undo_preview(
     state: State<'_, AppState>,
     import: State<'_, ImportState>,
     run: String,
 ) -> Result<UndoPreviewInfo, IpcError> {
-    import.undo_preview(&state, runs_dir(&app)?, run).await
+    import.undo_preview(&state, runs_dir(&state)?, run).await
 }
 
 #[tauri::command]
-pub async fn import_undo_run<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn import_undo_run(
     state: State<'_, AppState>,
     import: State<'_, ImportState>,
     run: String,
     on_event: Channel<RunEvent>,
 ) -> Result<RunDone, IpcError> {
-    let dir = runs_dir(&app)?;
+    let dir = runs_dir(&state)?;
     import
         .undo(&state, dir, run, move |e| {
             let _ = on_event.send(e);

@@ -2,6 +2,7 @@
 //! books) and converts the error to [`crate::ipc::IpcError`]. No loops, retries or parsing here.
 
 pub mod import;
+pub mod report;
 pub mod session;
 pub mod setup;
 pub mod signin;

@@ -1,11 +1,12 @@
 //! The user panel: one user's overview, a phone's live check, edits, Temporary Access Passes,
 //! removals and re-registration, and the audit log. Each command makes one prestage-core call.
 
-use std::path::PathBuf;
-
-use prestage_core::audit::AuditLog;
+use prestage_core::audit::{audit_csv, export_file_name, AuditLog};
 use prestage_core::fixes::{self, TapChoice};
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Runtime, State};
+
+use crate::import_files::save_as;
+use crate::import_state::write;
 
 use crate::ipc::user::{
     method_kind, AuditRow, EditRequest, OutcomeInfo, PhoneCheckInfo, PhoneSlot, TapInfo,
@@ -14,19 +15,9 @@ use crate::ipc::user::{
 use crate::ipc::IpcError;
 use crate::state::AppState;
 
-/// The app's data dir (`PRESTAGE_DATA_DIR` wins, as for the CLI): where the audit log lives.
-fn data_dir<R: Runtime>(app: &AppHandle<R>) -> Result<PathBuf, IpcError> {
-    match std::env::var_os("PRESTAGE_DATA_DIR").filter(|v| !v.is_empty()) {
-        Some(dir) => Ok(PathBuf::from(dir)),
-        None => app
-            .path()
-            .app_data_dir()
-            .map_err(|e| IpcError::internal(format!("Prestage found no data directory: {e}"))),
-    }
-}
-
-fn audit_log<R: Runtime>(app: &AppHandle<R>) -> Result<AuditLog, IpcError> {
-    Ok(AuditLog::in_dir(&data_dir(app)?))
+/// The audit log in the data dir (the same one the CLI appends to).
+fn audit_log(state: &AppState) -> Result<AuditLog, IpcError> {
+    Ok(AuditLog::in_dir(&state.places()?.data_dir))
 }
 
 #[tauri::command]
@@ -51,8 +42,7 @@ pub fn check_phone(
 }
 
 #[tauri::command]
-pub async fn apply_user_edit<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn apply_user_edit(
     state: State<'_, AppState>,
     user_id: String,
     edit: EditRequest,
@@ -60,7 +50,7 @@ pub async fn apply_user_edit<R: Runtime>(
 ) -> Result<OutcomeInfo, IpcError> {
     let connection = state.connection().await?;
     let edit = edit.try_into()?;
-    let log = audit_log(&app)?;
+    let log = audit_log(&state)?;
     Ok(fixes::apply_edit(
         connection.session(),
         &log,
@@ -73,15 +63,14 @@ pub async fn apply_user_edit<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn issue_tap<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn issue_tap(
     state: State<'_, AppState>,
     user_id: String,
     choice: TapRequestInfo,
 ) -> Result<TapInfo, IpcError> {
     let connection = state.connection().await?;
     let choice: TapChoice = choice.try_into()?;
-    let log = audit_log(&app)?;
+    let log = audit_log(&state)?;
     Ok(
         fixes::issue_tap(connection.session(), &log, &user_id, &choice)
             .await?
@@ -90,8 +79,7 @@ pub async fn issue_tap<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn remove_user_method<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn remove_user_method(
     state: State<'_, AppState>,
     user_id: String,
     kind: String,
@@ -99,7 +87,7 @@ pub async fn remove_user_method<R: Runtime>(
 ) -> Result<OutcomeInfo, IpcError> {
     let connection = state.connection().await?;
     let kind = method_kind(&kind)?;
-    let log = audit_log(&app)?;
+    let log = audit_log(&state)?;
     Ok(
         fixes::remove_method(connection.session(), &log, &user_id, &kind, &method_id)
             .await?
@@ -108,13 +96,12 @@ pub async fn remove_user_method<R: Runtime>(
 }
 
 #[tauri::command]
-pub async fn require_reregistration<R: Runtime>(
-    app: AppHandle<R>,
+pub async fn require_reregistration(
     state: State<'_, AppState>,
     user_id: String,
 ) -> Result<OutcomeInfo, IpcError> {
     let connection = state.connection().await?;
-    let log = audit_log(&app)?;
+    let log = audit_log(&state)?;
     Ok(
         fixes::require_reregistration(connection.session(), &log, &user_id)
             .await?
@@ -124,21 +111,27 @@ pub async fn require_reregistration<R: Runtime>(
 
 /// Every audited write, newest first.
 #[tauri::command]
-pub fn audit_entries<R: Runtime>(app: AppHandle<R>) -> Result<Vec<AuditRow>, IpcError> {
-    let entries = audit_log(&app)?
+pub fn audit_entries(state: State<'_, AppState>) -> Result<Vec<AuditRow>, IpcError> {
+    let entries = audit_log(&state)?
         .read()
         .map_err(|e| IpcError::internal(e.to_string()))?;
     Ok(entries.into_iter().rev().map(AuditRow::from).collect())
 }
 
-/// Writes the audit log as CSV to the Downloads folder (else the data dir); returns the path.
+/// Saves the audit log as CSV through the save dialog, like the import's saves; resolves to
+/// the file name, `null` if cancelled.
 #[tauri::command]
-pub fn export_audit<R: Runtime>(app: AppHandle<R>) -> Result<String, IpcError> {
-    let dir = app.path().download_dir().or_else(|_| data_dir(&app))?;
-    let path = audit_log(&app)?
-        .export_csv(&dir)
+pub async fn export_audit<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<String>, IpcError> {
+    let entries = audit_log(&state)?
+        .read()
         .map_err(|e| IpcError::internal(e.to_string()))?;
-    Ok(path.display().to_string())
+    match save_as(&app, &export_file_name()).await {
+        Some(path) => write(&path, &audit_csv(&entries)).map(Some),
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]
@@ -187,7 +180,10 @@ mod tests {
             json!({ "userId": id, "edit": { "action": "setPhone", "phoneType": "mobile", "input": "garbage" }, "region": "US" }),
         )
         .unwrap_err();
-        assert_eq!(refused["kind"], "internal");
+        assert_eq!(
+            refused["kind"], "invalidInput",
+            "bad input is not a bug: {refused}"
+        );
         assert!(refused["message"]
             .as_str()
             .unwrap()

@@ -12,7 +12,7 @@ mod run;
 
 pub use run::{
     CannotUndoInfo, ProgressInfo, RowEndInfo, RowResultInfo, RunControl, RunDone, RunEvent,
-    RunInfoRow, UndoPreviewInfo,
+    RunInfoRow, RunsInfo, UndoPreviewInfo,
 };
 
 impl From<CsvError> for IpcError {
@@ -44,6 +44,8 @@ pub enum ColumnId {
     DefaultMethod,
     ForcedUpdate,
     ForcedRemoval,
+    UserId,
+    UserMail,
 }
 
 impl From<Column> for ColumnId {
@@ -58,6 +60,8 @@ impl From<Column> for ColumnId {
             Column::DefaultMethod => Self::DefaultMethod,
             Column::ForcedUpdate => Self::ForcedUpdate,
             Column::ForcedRemoval => Self::ForcedRemoval,
+            Column::UserId => Self::UserId,
+            Column::UserMail => Self::UserMail,
         }
     }
 }
@@ -74,6 +78,8 @@ impl From<ColumnId> for Column {
             ColumnId::DefaultMethod => Self::DefaultMethod,
             ColumnId::ForcedUpdate => Self::ForcedUpdate,
             ColumnId::ForcedRemoval => Self::ForcedRemoval,
+            ColumnId::UserId => Self::UserId,
+            ColumnId::UserMail => Self::UserMail,
         }
     }
 }
@@ -131,6 +137,8 @@ pub struct FileInfo {
     pub encoding: String,
     /// "," ";" or "tab".
     pub delimiter: String,
+    /// The line above the header that was skipped, and why (a sentence), if one was.
+    pub skipped: Option<String>,
     pub headers: Vec<HeaderInfo>,
     pub unknown_headers: Vec<String>,
     pub rows: usize,
@@ -145,6 +153,7 @@ impl FileInfo {
                 '\t' => "tab".into(),
                 d => d.to_string(),
             },
+            skipped: f.skipped.clone(),
             headers: f
                 .headers
                 .iter()

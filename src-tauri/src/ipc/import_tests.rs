@@ -60,8 +60,9 @@ fn the_preview_summary_and_settings_are_pinned() {
     let summary = FileSummary {
         encoding: "UTF-8 (BOM)".into(),
         delimiter: '\t',
-        headers: vec!["UPN".into(), "Cell".into()],
-        mapping: vec![Some(Column::User), None],
+        skipped: Some("Line 1 skipped: \"version:v1.0\" is …".into()),
+        headers: vec!["UPN".into(), "Cell".into(), "Id".into()],
+        mapping: vec![Some(Column::User), None, Some(Column::UserId)],
         unknown_headers: vec!["Cell".into()],
         rows: 2,
     };
@@ -85,9 +86,11 @@ fn the_preview_summary_and_settings_are_pinned() {
                 "name": "users.csv",
                 "encoding": "UTF-8 (BOM)",
                 "delimiter": "tab",
+                "skipped": "Line 1 skipped: \"version:v1.0\" is …",
                 "headers": [
                     { "name": "UPN", "column": "user" },
-                    { "name": "Cell", "column": null }
+                    { "name": "Cell", "column": null },
+                    { "name": "Id", "column": "userId" }
                 ],
                 "unknownHeaders": ["Cell"],
                 "rows": 2
@@ -126,6 +129,8 @@ fn what_the_webview_sends_is_pinned() {
     assert_eq!(control, RunControl::Cancel);
     let column: ColumnId = serde_json::from_value(json!("forcedRemoval")).unwrap();
     assert_eq!(Column::from(column), Column::ForcedRemoval);
+    let column: ColumnId = serde_json::from_value(json!("userMail")).unwrap();
+    assert_eq!(Column::from(column), Column::UserMail);
     for c in Column::ALL {
         assert_eq!(Column::from(ColumnId::from(c)), c);
     }

@@ -3,6 +3,7 @@
 //! Core types are converted here so a rename in the core cannot silently change this contract.
 
 mod import;
+mod report;
 mod session;
 pub mod user;
 mod users;
@@ -10,8 +11,9 @@ mod users;
 pub use import::{
     CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
     ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow, UndoPreviewInfo,
+    RunControl, RunDone, RunEvent, RunInfoRow, RunsInfo, UndoPreviewInfo,
 };
+pub use report::{ReportDone, ReportMessage, ReportRowInfo, SourceDto, TileInfo};
 pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,
 };
@@ -67,10 +69,20 @@ pub enum IpcError {
         line: Option<usize>,
         message: String,
     },
+    /// The tenant report cannot be made for this role or tenant: the Report tab shows the
+    /// message in place of the table.
+    #[error("{message}")]
+    ReportUnavailable { message: String },
     /// A rule refuses the request (a second undo of a run, a run held by another window, a
-    /// journal of another tenant, Graph's own rules): shown as a refusal, not as a bug.
+    /// journal of another tenant, Graph's own rules, the role): shown as a refusal, not a bug.
     #[error("{message}")]
     Refused { message: String },
+    /// What the person entered cannot be used; `field` names it when one field is at fault.
+    #[error("{message}")]
+    InvalidInput {
+        field: Option<String>,
+        message: String,
+    },
     /// Anything else; the message is shown as is.
     #[error("{message}")]
     Internal { message: String },
@@ -79,6 +91,21 @@ pub enum IpcError {
 impl IpcError {
     pub fn internal(message: impl Into<String>) -> Self {
         Self::Internal {
+            message: message.into(),
+        }
+    }
+
+    /// A rule refuses the request.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::Refused {
+            message: message.into(),
+        }
+    }
+
+    /// Input that cannot be used, optionally naming the field.
+    pub fn invalid(field: Option<&str>, message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field: field.map(str::to_string),
             message: message.into(),
         }
     }

@@ -24,6 +24,8 @@ pub struct SessionInfo {
     pub allows: Vec<String>,
     /// True when connected to the in-process sandbox tenant rather than a real one.
     pub sandbox: bool,
+    /// Set when the OS keychain refused the sign-in: it works for this run only, and says so.
+    pub keychain_warning: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,6 +67,7 @@ impl SessionInfo {
             },
             allows: session.what_you_may_do(),
             sandbox,
+            keychain_warning: session.keychain_warning(),
         }
     }
 }
@@ -183,6 +186,7 @@ mod tests {
                 },
                 allows: vec!["Sees other users' phone numbers masked.".into()],
                 sandbox: false,
+                keychain_warning: Some("Signed in for this session only.".into()),
             }),
             setup: SetupInfo {
                 configured: true,
@@ -215,7 +219,8 @@ mod tests {
                         "canReadReports": false
                     },
                     "allows": ["Sees other users' phone numbers masked."],
-                    "sandbox": false
+                    "sandbox": false,
+                    "keychainWarning": "Signed in for this session only."
                 },
                 "setup": {
                     "configured": true,

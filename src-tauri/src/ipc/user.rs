@@ -79,9 +79,10 @@ pub fn kind_name(k: &MethodKind) -> String {
 
 pub(super) fn kind_from_name(name: &str) -> Result<MethodKind, IpcError> {
     match MethodKind::from_odata_type(&format!("{name}AuthenticationMethod")) {
-        MethodKind::Unknown(_) => Err(IpcError::internal(format!(
-            "'{name}' is not a method kind."
-        ))),
+        MethodKind::Unknown(_) => Err(IpcError::invalid(
+            Some("kind"),
+            format!("'{name}' is not a method kind."),
+        )),
         k => Ok(k),
     }
 }

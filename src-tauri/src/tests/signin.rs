@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prestage_core::auth::{AccountKey, TokenStore};
+use prestage_core::places::Places;
 use prestage_core::settings::Settings;
 use prestage_sandbox::{AdminRole, RunningSandbox, SandboxConfig};
 use serde_json::{json, Value};
@@ -53,8 +54,11 @@ fn launch(sandbox: Option<&RunningSandbox>, dir: &Path) -> Launch {
         mode: Mode::Tenant,
         sandbox_users: Some(20),
         overrides,
-        config_dir: Some(dir.to_path_buf()),
-        keychain_service: "app.prestage.unit-test".into(),
+        places: Places {
+            config_dir: dir.to_path_buf(),
+            data_dir: dir.join("data"),
+            keychain_service: "app.prestage.unit-test".into(),
+        },
         browser: None,
         no_updates: false,
         sandbox_url: None,

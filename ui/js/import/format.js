@@ -124,10 +124,11 @@ export function when(iso) {
   });
 }
 
-/** "UTF-8 · comma · 44 rows". */
+/** "UTF-8 · comma-separated · 44 rows", then the line skipped above the header, if any. */
 export function fileText(file) {
   const delimiter = { ",": "comma", ";": "semicolon", tab: "tab" }[file.delimiter] ?? file.delimiter;
-  return `${file.encoding} · ${delimiter}-separated · ${plural(file.rows, "row")}`;
+  const skipped = file.skipped ? ` · ${file.skipped}` : "";
+  return `${file.encoding} · ${delimiter}-separated · ${plural(file.rows, "row")}${skipped}`;
 }
 
 /** What an undo preview (UndoPreviewInfo) says before anything is written: one line per

@@ -277,7 +277,7 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
 
   async function refreshBanner() {
     try {
-      const offer = running ? null : resumable(await api.importRuns());
+      const offer = running ? null : resumable((await api.importRuns()).runs);
       paintBanner(doc, banner, offer, {
         onResume: (r) => {
           paintBanner(doc, banner, null, {});

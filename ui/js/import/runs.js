@@ -60,11 +60,22 @@ export function createRuns({ doc, onResume, onUndo, onRefresh }) {
       h(doc, "td", { className: "col-actions" }, actions));
   }
 
+  /** A journal that could not be read (torn, damaged): listed with why, nothing to do with it. */
+  function unreadableRow(bad) {
+    return h(doc, "tr", { testid: "run-unreadable", data: { run: bad.run } },
+      h(doc, "td", { className: "col-when" }, bad.run),
+      h(doc, "td", { className: "col-file", colSpan: 3 },
+        h(doc, "span", { className: "muted" }, `This run's journal could not be read: ${bad.reason}`)),
+      h(doc, "td", { className: "col-state" }, h(doc, "span", { className: "pill pill-warn" }, "Unreadable")),
+      h(doc, "td", { className: "col-actions" }));
+  }
+
   return {
     element,
-    show(runs) {
-      tbody.replaceChildren(...runs.map(row));
-      empty.hidden = runs.length > 0;
+    /** `list`: { runs, unreadable } as Rust lists them. */
+    show(list) {
+      tbody.replaceChildren(...list.runs.map(row), ...list.unreadable.map(unreadableRow));
+      empty.hidden = list.runs.length + list.unreadable.length > 0;
     },
   };
 }

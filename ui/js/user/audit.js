@@ -58,9 +58,9 @@ export function mountAudit({ api, errors, root, button }) {
 
   exportButton.addEventListener("click", async () => {
     try {
-      const path = await api.exportAudit();
-      exported.textContent = `Saved to ${path}`;
-      exported.hidden = false;
+      const name = await api.exportAudit();
+      exported.textContent = name ? `Saved ${name}` : "";
+      exported.hidden = !name;
       errors.clear("audit");
     } catch (error) {
       errors.show(error, "audit");

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use prestage_core::auth::{self, KeyringStore, TokenStore};
+use prestage_core::places::Places;
 use prestage_core::session::Session;
 use prestage_core::settings::{self, Settings};
 use prestage_core::CoreError;
@@ -47,17 +48,18 @@ pub struct Context {
     pub browser: Option<String>,
 }
 
-/// The config dir the app also uses: `PRESTAGE_CONFIG_DIR`, else the OS config dir + the app id.
+/// Where the CLI keeps things: the app's places (`prestage_core::places`), from this process's
+/// environment and the OS dirs — the same resolution the app makes.
+pub fn places() -> Result<Places, String> {
+    Places::resolve(dirs::config_dir(), dirs::data_dir(), |name| {
+        std::env::var(name).ok()
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// The config dir the app also uses.
 pub fn config_dir() -> Result<PathBuf, String> {
-    match std::env::var("PRESTAGE_CONFIG_DIR")
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
-        Some(dir) => Ok(PathBuf::from(dir)),
-        None => Ok(dirs::config_dir()
-            .ok_or("no config dir on this system; set PRESTAGE_CONFIG_DIR")?
-            .join(settings::APP_ID)),
-    }
+    Ok(places()?.config_dir)
 }
 
 impl Context {
@@ -65,13 +67,11 @@ impl Context {
     /// app uses), `PRESTAGE_KEYCHAIN_SERVICE`, `PRESTAGE_{CLIENT_ID,TENANT,AUTHORITY,GRAPH}`.
     pub fn from_env() -> Result<Self, String> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let dir = config_dir()?;
-        let service =
-            var("PRESTAGE_KEYCHAIN_SERVICE").unwrap_or_else(|| auth::KEYCHAIN_SERVICE.into());
+        let places = places()?;
         Ok(Self {
-            dir,
+            dir: places.config_dir,
             overrides: Settings::from_env(var).map_err(|e| e.to_string())?,
-            store: Arc::new(KeyringStore::with_service(&service)),
+            store: Arc::new(KeyringStore::with_service(&places.keychain_service)),
             browser: var("PRESTAGE_BROWSER_CMD"),
         })
     }
@@ -292,6 +292,9 @@ fn describe(session: &Session, out: &mut dyn Write) -> Result<(), String> {
     );
     for line in session.what_you_may_do() {
         text.push_str(&format!("  - {line}\n"));
+    }
+    if let Some(warning) = session.keychain_warning() {
+        text.push_str(&format!("Warning: {warning}\n"));
     }
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 
 use prestage_core::csv::{normalize_header, Column};
 use prestage_core::import::{
-    list_runs, preview, results_csv, ApplyControl, ImportPrefs, PlanOptions, RowPlan, RunLock,
+    list_runs, preview, results_csv, ApplyControl, ImportPrefs, PlanOptions, RowPlan, RunList,
+    RunLock,
 };
 use prestage_core::session::Session;
 use url::Url;
@@ -95,8 +96,7 @@ pub struct RunArgs {
 
 /// Where run journals live: `PRESTAGE_DATA_DIR` or the OS data dir + the app id, then `runs/`.
 pub fn runs_dir() -> Result<PathBuf, String> {
-    prestage_core::import::default_runs_dir(dirs::data_dir())
-        .ok_or_else(|| "no data dir on this system; set PRESTAGE_DATA_DIR".to_string())
+    Ok(crate::auth_cmd::places()?.runs_dir())
 }
 
 /// Parses `2,5-9` into line numbers.
@@ -179,7 +179,7 @@ async fn planned(
 ) -> Result<prestage_core::import::Preview, String> {
     let mapping = mapping(f, &crate::auth_cmd::config_dir()?)?;
     let bytes =
-        std::fs::read(&f.file).map_err(|e| format!("cannot read {}: {e}", f.file.display()))?;
+        prestage_core::csv::read_file(&f.file).map_err(|e| format!("{}: {e}", f.file.display()))?;
     preview(
         session.graph(),
         &session.actor(),
@@ -214,13 +214,22 @@ pub async fn preview_cmd(
         p.file.delimiter,
         p.file.rows
     );
+    if let Some(skipped) = &p.file.skipped {
+        let _ = writeln!(out, "{skipped}");
+    }
+    // Headers read other than by one of their column's own names: remembered, or the attribute
+    // in brackets of an admin center template.
+    let own_name = |h: &str, c: Column| {
+        c.accepted_names()
+            .any(|n| normalize_header(n) == normalize_header(h))
+    };
     let mapped: Vec<String> = p
         .file
         .headers
         .iter()
         .zip(&p.file.mapping)
-        .filter(|(h, _)| Column::named(h).is_none())
-        .filter_map(|(h, c)| c.map(|c| format!("{h} → {}", c.describe())))
+        .filter_map(|(h, c)| c.filter(|c| !own_name(h, *c)).map(|c| (h, c)))
+        .map(|(h, c)| format!("{h} → {}", c.describe()))
         .collect();
     if !mapped.is_empty() {
         let _ = writeln!(out, "mapped columns: {}", mapped.join(", "));
@@ -337,13 +346,17 @@ pub async fn undo_cmd(
 }
 
 pub fn runs_cmd(dir: &Path, json: bool, out: &mut dyn Write) -> Result<(), String> {
-    let runs = list_runs(dir).map_err(|e| e.to_string())?;
+    let RunList { runs, unreadable } = list_runs(dir);
     if json {
+        // stdout stays the runs array; a journal that cannot be read is named on stderr.
+        for bad in &unreadable {
+            eprintln!("warning: run {} could not be read: {}", bad.run, bad.reason);
+        }
         serde_json::to_writer_pretty(&mut *out, &runs).map_err(|e| e.to_string())?;
         let _ = writeln!(out);
         return Ok(());
     }
-    if runs.is_empty() {
+    if runs.is_empty() && unreadable.is_empty() {
         let _ = writeln!(out, "no runs in {}", dir.display());
     }
     for r in runs {
@@ -370,6 +383,10 @@ pub fn runs_cmd(dir: &Path, json: bool, out: &mut dyn Write) -> Result<(), Strin
             r.pending,
             if r.resumable() { "; resumable" } else { "" }
         );
+    }
+    // A journal that cannot be read is listed with its reason; it never hides the others.
+    for bad in unreadable {
+        let _ = writeln!(out, "{}  unreadable: {}", bad.run, bad.reason);
     }
     Ok(())
 }
@@ -485,6 +502,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_unreadable_journal_is_listed_with_its_reason() {
+        let dir = std::env::temp_dir().join(format!("prestage-cli-runs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("20261203-090000-beef.jsonl"), "not json\n{}\n").unwrap();
+        let mut out = Vec::new();
+        runs_cmd(&dir, false, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with("20261203-090000-beef  unreadable: line 1:"),
+            "{text}"
+        );
+        let mut json = Vec::new();
+        runs_cmd(&dir, true, &mut json).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<Vec<serde_json::Value>>(&json)
+                .unwrap()
+                .len(),
+            0
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn line_ranges() {
         assert_eq!(parse_lines("2, 5-7,9").unwrap(), vec![2, 5, 6, 7, 9]);
         assert!(parse_lines("7-5").is_err());
@@ -514,6 +555,146 @@ mod tests {
         assert!(pager.contains("'Pager' is not a column") && pager.contains("MobilePhone"));
         assert!(parse_map("Handy").unwrap_err().contains("HEADER=COLUMN"));
         assert!(parse_map("=MobilePhone").is_err());
+    }
+
+    /// The files admins make with PowerShell and the Entra admin center (tests/fixtures/csv)
+    /// preview from the CLI as in the app: the skipped first line is said, bracketed attributes
+    /// and object ids find the users, a stale UPN and a type name are refused with the reason.
+    #[tokio::test]
+    async fn preview_reads_powershell_exports_and_admin_center_templates() {
+        use prestage_sandbox::{SandboxConfig, SeedUser};
+        let sandbox = prestage_sandbox::start(
+            SandboxConfig {
+                auto_approve: true,
+                users: 20,
+                ..Default::default()
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let person = |n: u32, upn: &str| SeedUser {
+            id: format!("00000000-0000-4000-8000-{n:012}"),
+            user_principal_name: upn.into(),
+            mail: Some(upn.into()),
+            ..SeedUser::default()
+        };
+        sandbox
+            .add_users(&[
+                person(27, "zoe.lam@contoso.com"),
+                person(28, "dan.roe@contoso.com"),
+                person(31, "kit.vance@contoso.com"),
+                person(33, "ren.dupuis@contoso.com"),
+            ])
+            .unwrap();
+        let session = sandbox_session(&sandbox.base_url(), None).await.unwrap();
+        let fixtures =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../tests/fixtures/csv");
+        let cases: [(&str, &[&str]); 4] = [
+            (
+                "ps51-type-line.csv",
+                &[
+                    "Line 1 skipped: \"#TYPE Selected.System.Management.Automation.PSCustomObject\"",
+                    "     3  add        ren.dupuis@contoso.com",
+                ],
+            ),
+            (
+                "graph-ps7-export.csv",
+                &[
+                    "UTF-8, delimiter ',', 5 rows",
+                    "     2  add        zoe.lam@contoso.com",
+                    "✗ the UPN 'dan.old@contoso.com' does not match",
+                ],
+            ),
+            (
+                "graph-ps51-business-phones.csv",
+                &["✗ \"BusinessPhones\": the cell holds \"System.String[]\""],
+            ),
+            (
+                "entra-bulk-create.csv",
+                &[
+                    "Line 1 skipped: \"version:v1.0\"",
+                    "mapped columns: User name [userPrincipalName] Required → user (UPN or object id)",
+                    "Office phone [telephoneNumber] → office phone, Mobile phone [mobile] → mobile phone",
+                    "     3  add        kit.vance@contoso.com",
+                    "add office phone: — → +1 4255550137",
+                ],
+            ),
+        ];
+        for (name, wanted) in cases {
+            let args = PreviewArgs {
+                file: FileArgs {
+                    file: fixtures.join(name),
+                    region: Some("US".into()),
+                    ..file_args(&[])
+                },
+                connect: Connect {
+                    sandbox: None,
+                    account: None,
+                },
+                json: false,
+            };
+            let mut out = Vec::new();
+            preview_cmd(&session, &args, &mut out).await.unwrap();
+            let text = String::from_utf8(out).unwrap();
+            for want in wanted {
+                assert!(text.contains(want), "{name}: no {want:?} in\n{text}");
+            }
+        }
+        sandbox.shutdown().await;
+    }
+
+    /// Issue 13 item 7: a named pipe given as the file is refused at once; reading it would wait
+    /// for a writer forever. Runs the CLI's preview on its own thread so a hang fails the test.
+    #[cfg(unix)]
+    #[test]
+    fn preview_of_a_fifo_is_refused_at_once() {
+        let dir = std::env::temp_dir().join(format!("prestage-cli-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("users.csv");
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success(), "mkfifo");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            let result = runtime.block_on(async {
+                let config = prestage_sandbox::SandboxConfig {
+                    auto_approve: true,
+                    users: 20,
+                    ..Default::default()
+                };
+                let sandbox = prestage_sandbox::start(config, 0).await.unwrap();
+                let session = sandbox_session(&sandbox.base_url(), None).await.unwrap();
+                let args = PreviewArgs {
+                    file: FileArgs {
+                        file: path,
+                        ..file_args(&[])
+                    },
+                    connect: Connect {
+                        sandbox: None,
+                        account: None,
+                    },
+                    json: false,
+                };
+                let result = preview_cmd(&session, &args, &mut Vec::new()).await;
+                sandbox.shutdown().await;
+                result
+            });
+            let _ = tx.send(result);
+        });
+        let result = rx.recv_timeout(std::time::Duration::from_secs(60));
+        if result.is_err() {
+            // Free the reader stuck in open() before failing.
+            let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        let err = result.expect("the preview hangs on a FIFO").unwrap_err();
+        assert!(
+            err.contains("users.csv") && err.contains("named pipe"),
+            "{err}"
+        );
     }
 
     #[test]

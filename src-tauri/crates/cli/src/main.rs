@@ -3,6 +3,7 @@
 
 mod auth_cmd;
 mod import_cmd;
+mod report_cmd;
 mod sandbox_cmd;
 mod user_cmd;
 
@@ -38,6 +39,8 @@ enum Command {
     /// Show what undoing a run would restore now; with --yes, restore it (slots changed since the
     /// run are left alone; what cannot be restored is listed).
     Undo(import_cmd::RunArgs),
+    /// The tenant report: who is registered with what, who cannot do MFA, who breaks on 1 Feb 2027.
+    Report(report_cmd::ReportArgs),
     #[command(flatten)]
     Fix(user_cmd::Command),
 }
@@ -54,6 +57,7 @@ async fn main() -> ExitCode {
         Command::Runs(args) => import_cmd::run_runs(args),
         Command::Resume(args) => import_cmd::run_resume(args).await,
         Command::Undo(args) => import_cmd::run_undo(args).await,
+        Command::Report(args) => report_cmd::run(args).await,
         Command::Fix(command) => user_cmd::run(command).await,
     }
 }

@@ -15,7 +15,7 @@ use prestage_core::import::{explain, parse_default_method};
 use prestage_core::phone::PhoneType;
 use prestage_core::session::Session;
 
-use crate::import_cmd::{exit, runs_dir, session};
+use crate::import_cmd::{exit, session};
 
 mod args;
 mod print;
@@ -26,9 +26,7 @@ pub use args::{
 use print::{print_json, print_outcome, print_overview};
 
 fn audit_log() -> Result<AuditLog, String> {
-    let runs = runs_dir()?;
-    let dir = runs.parent().ok_or("no data dir")?;
-    Ok(AuditLog::in_dir(dir))
+    Ok(AuditLog::in_dir(&crate::auth_cmd::places()?.data_dir))
 }
 
 fn fix_error(e: FixError) -> String {

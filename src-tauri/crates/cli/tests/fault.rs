@@ -63,16 +63,20 @@ fn start_sandbox() -> Sandbox {
         .spawn()
         .expect("start the sandbox");
     let stdout = child.stdout.take().unwrap();
-    let mut url = None;
-    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-        if let Some(rest) = line.trim().strip_prefix("State:") {
-            url = rest
-                .trim()
-                .strip_suffix("_sandbox/state")
-                .map(str::to_string);
-            break;
+    // Keep reading after the URL: a closed pipe would make the sandbox's next line fail.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.trim().strip_prefix("State:") {
+                let _ = tx.send(
+                    rest.trim()
+                        .strip_suffix("_sandbox/state")
+                        .map(str::to_string),
+                );
+            }
         }
-    }
+    });
+    let url = rx.recv_timeout(Duration::from_secs(120)).ok().flatten();
     Sandbox {
         child,
         url: url.expect("the sandbox printed its URLs"),
@@ -108,10 +112,13 @@ fn cli(url: &str, data: &Path, args: &[&str]) -> Command {
 
 fn journal_rows_ended(data: &Path) -> usize {
     let runs = data.join("runs");
+    // The journal, not the run's `.lock` file beside it.
     std::fs::read_dir(&runs)
         .ok()
-        .and_then(|mut d| d.next())
-        .and_then(|e| e.ok())
+        .and_then(|d| {
+            d.flatten()
+                .find(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        })
         .and_then(|e| std::fs::read_to_string(e.path()).ok())
         .map(|text| {
             text.lines()

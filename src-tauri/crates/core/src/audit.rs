@@ -1,9 +1,9 @@
 //! The audit log of single-user fixes: one JSON line per write (time, admin, user, method,
 //! before → after, Graph's request-id) in `audit.jsonl` in the app's data dir, private to the
 //! user (0600). Phone numbers are masked before a line is written and a Temporary Access Pass is
-//! never written at all. A torn last line (a killed process) is skipped on reading.
+//! never written at all. A torn last line (a killed process, a full disk) is skipped on reading
+//! and cut off before the next append.
 
-use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -97,18 +97,14 @@ impl AuditLog {
         }
     }
 
+    /// The log, locked against the other process that may append (app and CLI), its torn last
+    /// line (a crash or a full disk mid-append) cut off so the next line starts clean.
     fn open(&self) -> Result<std::fs::File, AuditError> {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| self.write_error(e))?;
         }
-        let mut options = OpenOptions::new();
-        options.create(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        options.open(&self.path).map_err(|e| self.write_error(e))
+        crate::jsonl::open_for_append(&self.path, crate::jsonl::Create::IfMissing, true)
+            .map_err(|e| self.write_error(e))
     }
 
     /// Checks that the log can be appended to, before anything is sent to Graph.
@@ -129,8 +125,7 @@ impl AuditLog {
     /// Writes the whole log as CSV to `dir/prestage-audit-YYYYMMDD-HHMMSS.csv`; returns the path.
     pub fn export_csv(&self, dir: &Path) -> Result<PathBuf, AuditError> {
         let entries = self.read()?;
-        let name = format!("prestage-audit-{}.csv", Utc::now().format("%Y%m%d-%H%M%S"));
-        let path = dir.join(name);
+        let path = dir.join(export_file_name());
         std::fs::write(&path, audit_csv(&entries)).map_err(|e| AuditError::Write {
             path: path.display().to_string(),
             reason: e.to_string(),
@@ -159,6 +154,11 @@ pub fn read_audit(path: &Path) -> Result<Vec<AuditEntry>, AuditError> {
 }
 
 /// The log as CSV: UTF-8 with a BOM and CRLF (opens cleanly in Excel), formula cells neutralized.
+/// The file name to suggest for an export: `prestage-audit-20261203-101500.csv`.
+pub fn export_file_name() -> String {
+    format!("prestage-audit-{}.csv", Utc::now().format("%Y%m%d-%H%M%S"))
+}
+
 pub fn audit_csv(entries: &[AuditEntry]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -257,9 +257,32 @@ mod tests {
         let log = AuditLog::in_dir(&dir);
         assert!(log.read().unwrap().is_empty());
         log.append(entry(None, Some("+1 2065550100"))).unwrap();
-        let mut f = OpenOptions::new().append(true).open(log.path()).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(log.path())
+            .unwrap();
         f.write_all(b"{\"time\":\"2026-").unwrap();
         assert_eq!(log.read().unwrap().len(), 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_torn_last_line_followed_by_a_later_write_keeps_the_log_readable() {
+        let dir = temp_dir("torn-then-append");
+        let log = AuditLog::in_dir(&dir);
+        log.append(entry(None, Some("first"))).unwrap();
+        // The process died (or the disk filled) halfway through a line.
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(log.path())
+            .unwrap();
+        f.write_all(b"{\"time\":\"2026-").unwrap();
+        drop(f);
+        // The next start writes again: that line and the earlier ones all read back.
+        log.append(entry(None, Some("second"))).unwrap();
+        let read = log.read().unwrap();
+        let afters: Vec<_> = read.iter().map(|e| e.after.as_deref()).collect();
+        assert_eq!(afters, [Some("first"), Some("second")]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

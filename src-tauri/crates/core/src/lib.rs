@@ -2,16 +2,21 @@
 //! client with its throttle engine, the OAuth flows, and the domain types (phone numbers).
 //! It must never depend on Tauri, and it never logs or returns a token's text.
 
+mod atomic_file;
 pub mod audit;
 pub mod auth;
 pub mod csv;
 pub mod endpoints;
 mod error_text;
 pub mod fixes;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod graph;
 pub mod import;
 mod jsonl;
 pub mod phone;
+pub mod places;
+pub mod report;
 pub mod roles;
 pub mod session;
 pub mod settings;

@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::auth::{
     self, AccountKey, AuthError, DeviceCode, Keeper, RefreshingTokenSource, RotationHook,
-    SignInConfig, TokenSet, TokenStore,
+    SignInConfig, StoreError, TokenSet, TokenStore,
 };
 use crate::graph::{ClientOptions, GraphClient};
 use crate::import::{Actor, RunContext};
@@ -56,6 +56,8 @@ pub struct Session {
     account: Account,
     powers: Powers,
     keeper: Option<Arc<Keeper>>,
+    /// Why the keychain could not keep this sign-in (it still works for this run).
+    not_kept: Option<StoreError>,
     /// The authority + client id this session signed in with (`SignInConfig::binding`).
     binding: String,
 }
@@ -86,6 +88,7 @@ impl Session {
             account,
             powers,
             keeper: None,
+            not_kept: None,
             binding,
         })
     }
@@ -104,7 +107,11 @@ impl Session {
             Some(keeper.hook()),
         )
         .await?;
-        keeper.bind(session.key()).map_err(AuthError::from)?;
+        // The sign-in is done: a keychain that refuses the token costs the next start, not this run.
+        if let Err(error) = keeper.bind(session.key()) {
+            tracing::warn!(%error, "signed in, but the refresh token could not be kept");
+            session.not_kept = Some(error);
+        }
         session.keeper = Some(keeper);
         Ok(session)
     }
@@ -174,11 +181,14 @@ impl Session {
             }
             Err(e) => return Err(e.into()),
         };
-        if let Some(rotated) = &tokens.refresh {
-            keeper.keep(rotated).map_err(AuthError::from)?;
-        }
+        // As after a sign-in: a keychain refusing the rotated token costs the next start only.
+        let not_kept = tokens.refresh.as_ref().and_then(|r| keeper.keep(r).err());
         let mut session =
             Self::from_tokens(sign_in, target.client.clone(), tokens, Some(keeper.hook())).await?;
+        if let Some(error) = not_kept {
+            tracing::warn!(%error, "resumed, but the rotated refresh token could not be kept");
+            session.not_kept = Some(error);
+        }
         if session.key() != *key {
             return Err(AuthError::Protocol(
                 "the stored sign-in belongs to another account".into(),
@@ -224,6 +234,16 @@ impl Session {
             Some(keeper) => keeper.forget().map_err(AuthError::from),
             None => Ok(()),
         }
+    }
+
+    /// Set when the OS keychain refused this sign-in's refresh token: one sentence saying the
+    /// session works now and the next start will ask to sign in again.
+    pub fn keychain_warning(&self) -> Option<String> {
+        self.not_kept.as_ref().map(|error| {
+            format!(
+                "Signed in for this session only: {error} Prestage will ask you to sign in again next time it starts."
+            )
+        })
     }
 
     pub fn graph(&self) -> &GraphClient {

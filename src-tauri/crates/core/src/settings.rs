@@ -140,8 +140,9 @@ impl Settings {
         }
     }
 
-    /// Writes `dir/settings.json` (creating `dir`), replacing the old file in one step — or,
-    /// for a sandbox sign-in, `dir/sandbox-settings.json`: a sandbox never lands in the shared file.
+    /// Writes `dir/settings.json` (creating `dir`), replacing the old file in one step (a temp
+    /// file of its own, then a rename: the app and the CLI may save at once) — or, for a sandbox
+    /// sign-in, `dir/sandbox-settings.json`: a sandbox never lands in the shared file.
     pub fn save(&self, dir: &Path) -> Result<(), SettingsError> {
         self.save_as(
             dir,
@@ -157,9 +158,7 @@ impl Settings {
         let path = dir.join(name);
         std::fs::create_dir_all(dir).map_err(|e| file_error(dir, e))?;
         let text = serde_json::to_vec_pretty(self).map_err(|e| file_error(&path, e))?;
-        let temp = dir.join(format!("{name}.tmp"));
-        std::fs::write(&temp, text).map_err(|e| file_error(&temp, e))?;
-        std::fs::rename(&temp, &path).map_err(|e| file_error(&path, e))
+        crate::atomic_file::replace(&path, &text).map_err(|e| file_error(&path, e))
     }
 
     /// Records the app registration chosen on the setup screen (validated).
@@ -495,5 +494,41 @@ mod tests {
             .as_str()
             .contains("scope=https%3A%2F%2Fgraph.microsoft.com%2F.default"));
         assert!(admin_consent_url(None, "organizations", "x").is_err());
+    }
+
+    #[test]
+    fn the_app_and_the_cli_saving_at_once_never_leave_a_torn_or_missing_file() {
+        let dir =
+            std::env::temp_dir().join(format!("prestage-settings-race-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let saver = |tenant: &'static str| {
+            let dir = dir.clone();
+            std::thread::spawn(move || {
+                let mut s = Settings::default();
+                s.set_registration(ID, tenant).unwrap();
+                (0..300)
+                    .map(|_| s.save(&dir))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+        };
+        Settings::default().save(&dir).unwrap();
+        let (a, b) = (saver("organizations"), saver("contoso.onmicrosoft.com"));
+        let mut loads = 0;
+        while !(a.is_finished() && b.is_finished()) {
+            Settings::load(&dir).expect("a whole settings file at every moment");
+            loads += 1;
+        }
+        a.join()
+            .unwrap()
+            .expect("every save of one process succeeds");
+        b.join().unwrap().expect("every save of the other succeeds");
+        assert!(loads > 0);
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, [FILE_NAME], "no temp file is left behind");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -77,6 +77,10 @@ fixtures! {
     unclosed_quote => "unclosed-quote.csv",
     duplicate_columns => "duplicate-columns.csv",
     no_header => "no-header.csv",
+    ps51_type_line => "ps51-type-line.csv",
+    graph_ps7_export => "graph-ps7-export.csv",
+    graph_ps51_business_phones => "graph-ps51-business-phones.csv",
+    entra_bulk_create => "entra-bulk-create.csv",
 }
 
 #[test]

@@ -37,6 +37,9 @@ pub struct SandboxConfig {
     pub auto_approve: bool,
     /// Send `Retry-After` as an HTTP-date instead of delta-seconds.
     pub retry_after_http_date: bool,
+    /// How long the registration report keeps showing a user's state from before a change to
+    /// their methods (Graph: "up to a few hours"). Default 1 h.
+    pub report_lag: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -55,6 +58,7 @@ impl Default for SandboxConfig {
             non_premium: false,
             auto_approve: false,
             retry_after_http_date: false,
+            report_lag: Duration::from_secs(3600),
         }
     }
 }

@@ -91,13 +91,14 @@ pub(crate) fn dump(shared: &Shared) -> Value {
             "nonPremium": cfg.non_premium,
             "autoApprove": cfg.auto_approve,
             "retryAfterHttpDate": cfg.retry_after_http_date,
+            "reportLagS": cfg.report_lag.as_secs(),
         },
         "faults": inner.faults,
         "counters": {
             "graphRequests": c.graph_requests,
             "writesApplied": c.writes_applied,
             "writesAppliedByUser": by_user,
-            "throttled": {"total": c.throttled_writes + c.throttled_reads, "writeLimit": c.throttled_writes, "resourceUnitLimit": c.throttled_reads},
+            "throttled": {"total": c.throttled_writes + c.throttled_reads + c.throttled_reports, "writeLimit": c.throttled_writes, "resourceUnitLimit": c.throttled_reads, "reportsLimit": c.throttled_reports},
             "faults": {
                 "serviceUnavailable": c.faults_503,
                 "slow": c.faults_slow,

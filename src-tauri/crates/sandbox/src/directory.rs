@@ -191,7 +191,12 @@ pub(crate) struct User {
     pub usage_location: String,
     pub preferred_language: String,
     pub account_enabled: bool,
+    /// `userType` Guest.
     pub guest: bool,
+    /// Signs in with an identity from another organisation (B2B: `#EXT#` UPN, `creationType`
+    /// Invitation, `externalUserState` Accepted). A guest that is not external is an internal
+    /// guest (a local account with `userType` Guest).
+    pub external: bool,
     pub synced: bool,
     pub licensed: bool,
     pub created: DateTime<Utc>,
@@ -201,7 +206,48 @@ pub(crate) struct User {
     pub methods: Methods,
     pub prefs: SignInPreferences,
     pub methods_updated: DateTime<Utc>,
+    /// What the registration report still shows while it lags a recent change (None: the report
+    /// shows the current state).
+    pub report_view: Option<Box<ReportView>>,
     pub keys: SearchKeys,
+}
+
+/// The state the registration report last refreshed from, and when.
+#[derive(Clone, Debug)]
+pub(crate) struct ReportView {
+    pub methods: Methods,
+    pub prefs: SignInPreferences,
+    pub at: DateTime<Utc>,
+}
+
+impl User {
+    /// The methods, preferences and `lastUpdatedDateTime` the registration report shows at `now`:
+    /// the state before a change until `lag` has passed since it, the current state after.
+    pub(crate) fn report_state(
+        &self,
+        now: DateTime<Utc>,
+        lag: chrono::Duration,
+    ) -> (&Methods, &SignInPreferences, DateTime<Utc>) {
+        match &self.report_view {
+            Some(v) if now < self.methods_updated + lag => (&v.methods, &v.prefs, v.at),
+            Some(_) => (&self.methods, &self.prefs, self.methods_updated + lag),
+            None => (&self.methods, &self.prefs, self.methods_updated),
+        }
+    }
+
+    /// Called before a write to this user's methods: keeps what the report shows now, unless
+    /// it already shows an older state that is still lagging.
+    pub(crate) fn before_methods_write(&mut self, now: DateTime<Utc>, lag: chrono::Duration) {
+        let lagging = self.report_view.is_some() && now < self.methods_updated + lag;
+        if !lagging {
+            let (methods, prefs, at) = self.report_state(now, lag);
+            self.report_view = Some(Box::new(ReportView {
+                methods: methods.clone(),
+                prefs: prefs.clone(),
+                at,
+            }));
+        }
+    }
 }
 
 /// Lower-cased copies for case-insensitive filtering and `$search`.

@@ -226,7 +226,7 @@ pub(crate) fn sms_sign_in_blocker(
         .targets_for(dir, MethodKind::Sms, user)
         .iter()
         .any(|t| t.usable_for_sign_in);
-    if !targeted || u.guest {
+    if !targeted || u.external {
         return Some("notAllowedByPolicy");
     }
     if !u.licensed {

@@ -1,8 +1,10 @@
 //! `/reports/authenticationMethods/userRegistrationDetails` (+ `/{userId}`), computed from the
 //! current directory and policy: methods registered, MFA/SSPR registered/enabled/capable,
-//! preferences; beta adds `defaultMfaMethod`. Premium tenants and reader roles only (§2).
+//! preferences; beta adds `defaultMfaMethod`. Premium tenants and reader roles only (§2); enabled
+//! accounts only; rows lag recent changes (`SandboxConfig::report_lag`). Rule 12 in `rules.rs`.
 
 use axum::http::{Method, StatusCode};
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use crate::directory::{Directory, PhoneType};
@@ -10,7 +12,8 @@ use crate::errors::{iso, GraphError, GraphResult, Reply};
 use crate::graph::router::{ApiVersion, Ctx, GraphRequest};
 use crate::odata::filter::{self, Field, Filterable, Kind};
 use crate::odata::paging::{self, collection};
-use crate::policy::{MethodKind, Policy};
+use crate::policy::MethodKind;
+use crate::rules::REPORT_PAGE_SIZE;
 
 /// One computed report row.
 struct Row<'a> {
@@ -20,12 +23,30 @@ struct Row<'a> {
     methods: Vec<&'static str>,
     system_methods: Vec<&'static str>,
     preferred: &'a str,
+    updated: DateTime<Utc>,
     flags: [(&'static str, bool); 8],
 }
 
-fn row<'a>(dir: &'a Directory, policy: &Policy, user: usize) -> Row<'a> {
+/// Microsoft Authenticator's passkey AAGUIDs (iOS, Android): `passKeyDeviceBoundAuthenticator`.
+const AUTHENTICATOR_AAGUIDS: [&str; 2] = [
+    "90a3ccdf-635c-4729-a248-9b709135078f",
+    "de1e552d-db1d-4423-a619-566b625cdc84",
+];
+
+fn push_once(list: &mut Vec<&'static str>, name: &'static str) {
+    if !list.contains(&name) {
+        list.push(name);
+    }
+}
+
+/// The row as the report shows it now: from the state before a recent change while it lags.
+fn row<'a>(ctx: &'a Ctx<'_>, user: usize) -> Row<'a> {
+    let dir = &ctx.inner.dir;
+    let policy = &ctx.inner.policy;
     let u = &dir.users[user];
-    let m = &u.methods;
+    let lag = chrono::Duration::from_std(ctx.shared.config.report_lag)
+        .unwrap_or_else(|_| chrono::Duration::hours(1));
+    let (m, prefs, updated) = u.report_state(ctx.now, lag);
     let mut methods = Vec::new();
     let mut mfa_registered = false;
     let mut mfa_capable = false;
@@ -49,14 +70,26 @@ fn row<'a>(dir: &'a Directory, policy: &Policy, user: usize) -> Row<'a> {
         mfa_registered = true;
         mfa_capable |= authenticator_allowed;
     }
-    if !m.oath.is_empty() {
+    let authenticator_otp = m
+        .authenticators
+        .iter()
+        .any(|a| a.device_tag == "SoftwareTokenActivated");
+    if authenticator_otp || !m.oath.is_empty() {
         methods.push("softwareOneTimePasscode");
         mfa_registered = true;
-        mfa_capable |= policy.allows(dir, MethodKind::SoftwareOath, user);
+        mfa_capable |= (authenticator_otp && authenticator_allowed)
+            || (!m.oath.is_empty() && policy.allows(dir, MethodKind::SoftwareOath, user));
     }
     let fido2_allowed = !m.fido2.is_empty() && policy.allows(dir, MethodKind::Fido2, user);
-    if !m.fido2.is_empty() {
-        methods.push("fido2SecurityKey");
+    for k in &m.fido2 {
+        let name = if AUTHENTICATOR_AAGUIDS.contains(&k.aaguid.as_str()) {
+            "passKeyDeviceBoundAuthenticator"
+        } else if k.synced {
+            "passKeySynced"
+        } else {
+            "passKeyDeviceBound"
+        };
+        push_once(&mut methods, name);
         mfa_registered = true;
         mfa_capable |= fido2_allowed;
     }
@@ -65,7 +98,7 @@ fn row<'a>(dir: &'a Directory, policy: &Policy, user: usize) -> Row<'a> {
         mfa_registered = true;
         mfa_capable = true;
     }
-    if m.taps.iter().any(|t| t.usability(chrono::Utc::now()).0) {
+    if m.taps.iter().any(|t| t.usability(ctx.now).0) {
         methods.push("temporaryAccessPass");
     }
     let sspr_registered = m.phone(PhoneType::Mobile).is_some()
@@ -75,7 +108,7 @@ fn row<'a>(dir: &'a Directory, policy: &Policy, user: usize) -> Row<'a> {
         || !m.oath.is_empty();
     let sspr_enabled = !u.guest;
     let passwordless = fido2_allowed || !m.hello.is_empty();
-    let system_methods: Vec<&'static str> = if !u.prefs.system_preferred {
+    let system_methods: Vec<&'static str> = if !prefs.system_preferred {
         Vec::new()
     } else if !m.authenticators.is_empty() {
         vec!["push"]
@@ -96,7 +129,8 @@ fn row<'a>(dir: &'a Directory, policy: &Policy, user: usize) -> Row<'a> {
         guest: u.guest,
         methods,
         system_methods,
-        preferred: u.prefs.preferred.as_deref().unwrap_or("none"),
+        preferred: prefs.preferred.as_deref().unwrap_or("none"),
+        updated,
         flags: [
             ("isAdmin", !u.roles.is_empty()),
             ("isMfaRegistered", mfa_registered),
@@ -107,7 +141,7 @@ fn row<'a>(dir: &'a Directory, policy: &Policy, user: usize) -> Row<'a> {
             ("isSsprCapable", sspr_registered && sspr_enabled),
             (
                 "isSystemPreferredAuthenticationMethodEnabled",
-                u.prefs.system_preferred,
+                prefs.system_preferred,
             ),
         ],
     }
@@ -134,7 +168,7 @@ fn row_json(dir: &Directory, user: usize, r: &Row<'_>, version: ApiVersion) -> V
         "methodsRegistered": r.methods,
         "systemPreferredAuthenticationMethods": r.system_methods,
         "userPreferredMethodForSecondaryAuthentication": r.preferred,
-        "lastUpdatedDateTime": iso(u.methods_updated),
+        "lastUpdatedDateTime": iso(r.updated),
     });
     for (name, value) in r.flags {
         v[name] = json!(value);
@@ -202,7 +236,7 @@ fn guard(ctx: &Ctx<'_>) -> Result<(), GraphError> {
 pub(crate) fn list(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
     req.only(Method::GET)?;
     guard(ctx)?;
-    let top = paging::page_size(&req.query, 100)?;
+    let top = paging::page_size(&req.query, REPORT_PAGE_SIZE)?;
     let offset = paging::offset(&req.query)?;
     let expr = match req.query.get("filter") {
         Some(f) => {
@@ -212,23 +246,21 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
         }
         None => None,
     };
-    let dir = &ctx.inner.dir;
     let order: Vec<usize> = match req.query.get("orderby").map(|o| o.to_ascii_lowercase()) {
-        None => (0..dir.users.len()).collect(),
-        Some(o) if o.starts_with("userprincipalname") => dir.order_upn.clone(),
-        Some(o) if o.starts_with("userdisplayname") => dir.order_display_name.clone(),
+        None => (0..ctx.inner.dir.users.len()).collect(),
+        Some(o) if o.starts_with("userprincipalname") => ctx.inner.dir.order_upn.clone(),
+        Some(o) if o.starts_with("userdisplayname") => ctx.inner.dir.order_display_name.clone(),
         Some(o) => {
             return Err(GraphError::unsupported_query(format!(
                 "Sorting by '{o}' is not supported."
             )))
         }
     };
+    // Disabled accounts are not in the report (rule 12).
     let mut matched: Vec<usize> = order
         .into_iter()
-        .filter(|i| {
-            expr.as_ref()
-                .is_none_or(|e| e.matches(&row(dir, &ctx.inner.policy, *i)))
-        })
+        .filter(|i| ctx.inner.dir.users[*i].account_enabled)
+        .filter(|i| expr.as_ref().is_none_or(|e| e.matches(&row(ctx, *i))))
         .collect();
     if req
         .query
@@ -241,7 +273,7 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
     let values = page
         .items
         .iter()
-        .map(|i| row_json(dir, *i, &row(dir, &ctx.inner.policy, *i), req.version))
+        .map(|i| row_json(&ctx.inner.dir, *i, &row(ctx, *i), req.version))
         .collect();
     let next = page
         .next_offset
@@ -254,10 +286,13 @@ pub(crate) fn get(ctx: &mut Ctx<'_>, req: &GraphRequest, id: &str) -> GraphResul
     req.only(Method::GET)?;
     guard(ctx)?;
     let dir = &ctx.inner.dir;
-    let user = dir.find_user(id).ok_or_else(|| {
-        GraphError::resource_not_found(req.segments.get(3).map_or(id, String::as_str))
-    })?;
-    let mut v = row_json(dir, user, &row(dir, &ctx.inner.policy, user), req.version);
+    let user = dir
+        .find_user(id)
+        .filter(|u| dir.users[*u].account_enabled)
+        .ok_or_else(|| {
+            GraphError::resource_not_found(req.segments.get(3).map_or(id, String::as_str))
+        })?;
+    let mut v = row_json(dir, user, &row(ctx, user), req.version);
     v["@odata.context"] =
         json!(ctx.context("reports/authenticationMethods/userRegistrationDetails/$entity"));
     Ok(Reply::ok(v))

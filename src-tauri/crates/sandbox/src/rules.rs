@@ -34,10 +34,29 @@
 //! | – | `$batch` with more than 20 requests or duplicate ids, unknown `dependsOn` | 400 (whole batch) | `BadRequest` | status documented, code a guess |
 //! | – | Batch sub-request with a body but no Content-Type | 400 (sub-response) | `BadRequest` | documented |
 //! | – | Batch sub-request whose `dependsOn` failed | 424 (sub-response) | `FailedDependency` | documented status |
+//! | 12 | Registration report: reports bucket, 5 requests per 10 s per app (own bucket, not the identity RU bucket) | 429 | `TooManyRequests` + `Retry-After`, `x-ms-throttle-information: ReportsLimitExceeded` | documented quota; header value a guess |
+//! | 12 | Registration report page size when the client sends no `$top` | 200 | [`REPORT_PAGE_SIZE`] rows + `@odata.nextLink` | **guess** (docs: only `$filter`/`$orderby`; the server picks the page size) |
+//! | 12 | Registration report: disabled accounts | absent from the list; `/{id}` → 404 `Request_ResourceNotFound` | – | documented ("does not list disabled users"); 404 a guess |
+//! | 12 | Registration report rows lag changes by `SandboxConfig::report_lag` (`lastUpdatedDateTime` = when the row was refreshed) | 200 | – | documented ("up to a few hours"); the lag a guess |
+//! | 12 | `methodsRegistered`: Authenticator → `microsoftAuthenticatorPush`, plus `softwareOneTimePasscode` when its `deviceTag` is `SoftwareTokenActivated`; FIDO2 → `passKeyDeviceBound` / `passKeySynced` (`passKeyDeviceBoundAuthenticator` for Microsoft Authenticator's AAGUIDs) | – | – | documented values; the deviceTag link a guess |
+//! | – | beta `lastUsedDateTime` of a seeded method: a fixed date after its creation (about one in eight never used); methods created through the API: null | – | – | property documented, values a guess |
+//! | 17 | `/directoryRoles/{id}/members` without `RoleManagement.Read.Directory` / `Directory.Read.All` in the token | 403 | `Authorization_RequestDenied` "Insufficient privileges to complete the operation." | documented shape and permissions |
 
 use crate::directory::{Directory, PhoneType};
 use crate::errors::GraphError;
 use crate::state::Caller;
+
+/// Rows per page of the registration report when the client sends no `$top` (rule 12, a guess).
+pub(crate) const REPORT_PAGE_SIZE: usize = 1000;
+
+/// Rule 17: role members need a directory read permission.
+pub(crate) fn role_members_unreadable() -> GraphError {
+    GraphError::new(
+        axum::http::StatusCode::FORBIDDEN,
+        "Authorization_RequestDenied",
+        "Insufficient privileges to complete the operation.",
+    )
+}
 
 /// How the caller sees another user's phone numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -42,6 +42,7 @@ pub(crate) struct Counters {
     pub writes_by_user: HashMap<usize, u64>,
     pub throttled_writes: u64,
     pub throttled_reads: u64,
+    pub throttled_reports: u64,
     pub faults_503: u64,
     pub faults_slow: u64,
     pub drops_read: u64,
@@ -65,6 +66,9 @@ pub(crate) struct Caller {
     pub user: usize,
     pub client_id: String,
     pub powers: Powers,
+    /// The token carries a directory read permission that lists role members
+    /// (`RoleManagement.Read.Directory` or `Directory.Read.All`).
+    pub reads_role_members: bool,
 }
 
 impl Shared {

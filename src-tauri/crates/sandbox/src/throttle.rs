@@ -1,6 +1,8 @@
 //! Graph's identity throttling per app (client id) in this one tenant: a write bucket (quota per
 //! window, continuous refill) and a resource-unit bucket (quota per 10 s) with graph-api.md §5
-//! costs. A rejected request takes nothing from either bucket and changes no state.
+//! costs. The identity-and-access reports have their own bucket (5 requests per 10 s per app and
+//! tenant, graph-api.md §2) and cost no resource units. A rejected request takes nothing from any
+//! bucket and changes no state.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
@@ -54,6 +56,16 @@ impl Bucket {
 struct AppBuckets {
     writes: Bucket,
     ru: Bucket,
+    reports: Bucket,
+}
+
+/// graph-api.md §2 / §5: "Identity and access reports" — 5 requests per 10 s per app and tenant.
+pub(crate) const REPORTS_QUOTA: u32 = 5;
+pub(crate) const REPORTS_WINDOW: Duration = Duration::from_secs(10);
+
+/// Is this request served from the reports bucket?
+pub(crate) fn is_report(segments: &[String]) -> bool {
+    segments.first().is_some_and(|s| s == "reports")
 }
 
 #[derive(Debug)]
@@ -87,16 +99,40 @@ impl Throttle {
         }
     }
 
-    pub(crate) fn admit(&mut self, app: &str, is_write: bool, ru: u32) -> Verdict {
-        let now = Instant::now();
+    fn buckets(&mut self, app: &str) -> &mut AppBuckets {
         let (wq, ww, rq) = (self.write_quota, self.write_window, self.ru_quota);
-        let b = self
-            .apps
+        self.apps
             .entry(app.to_owned())
             .or_insert_with(|| AppBuckets {
                 writes: Bucket::new(wq, ww),
                 ru: Bucket::new(rq, Duration::from_secs(10)),
-            });
+                reports: Bucket::new(REPORTS_QUOTA, REPORTS_WINDOW),
+            })
+    }
+
+    /// One request to the reports endpoints (their own bucket; no resource units).
+    pub(crate) fn admit_report(&mut self, app: &str) -> Verdict {
+        let now = Instant::now();
+        let b = &mut self.buckets(app).reports;
+        b.refill(now);
+        let wait = b.wait_for(1.0);
+        if !wait.is_zero() {
+            return Verdict::Reject {
+                information: "ReportsLimitExceeded",
+                retry_after: wait,
+            };
+        }
+        b.tokens -= 1.0;
+        let used = b.used_fraction();
+        Verdict::Admit {
+            ru: 1,
+            used_percent: (used > 0.8).then_some(used),
+        }
+    }
+
+    pub(crate) fn admit(&mut self, app: &str, is_write: bool, ru: u32) -> Verdict {
+        let now = Instant::now();
+        let b = self.buckets(app);
         b.writes.refill(now);
         b.ru.refill(now);
         if is_write {
@@ -212,6 +248,28 @@ mod tests {
             Verdict::Admit { .. }
         ));
         assert!(matches!(t.admit("a", false, 1), Verdict::Admit { .. }));
+    }
+
+    #[test]
+    fn reports_have_their_own_bucket() {
+        let mut t = Throttle::new(10, Duration::from_secs(100), 1);
+        for _ in 0..REPORTS_QUOTA {
+            assert!(matches!(t.admit_report("a"), Verdict::Admit { .. }));
+        }
+        match t.admit_report("a") {
+            Verdict::Reject {
+                information,
+                retry_after,
+            } => {
+                assert_eq!(information, "ReportsLimitExceeded");
+                assert!(retry_after > Duration::from_millis(1500));
+                assert!(retry_after <= Duration::from_secs(2));
+            }
+            Verdict::Admit { .. } => panic!("the sixth report request in 10 s should throttle"),
+        }
+        // The identity RU bucket (1 RU here) is untouched by the reports.
+        assert!(matches!(t.admit("a", false, 1), Verdict::Admit { .. }));
+        assert!(matches!(t.admit_report("b"), Verdict::Admit { .. }));
     }
 
     #[test]

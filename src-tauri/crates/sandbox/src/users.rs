@@ -81,14 +81,14 @@ fn prop(u: &User, name: &str) -> Value {
         }
         "mailNickname" => json!(u.upn.split('@').next().unwrap_or_default()),
         "creationType" => {
-            if u.guest {
+            if u.external {
                 json!("Invitation")
             } else {
                 Value::Null
             }
         }
         "externalUserState" => {
-            if u.guest {
+            if u.external {
                 json!("Accepted")
             } else {
                 Value::Null
@@ -384,5 +384,57 @@ pub(crate) fn directory_roles(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphRes
         values,
         None,
         None,
+    )))
+}
+
+/// `/directoryRoles/{id}/members` and `/directoryRoles(roleTemplateId='…')/members`: the users
+/// holding the role (`id`, `displayName`, `userPrincipalName`). Needs a directory read
+/// permission in the token (rule 17).
+pub(crate) fn role_members(ctx: &mut Ctx<'_>, req: &GraphRequest, key: &str) -> GraphResult {
+    req.only(Method::GET)?;
+    let dir = &ctx.inner.dir;
+    let role = match key
+        .strip_prefix("(roletemplateid=")
+        .and_then(|k| k.strip_suffix(')'))
+    {
+        Some(template) => {
+            let template = template.trim_matches('\'');
+            dir.roles
+                .iter()
+                .find(|r| r.kind.template_id().eq_ignore_ascii_case(template))
+        }
+        None => dir.roles.iter().find(|r| r.id.eq_ignore_ascii_case(key)),
+    }
+    .ok_or_else(|| GraphError::resource_not_found(key))?;
+    if !ctx.caller.reads_role_members {
+        return Err(crate::rules::role_members_unreadable());
+    }
+    let holders: Vec<usize> = (0..dir.users.len())
+        .filter(|i| dir.users[*i].roles.contains(&role.kind))
+        .collect();
+    let top = paging::page_size(&req.query, 100)?;
+    let offset = paging::offset(&req.query)?;
+    let page = paging::slice(&holders, offset, top);
+    let next = page
+        .next_offset
+        .map(|n| paging::next_link(&ctx.request_url(req), &req.query, n));
+    let values = page
+        .items
+        .iter()
+        .map(|i| {
+            let u = &dir.users[*i];
+            json!({
+                "@odata.type": "#microsoft.graph.user",
+                "id": u.id,
+                "displayName": u.display_name,
+                "userPrincipalName": u.upn,
+            })
+        })
+        .collect();
+    Ok(Reply::ok(collection(
+        ctx.context("directoryObjects"),
+        values,
+        None,
+        next,
     )))
 }

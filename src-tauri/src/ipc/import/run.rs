@@ -2,8 +2,8 @@
 //! list and the Pause / Resume / Cancel request. Converted from the core's run types.
 
 use prestage_core::import::{
-    CannotUndo, ChangeResult, Progress, RowEnd, RowResult, RunKind, RunOutcome, RunSummary,
-    UndoPreview,
+    CannotUndo, ChangeResult, Progress, RowEnd, RowResult, RunKind, RunList, RunOutcome,
+    RunSummary, UndoPreview, UnreadableRun,
 };
 use serde::{Deserialize, Serialize};
 
@@ -190,6 +190,24 @@ impl From<&RunOutcome> for RunDone {
 pub enum RunKindInfo {
     Apply,
     Undo,
+}
+
+/// The runs list: the runs, newest first, and the journals that could not be read, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunsInfo {
+    pub runs: Vec<RunInfoRow>,
+    pub unreadable: Vec<UnreadableRun>,
+}
+
+impl RunsInfo {
+    /// `locked(run)`: another window or terminal holds the run.
+    pub fn new(list: &RunList, tenant_id: &str, locked: impl Fn(&str) -> bool) -> Self {
+        Self {
+            runs: RunInfoRow::list(&list.runs, tenant_id, locked),
+            unreadable: list.unreadable.clone(),
+        }
+    }
 }
 
 /// A run in the runs list.

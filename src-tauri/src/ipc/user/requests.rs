@@ -79,7 +79,10 @@ impl TryFrom<EditRequest> for Edit {
             EditRequest::SmsSignIn { enabled } => Edit::SmsSignIn { enabled },
             EditRequest::DefaultMethod { method } => {
                 let method: PreferredMethod = parse_default_method(&method).ok_or_else(|| {
-                    IpcError::internal(format!("'{method}' is not a default method."))
+                    IpcError::invalid(
+                        Some("method"),
+                        format!("'{method}' is not a default method."),
+                    )
                 })?;
                 Edit::DefaultMethod { method }
             }
@@ -102,8 +105,9 @@ impl TryFrom<TapRequestInfo> for TapChoice {
     fn try_from(r: TapRequestInfo) -> Result<Self, IpcError> {
         let start = match r.start {
             Some(text) => Some(
-                serde_json::from_value(serde_json::Value::String(text.clone()))
-                    .map_err(|_| IpcError::internal(format!("'{text}' is not a start time.")))?,
+                serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| {
+                    IpcError::invalid(Some("start"), format!("'{text}' is not a start time."))
+                })?,
             ),
             None => None,
         };
@@ -237,6 +241,8 @@ impl From<FixError> for IpcError {
     fn from(e: FixError) -> Self {
         match e {
             FixError::Graph(g) => g.into(),
+            FixError::Refused(why) => IpcError::refused(why),
+            FixError::Invalid(why) => IpcError::invalid(None, why),
             other => IpcError::internal(other.to_string()),
         }
     }
@@ -292,7 +298,11 @@ mod tests {
         );
         assert_eq!(
             IpcError::from(FixError::Refused("why".into())),
-            IpcError::internal("why")
+            IpcError::refused("why")
+        );
+        assert_eq!(
+            serde_json::to_value(IpcError::from(FixError::Invalid("not a number".into()))).unwrap(),
+            json!({"kind": "invalidInput", "field": null, "message": "not a number"})
         );
         let tap: TapRequestInfo = serde_json::from_value(
             json!({"lifetimeMinutes": 90, "oneTime": true, "start": "2026-12-01T08:00:00.000Z"}),

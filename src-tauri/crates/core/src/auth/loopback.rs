@@ -178,7 +178,8 @@ async fn read_target(socket: &mut TcpStream) -> Option<String> {
     request_target(&buf)
 }
 
-/// The target of a `GET` request line, from the bytes a client sent (pure: fuzzed).
+/// The target of a `GET` request line, from the bytes a client sent. Pure, so the fuzz target
+/// and its corpus replay exercise exactly what the listener runs.
 pub fn request_target(bytes: &[u8]) -> Option<String> {
     let text = String::from_utf8_lossy(bytes);
     let line = text.lines().next()?;

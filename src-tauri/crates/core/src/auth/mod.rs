@@ -6,6 +6,7 @@ mod device;
 mod errors;
 mod keeper;
 mod loopback;
+mod parts;
 mod pkce;
 mod refresh;
 mod store;
@@ -13,7 +14,9 @@ mod store;
 pub use device::{poll_device_code, start_device_code, DeviceCode};
 pub use errors::AuthError;
 pub use keeper::Keeper;
+pub(crate) use loopback::request_target;
 pub use loopback::{Loopback, Redirect};
+pub use parts::PART_LIMIT;
 pub use pkce::{
     exchange_code, read_redirect, redeem_refresh_token, sign_in_auto_approved,
     sign_in_with_browser, AuthorizeRequest, SignInConfig,
@@ -31,6 +34,9 @@ pub const SCOPES: &[&str] = &[
     "https://graph.microsoft.com/GroupMember.Read.All",
     "https://graph.microsoft.com/AuditLog.Read.All",
     "https://graph.microsoft.com/Policy.Read.All",
+    // Only the tenant report uses it: the members of the Global Administrator role, whose
+    // SMS/voice retirement date differs (without it the report says "date depends on role").
+    "https://graph.microsoft.com/RoleManagement.Read.Directory",
     "offline_access",
     "openid",
     "profile",

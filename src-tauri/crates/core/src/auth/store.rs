@@ -1,11 +1,15 @@
 //! Where the refresh token lives between runs: the OS keychain (Windows Credential Manager, macOS
 //! Keychain, Linux Secret Service), keyed by tenant + account. Only the refresh token is ever
-//! persisted. An in-memory store serves unit tests.
+//! persisted, as bytes, split across entries when one entry cannot hold it (`parts.rs`). An
+//! in-memory store serves unit tests. Errors never carry stored bytes.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
+
+use super::parts::{self, EntryError, SecretEntries};
 
 /// The keychain service name Prestage stores under.
 pub const KEYCHAIN_SERVICE: &str = "app.prestage.desktop";
@@ -32,6 +36,8 @@ pub enum StoreError {
     Locked,
     #[error("No OS keychain could be reached ({0}); on Linux, start a Secret Service (GNOME Keyring or KWallet) in your desktop session and sign in again.")]
     Unavailable(String),
+    #[error("The OS keychain refused to keep the sign-in ({0}).")]
+    Refused(String),
 }
 
 /// Persists refresh tokens.
@@ -61,8 +67,8 @@ impl KeyringStore {
         }
     }
 
-    fn entry(&self, key: &AccountKey) -> Result<keyring::Entry, StoreError> {
-        keyring::Entry::new(&self.service, &key.label()).map_err(map_keyring)
+    fn entry(&self, name: &str) -> Result<keyring::Entry, StoreError> {
+        keyring::Entry::new(&self.service, name).map_err(map_keyring)
     }
 }
 
@@ -72,36 +78,82 @@ impl Default for KeyringStore {
     }
 }
 
+/// The kind of a keychain failure only: platform messages and `BadEncoding` could carry what
+/// was stored.
 fn map_keyring(e: keyring::Error) -> StoreError {
-    match e {
-        keyring::Error::NoStorageAccess(_) => StoreError::Locked,
-        // Only the error's kind: platform messages could in theory echo what was being stored.
-        keyring::Error::PlatformFailure(_) => StoreError::Unavailable("platform failure".into()),
-        other => StoreError::Unavailable(format!("{other:?}").chars().take(80).collect()),
-    }
+    let kind = match e {
+        keyring::Error::NoStorageAccess(_) => return StoreError::Locked,
+        keyring::Error::PlatformFailure(_) => "platform failure",
+        keyring::Error::NoEntry => "no entry",
+        keyring::Error::BadEncoding(_) => "unreadable entry",
+        keyring::Error::TooLong(..) => "entry too long",
+        keyring::Error::Invalid(..) => "invalid entry name",
+        keyring::Error::Ambiguous(_) => "several entries match",
+        _ => "unknown keychain error",
+    };
+    StoreError::Unavailable(kind.into())
 }
 
-impl TokenStore for KeyringStore {
-    fn save(&self, key: &AccountKey, refresh: &SecretString) -> Result<(), StoreError> {
-        self.entry(key)?
-            .set_password(refresh.expose_secret())
-            .map_err(map_keyring)
+impl SecretEntries for KeyringStore {
+    fn put(&self, name: &str, secret: &[u8]) -> Result<(), EntryError> {
+        match self.entry(name)?.set_secret(secret) {
+            Ok(()) => Ok(()),
+            Err(keyring::Error::TooLong(..)) => Err(EntryError::TooLong),
+            Err(e) => Err(map_keyring(e).into()),
+        }
     }
 
-    fn load(&self, key: &AccountKey) -> Result<Option<SecretString>, StoreError> {
-        match self.entry(key)?.get_password() {
-            Ok(text) => Ok(Some(SecretString::from(text))),
+    fn get(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.entry(name)?.get_secret() {
+            Ok(bytes) => Ok(Some(bytes)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring(e)),
         }
     }
 
-    fn delete(&self, key: &AccountKey) -> Result<(), StoreError> {
-        match self.entry(key)?.delete_credential() {
+    fn remove(&self, name: &str) -> Result<(), StoreError> {
+        match self.entry(name)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring(e)),
         }
     }
+}
+
+impl TokenStore for KeyringStore {
+    fn save(&self, key: &AccountKey, refresh: &SecretString) -> Result<(), StoreError> {
+        parts::save(self, &key.label(), refresh.expose_secret().as_bytes())
+    }
+
+    fn load(&self, key: &AccountKey) -> Result<Option<SecretString>, StoreError> {
+        Ok(parts::load(self, &key.label())?.and_then(decode))
+    }
+
+    fn delete(&self, key: &AccountKey) -> Result<(), StoreError> {
+        parts::delete(self, &key.label())
+    }
+}
+
+/// Stored bytes as token text: UTF-8, or UTF-16LE for an entry keyring's `set_password` wrote on
+/// Windows before Prestage stored bytes (token text never holds a NUL byte, UTF-16 of it does).
+/// Anything else reads as nothing stored.
+fn decode(bytes: Vec<u8>) -> Option<SecretString> {
+    let bytes = Zeroizing::new(bytes);
+    if !bytes.contains(&0) {
+        return std::str::from_utf8(&bytes).ok().map(SecretString::from);
+    }
+    if !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let units: Zeroizing<Vec<u16>> = Zeroizing::new(
+        bytes
+            .chunks_exact(2)
+            .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+            .collect(),
+    );
+    String::from_utf16(&units)
+        .ok()
+        .filter(|text| !text.contains('\0'))
+        .map(SecretString::from)
 }
 
 /// Keeps tokens in memory only (unit tests, and the sandbox tenant, which needs no persistence).
@@ -147,5 +199,34 @@ mod tests {
         assert_eq!(store.load(&key).unwrap().unwrap().expose_secret(), "rt-1");
         store.delete(&key).unwrap();
         assert!(store.load(&key).unwrap().is_none());
+    }
+
+    #[test]
+    fn stored_bytes_decode_as_utf8_or_as_the_utf16_keyring_wrote_on_windows() {
+        let text = "sbx-rt.AbC-_9";
+        let read = |bytes: Vec<u8>| decode(bytes).map(|s| s.expose_secret().to_string());
+        assert_eq!(read(text.as_bytes().to_vec()).as_deref(), Some(text));
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(read(utf16).as_deref(), Some(text));
+        assert_eq!(read(vec![0xff, 0xfe, 0x00]), None);
+        assert_eq!(read(vec![0x00, 0x00]), None);
+    }
+
+    #[test]
+    fn keychain_errors_never_carry_stored_bytes() {
+        let secret = b"sbx-rt.very-secret".to_vec();
+        let errors = [
+            keyring::Error::BadEncoding(secret.clone()),
+            keyring::Error::PlatformFailure("sbx-rt.very-secret".into()),
+            keyring::Error::Invalid("sbx-rt.very-secret".into(), "x".into()),
+            keyring::Error::TooLong("sbx-rt.very-secret".into(), 1),
+        ];
+        for e in errors {
+            let mapped = map_keyring(e);
+            assert!(
+                !format!("{mapped} {mapped:?}").contains("very-secret"),
+                "{mapped:?}"
+            );
+        }
     }
 }

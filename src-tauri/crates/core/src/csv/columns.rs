@@ -1,4 +1,5 @@
-//! Which column a header names: the Prestage template, the community template and their aliases,
+//! Which column a header names: the Prestage template, the community template, the attribute in
+//! brackets of the Entra admin center's templates (`Mobile phone [mobile]`) and their aliases,
 //! matched on [`normalize_header`] (case, spaces, `_`, `-` and punctuation ignored), plus the
 //! caller's remembered mapping. Refuses a file with no user column or two columns for one field.
 
@@ -21,10 +22,16 @@ pub enum Column {
     DefaultMethod,
     ForcedUpdate,
     ForcedRemoval,
+    /// The user's object id (Graph PowerShell's `Id`): finds the user when present, and the
+    /// UPN and mail columns are then checked against the user it found.
+    UserId,
+    /// The user's mail address (Graph's `mail`): finds the user when nothing else does, else is
+    /// checked against the user found.
+    UserMail,
 }
 
 impl Column {
-    pub const ALL: [Column; 9] = [
+    pub const ALL: [Column; 11] = [
         Column::User,
         Column::MobilePhone,
         Column::AlternateMobilePhone,
@@ -34,7 +41,12 @@ impl Column {
         Column::DefaultMethod,
         Column::ForcedUpdate,
         Column::ForcedRemoval,
+        Column::UserId,
+        Column::UserMail,
     ];
+
+    /// The columns that name the user; a file needs at least one.
+    pub const IDENTITY: [Column; 3] = [Column::UserId, Column::User, Column::UserMail];
 
     /// The header Prestage writes for this column (the template's spelling).
     pub fn header(self) -> &'static str {
@@ -48,6 +60,8 @@ impl Column {
             Column::DefaultMethod => "DefaultMethod",
             Column::ForcedUpdate => "ForcedUpdate",
             Column::ForcedRemoval => "ForcedRemoval",
+            Column::UserId => "ObjectId",
+            Column::UserMail => "Mail",
         }
     }
 
@@ -63,13 +77,16 @@ impl Column {
             Column::DefaultMethod => "default sign-in method",
             Column::ForcedUpdate => "forced-update flag",
             Column::ForcedRemoval => "forced-removal flag",
+            Column::UserId => "user's object id",
+            Column::UserMail => "user's mail address (not the authentication email)",
         }
     }
 
     /// The column a header spelling means (any accepted name, compared after
-    /// [`normalize_header`]), e.g. `Mobile` or `alternate mobile phone`.
+    /// [`normalize_header`]), e.g. `Mobile`, `alternate mobile phone` or, from the Entra admin
+    /// center's templates, `Mobile phone [mobile]`.
     pub fn named(text: &str) -> Option<Column> {
-        builtin(&normalize_header(text))
+        builtin(&header_key(text))
     }
 
     /// Every header spelling recognised for this column (compared after [`normalize_header`]).
@@ -86,12 +103,10 @@ const ALIASES: &[(&str, Column)] = &[
     ("UserPrincipalName", Column::User),
     ("UPN", Column::User),
     ("User", Column::User),
-    ("UserId", Column::User),
-    ("ObjectId", Column::User),
-    ("Id", Column::User),
     ("UserName", Column::User),
     ("SignInName", Column::User),
-    ("UserObjectId", Column::User),
+    // The admin center's group-member template: "Member object ID or user principal name".
+    ("MemberObjectIdOrUpn", Column::User),
     ("MobilePhone", Column::MobilePhone),
     ("Mobile", Column::MobilePhone),
     ("Phone", Column::MobilePhone),
@@ -110,9 +125,12 @@ const ALIASES: &[(&str, Column)] = &[
     ("OfficeNumber", Column::OfficePhone),
     ("OfficePhoneNumber", Column::OfficePhone),
     ("BusinessPhone", Column::OfficePhone),
+    // Graph's `businessPhones` (a list: PowerShell exports it as `System.String[]` unless joined).
+    ("BusinessPhones", Column::OfficePhone),
+    // The admin center's `Office phone [telephoneNumber]` (the directory's old attribute name).
+    ("TelephoneNumber", Column::OfficePhone),
     ("WorkPhone", Column::OfficePhone),
     ("Email", Column::Email),
-    ("Mail", Column::Email),
     ("EmailAddress", Column::Email),
     ("AuthenticationEmail", Column::Email),
     ("SmsSignIn", Column::SmsSignIn),
@@ -127,6 +145,13 @@ const ALIASES: &[(&str, Column)] = &[
     ("ForceUpdate", Column::ForcedUpdate),
     ("ForcedRemoval", Column::ForcedRemoval),
     ("ForceRemoval", Column::ForcedRemoval),
+    ("ObjectId", Column::UserId),
+    ("Id", Column::UserId),
+    ("UserId", Column::UserId),
+    ("UserObjectId", Column::UserId),
+    // Graph's `mail` is the user's mailbox, which identifies them; it is not an authentication
+    // email to register (that one must be another address, or it cannot recover the account).
+    ("Mail", Column::UserMail),
 ];
 
 /// The key a header is matched and remembered by: lowercase letters and digits only, so
@@ -136,6 +161,20 @@ pub fn normalize_header(h: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// The key a header is matched by: the attribute in its last `[…]` when it has one (the admin
+/// center writes `User name [userPrincipalName] Required`, and `Office [physicalDeliveryOfficeName]`
+/// must not read as the office phone), else the whole header; normalized either way.
+pub(crate) fn header_key(h: &str) -> String {
+    let bracketed = h.rfind('[').and_then(|open| {
+        let inner = &h[open + 1..];
+        inner.find(']').map(|close| &inner[..close])
+    });
+    match bracketed.map(normalize_header).filter(|k| !k.is_empty()) {
+        Some(key) => key,
+        None => normalize_header(h),
+    }
 }
 
 fn builtin(normalized: &str) -> Option<Column> {
@@ -164,15 +203,18 @@ pub(crate) fn map_headers(
     let mapping: Vec<Option<Column>> = headers
         .iter()
         .map(|h| {
-            let key = normalize_header(h);
-            if key.is_empty() {
+            let whole = normalize_header(h);
+            if whole.is_empty() {
                 return None;
             }
-            remembered.get(&key).copied().or_else(|| builtin(&key))
+            remembered
+                .get(&whole)
+                .copied()
+                .or_else(|| builtin(&header_key(h)))
         })
         .collect();
 
-    if !mapping.contains(&Some(Column::User)) {
+    if !Column::IDENTITY.iter().any(|c| mapping.contains(&Some(*c))) {
         if mapping.iter().all(Option::is_none) && headers.iter().any(|h| looks_like_data(h)) {
             return Err(CsvError::NoHeader);
         }
@@ -210,13 +252,12 @@ fn looks_like_data(cell: &str) -> bool {
     cell.contains('@') || digits >= 6 || guid
 }
 
-/// "UPN, User, …" — the spellings accepted for `column` besides its template header.
-pub(crate) fn accepted_list(column: Column) -> String {
-    column
-        .accepted_names()
-        .skip(1)
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Every spelling of a column that names the user besides `UserPrincipalName`: "UPN, …, Id, Mail".
+pub(crate) fn identity_list() -> String {
+    let mut names: Vec<&str> = Column::User.accepted_names().skip(1).collect();
+    names.extend(Column::UserId.accepted_names());
+    names.extend(Column::UserMail.accepted_names());
+    names.join(", ")
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 mod columns;
 mod decode;
 mod error;
+mod file;
+mod preamble;
 mod rows;
 mod sniff;
 mod text;
@@ -20,8 +22,10 @@ use serde::Serialize;
 
 pub use columns::{normalize_header, Column};
 pub use decode::decode;
-pub use error::{CsvError, MAX_BYTES};
+pub use error::{CsvError, MAX_BYTES, MAX_CELL_CHARS, MAX_COLUMNS};
+pub use file::read_file;
 pub use sniff::sniff_delimiter;
+pub use text::shorten;
 
 /// One data row. `None` is a blank cell ("leave as is"); values are trimmed but otherwise verbatim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,7 +42,16 @@ pub struct ImportRow {
     pub default_method: Option<String>,
     pub forced_update: Option<String>,
     pub forced_removal: Option<String>,
+    /// The user's object id, when the file has such a column (then it finds the user).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object_id: Option<String>,
+    /// The user's mail address, when the file has such a column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail: Option<String>,
     pub warnings: Vec<String>,
+    /// Cells that must not be used, with why: the row is invalid.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 impl ImportRow {
@@ -55,7 +68,10 @@ impl ImportRow {
             default_method: None,
             forced_update: None,
             forced_removal: None,
+            object_id: None,
+            mail: None,
             warnings: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -71,6 +87,8 @@ impl ImportRow {
             Column::DefaultMethod => &self.default_method,
             Column::ForcedUpdate => &self.forced_update,
             Column::ForcedRemoval => &self.forced_removal,
+            Column::UserId => &self.object_id,
+            Column::UserMail => &self.mail,
         };
         cell.as_deref()
     }
@@ -86,6 +104,8 @@ impl ImportRow {
             Column::DefaultMethod => &mut self.default_method,
             Column::ForcedUpdate => &mut self.forced_update,
             Column::ForcedRemoval => &mut self.forced_removal,
+            Column::UserId => &mut self.object_id,
+            Column::UserMail => &mut self.mail,
         }
     }
 }
@@ -97,6 +117,10 @@ pub struct ImportFile {
     /// "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "UTF-16BE" or "windows-1252".
     pub encoding: String,
     pub delimiter: char,
+    /// The line above the header that was skipped, and why (Windows PowerShell's `#TYPE` line,
+    /// the admin center's `version:` line): a sentence for the file line of the preview.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
     /// The header row, trimmed, without trailing empty columns.
     pub headers: Vec<String>,
     /// The column each header maps to, index for index.
@@ -117,12 +141,20 @@ pub fn read_import(
     if text.chars().all(text::is_blank_char) {
         return Err(CsvError::Empty);
     }
-    let (delimiter, body_start) =
-        sniff::sep_line(&text).unwrap_or_else(|| (sniff_delimiter(&text), 0));
+    let (skipped, start) = match preamble::skipped_line(&text) {
+        Some((why, next)) => (Some(why), next),
+        None => (None, 0),
+    };
+    let rest = &text[start..];
+    let (delimiter, body_start) = match sniff::sep_line(rest) {
+        Some((delimiter, next)) => (delimiter, start + next),
+        None => (sniff_delimiter(rest), start),
+    };
     let table = rows::read_table(&text, body_start, delimiter, remembered)?;
     Ok(ImportFile {
         encoding: encoding.to_string(),
         delimiter: char::from(delimiter),
+        skipped,
         headers: table.headers,
         mapping: table.map.mapping,
         unknown_headers: table.map.unknown,

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use csv::{ReaderBuilder, StringRecord};
 
 use super::columns::{map_headers, Column, HeaderMap};
+use super::error::{thousands, MAX_CELL_CHARS, MAX_COLUMNS};
 use super::sniff::unclosed_quote;
-use super::text::{clean, is_blank_char, Lines};
+use super::text::{clean, is_blank_char, quoted, Lines};
 use super::{CsvError, ImportRow};
 
 /// The header, its mapping and the rows of one file.
@@ -62,6 +63,10 @@ pub(crate) fn read_table(
         }
         let start = record.position().map_or(0, |p| byte_offset(p.byte()));
         let line = record_line(text, &lines, body_start + start);
+        let columns = cells.iter().rposition(Option::is_some).map_or(0, |i| i + 1);
+        if columns > MAX_COLUMNS {
+            return Err(CsvError::TooManyColumns { line, columns });
+        }
         match &header {
             None => {
                 let mut headers: Vec<String> = record
@@ -70,6 +75,17 @@ pub(crate) fn read_table(
                     .collect();
                 while headers.last().is_some_and(String::is_empty) {
                     headers.pop();
+                }
+                if let Some((i, h)) = headers
+                    .iter()
+                    .enumerate()
+                    .find(|(_, h)| h.chars().count() > MAX_CELL_CHARS)
+                {
+                    return Err(CsvError::HeaderTooLong {
+                        line,
+                        column: column_letter(i),
+                        length: h.chars().count(),
+                    });
                 }
                 let map = map_headers(&headers, remembered)?;
                 header = Some((headers, map));
@@ -115,7 +131,19 @@ fn build_row(
     let mut nameless = Vec::new();
     for (i, cell) in cells.into_iter().enumerate() {
         let Some(value) = cell else { continue };
+        let header = || headers.get(i).map_or("", String::as_str);
         match mapping.get(i) {
+            Some(Some(_)) if value.chars().count() > MAX_CELL_CHARS => {
+                row.problems.push(format!(
+                    "{}: the cell is {} characters long, but Prestage reads cells up to 1,024 \
+                     characters, so nothing from it is written",
+                    quoted(header()),
+                    thousands(value.chars().count())
+                ));
+            }
+            Some(Some(_)) if powershell_type_name(&value) => {
+                row.problems.push(type_name_problem(header(), &value));
+            }
             Some(Some(column)) => *row.slot_mut(*column) = Some(value),
             Some(None) if headers.get(i).is_some_and(String::is_empty) => nameless.push(i),
             Some(None) => {}
@@ -139,14 +167,45 @@ fn build_row(
     row
 }
 
-fn quoted(value: &str) -> String {
-    let mut chars = value.chars();
-    let head: String = chars.by_ref().take(40).collect();
-    if chars.next().is_some() {
-        format!("\"{head}…\"")
+/// A cell where PowerShell's Export-Csv wrote the name of a value's type instead of the value:
+/// `System.String[]` for a list (Graph's `businessPhones`), `Microsoft.Graph.PowerShell.Models.…`
+/// for an object. No phone number, address or yes/no looks like this.
+fn powershell_type_name(cell: &str) -> bool {
+    const PREFIXES: [&str; 5] = [
+        "System.",
+        "Microsoft.Graph.",
+        "Microsoft.Open.",
+        "Microsoft.Online.",
+        "Deserialized.",
+    ];
+    let Some(rest) = PREFIXES.iter().find_map(|p| cell.strip_prefix(p)) else {
+        return false;
+    };
+    rest.starts_with(|c: char| c.is_ascii_uppercase())
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._`[],+".contains(c))
+}
+
+/// What to do about a type name in the column `header`: export the values with an expression.
+fn type_name_problem(header: &str, value: &str) -> String {
+    let property = if header
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        header.to_string()
     } else {
-        format!("\"{head}\"")
-    }
+        format!("'{}'", header.replace('\'', "''"))
+    };
+    let name = header.replace('\'', "''");
+    format!(
+        "{}: the cell holds {}, the name of a PowerShell type, not a value (Export-Csv writes \
+         that for a list or an object), so nothing from it is written. Export the values: in \
+         Select-Object use @{{n='{name}'; e={{$_.{property} -join ';'}}}} — or, for a phone \
+         column, e={{$_.{property}[0]}} to keep the first number",
+        quoted(header),
+        quoted(value),
+    )
 }
 
 /// Excel's name for the 0-based column `i`: A … Z, AA, AB, …
@@ -204,6 +263,39 @@ mod tests {
             ]
         );
         assert!(t.rows[1].warnings.is_empty());
+    }
+
+    #[test]
+    fn powershell_type_names_are_problems_and_never_values() {
+        let text = "Id,UserPrincipalName,BusinessPhones,Mobile Phone\n\
+                    1,a@b,System.String[],Microsoft.Graph.PowerShell.Models.MicrosoftGraphX\n\
+                    2,c@d,+1 4255550100,System.Object[]\n";
+        let t = table(text, b',');
+        assert_eq!(t.rows[0].office, None);
+        assert_eq!(t.rows[0].mobile, None);
+        assert_eq!(t.rows[0].problems.len(), 2);
+        let first = &t.rows[0].problems[0];
+        assert!(first.starts_with("\"BusinessPhones\": the cell holds \"System.String[]\""));
+        assert!(first.contains("$_.BusinessPhones -join ';'"), "{first}");
+        assert!(t.rows[0].problems[1].contains("$_.'Mobile Phone'[0]"));
+        assert_eq!(t.rows[1].office.as_deref(), Some("+1 4255550100"));
+        assert_eq!(t.rows[1].problems.len(), 1);
+        for value in [
+            "System",
+            "System.",
+            "system.String[]",
+            "System.String x",
+            "+1 System.X",
+        ] {
+            assert!(!powershell_type_name(value), "{value}");
+        }
+        for value in [
+            "System.Collections.Generic.Dictionary`2[System.String,System.Object]",
+            "Microsoft.Open.AzureAD.Model.PasswordProfile",
+            "Deserialized.Microsoft.Graph.PowerShell.Models.MicrosoftGraphUser",
+        ] {
+            assert!(powershell_type_name(value), "{value}");
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! first records into a consistent number of columns. Splits exactly as `csv-core` does (a quote
 //! opens a quoted field only at the start of a field), so it also finds a quote never closed.
 
+use super::text::first_line;
+
 /// The delimiters Prestage tries, in order of preference when the evidence ties.
 const CANDIDATES: [u8; 3] = [b',', b';', b'\t'];
 /// How many non-blank records the sniffer looks at.
@@ -11,12 +13,8 @@ const SAMPLE: usize = 20;
 /// starts. Tolerates quotes and trailing delimiters that a round-trip through Excel adds
 /// (`"sep=;",,,`). `None` when the first line is not such a hint.
 pub(crate) fn sep_line(text: &str) -> Option<(u8, usize)> {
-    let end = text.find(['\r', '\n']).unwrap_or(text.len());
-    let next = match text.as_bytes().get(end..end + 2) {
-        Some(b"\r\n") => end + 2,
-        _ => (end + 1).min(text.len()),
-    };
-    let line = text[..end].trim_start_matches([' ', '\u{feff}']);
+    let (line, next) = first_line(text);
+    let line = line.trim_start_matches([' ', '\u{feff}']);
     let quoted = line.strip_prefix('"');
     let line = quoted.unwrap_or(line);
     let rest = line.get(..4).filter(|p| p.eq_ignore_ascii_case("sep="))?;

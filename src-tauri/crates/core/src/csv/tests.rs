@@ -150,14 +150,17 @@ fn the_template_reads_back() {
 #[test]
 fn get_reads_every_column() {
     let f = read(
-        "UPN,Mobile,AlternateMobile,Office,Mail,SmsSignIn,Default,ForcedUpdate,ForcedRemoval\n\
-         1,2,3,4,5,6,7,8,9\n",
+        "UPN,Mobile,AlternateMobile,Office,Email,SmsSignIn,Default,ForcedUpdate,ForcedRemoval,Id,Mail\n\
+         1,2,3,4,5,6,7,8,9,10,11\n",
     );
     let got: Vec<&str> = Column::ALL
         .iter()
         .filter_map(|c| f.rows[0].get(*c))
         .collect();
-    assert_eq!(got, ["1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    assert_eq!(
+        got,
+        ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]
+    );
 }
 
 #[test]
@@ -169,4 +172,77 @@ fn json_shape_for_the_ui() {
     assert_eq!(json["unknownHeaders"], serde_json::json!([]));
     assert_eq!(json["rows"][0]["alternateMobile"], serde_json::Value::Null);
     assert_eq!(json["rows"][0]["smsSignIn"], serde_json::Value::Null);
+}
+
+/// Issue 13 item 7: a hostile file stays bounded — columns and cell length are capped with a
+/// clear message, and a cell is quoted shortened.
+mod hostile {
+    use super::*;
+
+    #[test]
+    fn more_than_256_columns_are_refused_naming_the_line() {
+        let header: Vec<String> = std::iter::once("UPN".to_string())
+            .chain((1..300).map(|i| format!("c{i}")))
+            .collect();
+        let text = format!("{}\na@b\n", header.join(","));
+        let err = read_import(text.as_bytes(), &HashMap::new()).unwrap_err();
+        assert_eq!(err.line(), Some(1), "{err}");
+        assert!(
+            err.to_string().contains("300 columns") && err.to_string().contains("256"),
+            "{err}"
+        );
+
+        let row = format!("UPN,Mobile\na@b,1{}x\n", ",".repeat(400));
+        let err = read_import(row.as_bytes(), &HashMap::new()).unwrap_err();
+        assert_eq!(err.line(), Some(2), "{err}");
+        // Excel's padding of empty cells is not a column.
+        let padded = format!("UPN,Mobile\na@b,1{}\n", ",".repeat(400));
+        assert_eq!(read(&padded).rows.len(), 1);
+    }
+
+    #[test]
+    fn a_cell_over_1_kb_is_a_row_problem_and_never_kept() {
+        let long = "1".repeat(5000);
+        let f = read(&format!(
+            "UPN,Mobile,Notes\na@b,{long},{long}\nc@d,+1 4255550100,\n"
+        ));
+        assert_eq!(f.rows[0].mobile, None, "never kept");
+        assert_eq!(
+            f.rows[0].problems.len(),
+            1,
+            "the unread Notes column is no problem"
+        );
+        let problem = &f.rows[0].problems[0];
+        assert!(
+            problem.contains("5,000 characters") && problem.contains("1,024"),
+            "{problem}"
+        );
+        assert!(problem.chars().count() < 300, "{problem}");
+        assert!(f.rows[1].problems.is_empty());
+    }
+
+    #[test]
+    fn a_header_over_1_kb_is_refused_and_headers_are_shortened_in_messages() {
+        let long = "H".repeat(2000);
+        let err =
+            read_import(format!("UPN,{long}\na@b,1\n").as_bytes(), &HashMap::new()).unwrap_err();
+        assert_eq!(err.line(), Some(1), "{err}");
+        assert!(err.to_string().len() < 400, "{err}");
+        let err = read_import(
+            format!("Name,{}\nx,1\n", "N".repeat(900)).as_bytes(),
+            &HashMap::new(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().len() < 600,
+            "the found headers are shortened: {err}"
+        );
+    }
+
+    #[test]
+    fn extra_cells_are_quoted_shortened() {
+        let f = read(&format!("UPN,Mobile\na@b,1,{}\nc@d,2\n", "e".repeat(900)));
+        let warning = &f.rows[0].warnings[0];
+        assert!(warning.len() < 200, "{warning}");
+    }
 }

@@ -1,5 +1,6 @@
 //! Text helpers shared by the CSV reader: physical line numbers (CRLF, LF and a lone CR — as old
-//! Excel for Mac wrote — each end a line) and the rule for what counts as a blank cell.
+//! Excel for Mac wrote — each end a line), the rule for what counts as a blank cell, and how a
+//! cell is quoted in a message (shortened, so a hostile cell cannot flood it).
 
 /// Byte offsets where each physical line starts, to turn a byte offset into a 1-based line.
 pub(crate) struct Lines {
@@ -36,6 +37,45 @@ impl Lines {
     }
 }
 
+/// The first line of `text` (without its line end) and the byte offset where the next begins.
+pub(crate) fn first_line(text: &str) -> (&str, usize) {
+    let end = text.find(['\r', '\n']).unwrap_or(text.len());
+    let next = match text.as_bytes().get(end..end + 2) {
+        Some(b"\r\n") => end + 2,
+        _ => (end + 1).min(text.len()),
+    };
+    (&text[..end], next)
+}
+
+/// Characters of a cell shown in a message before it is cut with "…".
+const QUOTED_CHARS: usize = 40;
+
+/// `value` in double quotes for a message, cut after 40 characters.
+pub(crate) fn quoted(value: &str) -> String {
+    quoted_up_to(value, QUOTED_CHARS)
+}
+
+/// `value` in double quotes for a message, cut after `max` characters.
+pub(crate) fn quoted_up_to(value: &str, max: usize) -> String {
+    format!("\"{}\"", cut(value, max))
+}
+
+/// A cell as a message shows it: cut with "…" after 40 characters, so a hostile file cannot
+/// flood the preview, the terminal or a results export.
+pub fn shorten(value: &str) -> String {
+    cut(value, QUOTED_CHARS)
+}
+
+fn cut(value: &str, max: usize) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
 /// The 1-based line on which `text` ends (where a reader would be after reading it all).
 pub(crate) fn last_line(text: &str) -> usize {
     Lines::new(text).line_at(text.len())
@@ -66,6 +106,16 @@ mod tests {
         assert_eq!(lines.line_at(2), 1, "the LF of a CRLF is still line 1");
         assert_eq!(last_line("x\r\n\r\n"), 3);
         assert_eq!(last_line(""), 1);
+    }
+
+    #[test]
+    fn first_line_and_quoted() {
+        assert_eq!(first_line("a\r\nb"), ("a", 3));
+        assert_eq!(first_line("a\rb"), ("a", 2));
+        assert_eq!(first_line("a"), ("a", 1));
+        assert_eq!(quoted("+1 2"), "\"+1 2\"");
+        let long = "x".repeat(41);
+        assert_eq!(quoted(&long), format!("\"{}…\"", "x".repeat(40)));
     }
 
     #[test]

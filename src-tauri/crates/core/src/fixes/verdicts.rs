@@ -128,6 +128,7 @@ pub(crate) fn state_of(
             user_principal_name: user.user_principal_name.clone().unwrap_or_default(),
             display_name: user.display_name.clone().unwrap_or_default(),
         },
+        mail: user.mail.clone(),
         account_enabled: user.account_enabled.unwrap_or(true),
         guest: user
             .user_type

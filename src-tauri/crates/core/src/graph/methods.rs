@@ -123,7 +123,8 @@ pub struct AuthMethod {
 }
 
 impl AuthMethod {
-    fn from_json(value: Value) -> Result<Self, GraphError> {
+    /// One method from its JSON (any `@odata.type`; unknown ones kept).
+    pub fn from_json(value: Value) -> Result<Self, GraphError> {
         let Value::Object(properties) = value else {
             return Err(GraphError::Decode(
                 "an authentication method is not an object".into(),

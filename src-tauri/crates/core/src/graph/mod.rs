@@ -24,10 +24,13 @@ pub use methods::{AuthMethod, MethodKind};
 pub use phone::{PhoneMethod, SmsSignInState};
 pub use policy::{SmsConfiguration, SmsTarget, VoiceConfiguration};
 pub use preferences::{PreferredMethod, SignInPreferences};
-pub use reports::UserRegistrationDetails;
+pub use reports::{RegistrationPage, UserRegistrationDetails};
 pub use tap::{TapRequest, TemporaryAccessPass};
 pub use transport::RawResponse;
-pub use users::{DirectoryObject, Organization, User, USER_SELECT};
+pub use users::{
+    DirectoryObject, DirectoryPage, DirectoryUser, Organization, User, DIRECTORY_SELECT,
+    USER_SELECT,
+};
 pub use write::{MethodWrite, Receipt, EMAIL_METHOD_ID};
 
 use std::sync::Arc;

@@ -36,6 +36,8 @@ pub(crate) struct Call {
     pub headers: Vec<(&'static str, String)>,
     /// A read: may be re-sent after an unanswered attempt. A write never is (re-read first).
     pub read_only: bool,
+    /// The throttle lane when not the read or write lane (the reports have their own quota).
+    pub lane: Option<Lane>,
 }
 
 impl Call {
@@ -47,7 +49,12 @@ impl Call {
             body: None,
             headers: Vec::new(),
             read_only,
+            lane: None,
         }
+    }
+    pub fn on_lane(mut self, lane: Lane) -> Self {
+        self.lane = Some(lane);
+        self
     }
     pub fn json(mut self, body: serde_json::Value) -> Self {
         self.body = Some(body);
@@ -79,7 +86,9 @@ impl GraphClient {
     pub(crate) async fn send(&self, call: Call) -> Result<RawResponse, GraphError> {
         let engine = &self.inner.engine;
         let read_only = call.read_only;
-        let lane = if read_only { Lane::Read } else { Lane::Write };
+        let lane = call
+            .lane
+            .unwrap_or(if read_only { Lane::Read } else { Lane::Write });
         let client_request_id = uuid::Uuid::new_v4().to_string();
         let started = Instant::now();
         let mut attempt = 0u32;
@@ -235,6 +244,7 @@ impl GraphClient {
         limit: Option<usize>,
     ) -> Result<Vec<T>, GraphError> {
         let headers = first.headers.clone();
+        let lane = first.lane;
         let mut items = Vec::new();
         let mut page: Page<T> = self.get_json(first).await?;
         loop {
@@ -248,13 +258,14 @@ impl GraphClient {
             let url = self.same_origin(&next)?;
             let mut call = Call::new(Method::GET, url);
             call.headers = headers.clone();
+            call.lane = lane;
             page = self.get_json(call).await?;
         }
         Ok(items)
     }
 
     /// A nextLink must point back at the Graph host we talk to: the token never goes elsewhere.
-    fn same_origin(&self, link: &str) -> Result<Url, GraphError> {
+    pub(crate) fn same_origin(&self, link: &str) -> Result<Url, GraphError> {
         let url = Url::parse(link).map_err(|e| GraphError::Decode(format!("bad nextLink: {e}")))?;
         if url.origin() != self.inner.base.origin() {
             return Err(GraphError::Decode("nextLink points to another host".into()));

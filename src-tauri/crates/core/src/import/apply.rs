@@ -263,12 +263,7 @@ async fn run_row(
             ));
         }
     };
-    let local = LocalRow {
-        user_input: row.user_input.clone(),
-        desired: row.desired.clone(),
-        problems: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let local = LocalRow::of_plan(row);
     let lookup = Lookup::Found(state.clone());
     // Undo: slots changed since the run are left alone, and the row says which.
     let since_run: Vec<String> = row

@@ -117,6 +117,7 @@ mod tests {
                 user_principal_name: "u@x.example".into(),
                 display_name: "U".into(),
             },
+            mail: None,
             account_enabled: true,
             guest: false,
             phones: mobile

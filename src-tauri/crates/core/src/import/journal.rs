@@ -1,9 +1,9 @@
 //! The run journal: one JSON-lines file per run in the app's data dir. Before each write it holds
-//! the intended change and the value before it; after, the outcome. A killed process loses at most
-//! the line being written (a torn last line is ignored on reading), so a run can always be resumed
-//! or undone. It holds phone numbers (undo needs them), so the file is private to the user (0600).
+//! the intended change and the value before it (synced to disk before the write is sent); after,
+//! the outcome. A killed process loses at most the line being written (a torn last line is ignored
+//! on reading and cut off when the run is continued), so a run can always be resumed or undone. It holds phone numbers (undo needs them), so the file is private to the user (0600).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::local::PlanOptions;
 use super::model::{Change, RowPlan};
+use crate::jsonl::{self, Create};
 
 /// Why the journal could not be written or read.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -107,52 +108,40 @@ pub enum Entry {
 pub struct Journal {
     path: PathBuf,
     file: Mutex<File>,
+    /// The same file, for syncing outside the lock (other rows' lines need not wait for a sync).
+    sync: File,
 }
 
 impl Journal {
     /// Creates `{dir}/{run}.jsonl` (and `dir`), private to the user.
     pub fn create(dir: &Path, header: &RunHeader) -> Result<Self, JournalError> {
         let path = dir.join(format!("{}.jsonl", header.run));
-        let err = |e: std::io::Error| JournalError::Write {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        };
-        std::fs::create_dir_all(dir).map_err(err)?;
-        let mut options = OpenOptions::new();
-        options.create_new(true).append(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let file = options.open(&path).map_err(err)?;
-        let journal = Self {
-            path,
-            file: Mutex::new(file),
-        };
+        std::fs::create_dir_all(dir).map_err(|e| write_error(&path, e))?;
+        let journal = Self::open(path, Create::New)?;
         journal.append(&Entry::Run(header.clone()))?;
         Ok(journal)
     }
 
-    /// Re-opens an existing run's journal to continue it.
+    /// Re-opens an existing run's journal to continue it. A torn last line (the process died
+    /// or the disk filled mid-line) is cut off, so the lines appended now stay readable.
     pub fn reopen(dir: &Path, run: &str) -> Result<Self, JournalError> {
-        let path = run_path(dir, run)?;
+        Self::open(run_path(dir, run)?, Create::No)
+    }
+
+    fn open(path: PathBuf, create: Create) -> Result<Self, JournalError> {
         let file =
-            OpenOptions::new()
-                .append(true)
-                .open(&path)
-                .map_err(|e| JournalError::Write {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
+            jsonl::open_for_append(&path, create, false).map_err(|e| write_error(&path, e))?;
+        let sync = file.try_clone().map_err(|e| write_error(&path, e))?;
         Ok(Self {
             path,
             file: Mutex::new(file),
+            sync,
         })
     }
 
     /// Appends one line. Each line goes to the OS in one write, so a killed process leaves at
-    /// most a torn last line.
+    /// most a torn last line. An intent is on disk (synced) before this returns, so the write it
+    /// announces is never sent without a trace, even if the machine loses power.
     pub fn append(&self, entry: &Entry) -> Result<(), JournalError> {
         let err = |reason: String| JournalError::Write {
             path: self.path.display().to_string(),
@@ -160,11 +149,32 @@ impl Journal {
         };
         let mut line = serde_json::to_vec(entry).map_err(|e| err(e.to_string()))?;
         line.push(b'\n');
-        let mut file = self
-            .file
-            .lock()
-            .map_err(|_| err("the journal lock is poisoned".into()))?;
-        file.write_all(&line).map_err(|e| err(e.to_string()))
+        {
+            let mut file = self
+                .file
+                .lock()
+                .map_err(|_| err("the journal lock is poisoned".into()))?;
+            file.write_all(&line).map_err(|e| err(e.to_string()))?;
+        }
+        if matches!(entry, Entry::Intent { .. }) {
+            self.sync.sync_data().map_err(|e| err(e.to_string()))?;
+            #[cfg(test)]
+            SYNCED_INTENTS.with(|n| n.set(n.get() + 1));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Intents synced by this thread (tests check that an intent is synced before it returns).
+    static SYNCED_INTENTS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn write_error(path: &Path, e: std::io::Error) -> JournalError {
+    JournalError::Write {
+        path: path.display().to_string(),
+        reason: e.to_string(),
     }
 }
 
@@ -257,20 +267,163 @@ pub fn summarize(entries: &[Entry]) -> Option<RunSummary> {
     Some(s)
 }
 
-/// Every run in `dir`, newest first.
-pub fn list_runs(dir: &Path) -> Result<Vec<RunSummary>, JournalError> {
+/// A journal the runs list could not read, and why (the list shows it rather than failing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnreadableRun {
+    pub run: String,
+    pub reason: String,
+}
+
+/// The runs list: every readable run, newest first, and every journal that could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunList {
+    pub runs: Vec<RunSummary>,
+    pub unreadable: Vec<UnreadableRun>,
+}
+
+/// Every run in `dir`, newest first. One bad journal is listed with its reason; it never hides
+/// the others.
+pub fn list_runs(dir: &Path) -> RunList {
+    let mut list = RunList::default();
     let Ok(read) = std::fs::read_dir(dir) else {
-        return Ok(Vec::new());
+        return list;
     };
-    let mut runs = Vec::new();
     for entry in read.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        if let Some(run) = name.strip_suffix(".jsonl") {
-            if let Some(summary) = summarize(&read_entries(dir, run)?) {
-                runs.push(summary);
-            }
+        let Some(run) = name.strip_suffix(".jsonl") else {
+            continue;
+        };
+        let reason = match read_entries(dir, run) {
+            Ok(entries) => match summarize(&entries) {
+                Some(summary) => {
+                    list.runs.push(summary);
+                    continue;
+                }
+                None => "it has no run header (it was cut off as the run started)".to_string(),
+            },
+            Err(JournalError::Read { reason, .. }) => reason,
+            Err(e) => e.to_string(),
+        };
+        list.unreadable.push(UnreadableRun {
+            run: run.to_string(),
+            reason,
+        });
+    }
+    list.runs
+        .sort_by_key(|r| std::cmp::Reverse(r.header.created));
+    list.unreadable.sort_by(|a, b| b.run.cmp(&a.run));
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::model::{Action, Slot};
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("prestage-journal-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn header(run: &str, minute: u32) -> RunHeader {
+        RunHeader {
+            run: run.into(),
+            kind: RunKind::Apply,
+            created: chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 3, 9, minute, 0).unwrap(),
+            tenant_id: "t".into(),
+            admin: "a@x.example".into(),
+            file_name: "f.csv".into(),
+            options: PlanOptions::default(),
+            undo_of: None,
         }
     }
-    runs.sort_by_key(|r| std::cmp::Reverse(r.header.created));
-    Ok(runs)
+
+    fn outcome(line: usize) -> Entry {
+        Entry::Outcome {
+            line,
+            seq: 0,
+            ok: true,
+            unknown: false,
+            request_id: None,
+            error: None,
+        }
+    }
+
+    fn tear(dir: &Path, run: &str, bytes: &[u8]) {
+        let path = dir.join(format!("{run}.jsonl"));
+        let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap();
+        file.write_all(bytes).unwrap();
+    }
+
+    #[test]
+    fn a_torn_last_line_followed_by_a_resumed_run_stays_readable() {
+        let dir = temp_dir("torn");
+        let journal = Journal::create(&dir, &header("r1", 0)).unwrap();
+        journal.append(&outcome(2)).unwrap();
+        drop(journal);
+        // Killed mid-line (or the disk filled): half an outcome, no newline.
+        tear(&dir, "r1", br#"{"type":"outcome","line":3,"se"#);
+        let journal = Journal::reopen(&dir, "r1").unwrap();
+        journal.append(&outcome(4)).unwrap();
+        journal.append(&Entry::End { cancelled: false }).unwrap();
+        let entries = read_entries(&dir, "r1").unwrap();
+        assert_eq!(entries.len(), 4, "{entries:?}");
+        assert_eq!(entries[2], outcome(4));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_intent_is_synced_before_append_returns_and_an_outcome_is_not() {
+        let dir = temp_dir("sync");
+        let journal = Journal::create(&dir, &header("r1", 0)).unwrap();
+        let synced = || SYNCED_INTENTS.with(std::cell::Cell::get);
+        let before = synced();
+        journal.append(&outcome(2)).unwrap();
+        assert_eq!(synced(), before);
+        let intent = Entry::Intent {
+            line: 2,
+            seq: 0,
+            change: Change {
+                slot: Slot::Email,
+                action: Action::Add,
+                before: None,
+                after: Some("a@x.example".into()),
+            },
+        };
+        journal.append(&intent).unwrap();
+        assert_eq!(synced(), before + 1);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_unreadable_journal_is_listed_with_its_reason_beside_the_others() {
+        let dir = temp_dir("list");
+        Journal::create(&dir, &header("r-old", 1)).unwrap();
+        Journal::create(&dir, &header("r-new", 2)).unwrap();
+        Journal::create(&dir, &header("r-bad", 3)).unwrap();
+        tear(
+            &dir,
+            "r-bad",
+            b"not json\n{\"type\":\"end\",\"cancelled\":false}\n",
+        );
+        std::fs::write(dir.join("r-empty.jsonl"), b"").unwrap();
+        let list = list_runs(&dir);
+        let runs: Vec<&str> = list.runs.iter().map(|r| r.header.run.as_str()).collect();
+        assert_eq!(runs, ["r-new", "r-old"]);
+        let bad: Vec<(&str, &str)> = list
+            .unreadable
+            .iter()
+            .map(|u| (u.run.as_str(), u.reason.as_str()))
+            .collect();
+        assert_eq!(bad.len(), 2, "{bad:?}");
+        assert_eq!(bad[0].0, "r-empty");
+        assert!(bad[0].1.contains("no run header"), "{bad:?}");
+        assert_eq!(bad[1].0, "r-bad");
+        assert!(bad[1].1.starts_with("line 2:"), "{bad:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

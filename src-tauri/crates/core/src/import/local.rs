@@ -2,7 +2,7 @@
 //! yes/no and method names parsed, Excel damage and Graph's static rules (extension only on
 //! office, alternate needs mobile) turned into problems or warnings with a reason.
 
-use crate::csv::{Column, ImportFile, ImportRow};
+use crate::csv::{shorten, Column, ImportFile, ImportRow};
 use crate::graph::PreferredMethod;
 use crate::phone::{normalize, LineKind, PhoneNumber, PhoneType, Repair};
 
@@ -20,10 +20,30 @@ pub struct PlanOptions {
 
 /// A row read locally.
 pub struct LocalRow {
+    /// The cell that finds the user: the object id, else the UPN (or whatever the user column
+    /// holds), else the mail address.
     pub user_input: String,
+    /// The UPN and mail cells when another cell finds the user: the user found must have them.
+    pub expect_upn: Option<String>,
+    pub expect_mail: Option<String>,
     pub desired: Option<Desired>,
     pub problems: Vec<String>,
     pub warnings: Vec<String>,
+}
+
+impl LocalRow {
+    /// A previewed row read again to re-plan it (apply's re-check, resume, undo): what it asks
+    /// for, without the file's checks, which the preview already passed.
+    pub fn of_plan(row: &super::model::RowPlan) -> Self {
+        LocalRow {
+            user_input: row.user_input.clone(),
+            expect_upn: None,
+            expect_mail: None,
+            desired: row.desired.clone(),
+            problems: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
 }
 
 const REMOVE_WORDS: &[&str] = &["remove", "delete"];
@@ -113,7 +133,7 @@ fn phone_want(
         }
         // The admin's own cell, quoted as written so it can be found in the file.
         Err(e) => {
-            problems.push(format!("{label}: {}", e.quoting(text)));
+            problems.push(format!("{label}: {}", e.quoting(&shorten(text))));
             Want::Keep
         }
     }
@@ -133,9 +153,13 @@ pub fn read_rows(file: &ImportFile, options: &PlanOptions) -> Vec<LocalRow> {
 /// beside its plan. "Blank removes" (or ForcedRemoval) applies to blank cells only: a method whose
 /// column the file does not have is left as it is.
 pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> LocalRow {
-    let mut problems = Vec::new();
+    let mut problems = row.problems.clone();
     let mut warnings = row.warnings.clone();
-    let user_input = row.user.clone().unwrap_or_default();
+    let (user_input, expect_upn, expect_mail) = match (&row.object_id, &row.user, &row.mail) {
+        (Some(id), upn, mail) => (id.clone(), upn.clone(), mail.clone()),
+        (None, Some(upn), mail) => (upn.clone(), None, mail.clone()),
+        (None, None, mail) => (mail.clone().unwrap_or_default(), None, None),
+    };
     if user_input.trim().is_empty() {
         problems.push("no user: the user column is empty".into());
     }
@@ -154,7 +178,7 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
     {
         None => true,
         Some(t) => truthy(t).unwrap_or_else(|| {
-            problems.push(format!("ForcedUpdate: '{t}' is not yes/no"));
+            problems.push(format!("ForcedUpdate: '{}' is not yes/no", shorten(t)));
             true
         }),
     };
@@ -197,7 +221,7 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
         Some(t) if REMOVE_WORDS.contains(&t.to_ascii_lowercase().as_str()) => Want::Remove,
         Some(t) if valid_email(t) => Want::Set(t.to_string()),
         Some(t) => {
-            problems.push(format!("email: '{t}' is not an email address"));
+            problems.push(format!("email: '{}' is not an email address", shorten(t)));
             Want::Keep
         }
     };
@@ -209,14 +233,14 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
     {
         None => None,
         Some(t) => truthy(t).or_else(|| {
-            problems.push(format!("SmsSignIn: '{t}' is not yes/no"));
+            problems.push(format!("SmsSignIn: '{}' is not yes/no", shorten(t)));
             None
         }),
     };
     let default_method = match row.default_method.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => parse_default_method(t).or_else(|| {
-            problems.push(format!("DefaultMethod: '{t}' is not a method (use sms, voiceMobile, voiceAlternateMobile, voiceOffice, push or oath)"));
+            problems.push(format!("DefaultMethod: '{}' is not a method (use sms, voiceMobile, voiceAlternateMobile, voiceOffice, push or oath)", shorten(t)));
             None
         }),
     };
@@ -235,6 +259,8 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
     };
     LocalRow {
         user_input,
+        expect_upn,
+        expect_mail,
         desired: Some(desired),
         problems,
         warnings,
@@ -282,6 +308,49 @@ mod tests {
         assert!(r.problems[0].contains("extension only on the office"));
         let r = read_row_all(&row("+44 20 7946 0958", ""), &opts);
         assert!(r.warnings.iter().any(|w| w.contains("landline")));
+    }
+
+    #[test]
+    fn the_object_id_finds_the_user_and_the_other_identity_cells_are_checked() {
+        let mut r = ImportRow::blank(2);
+        r.object_id = Some("00000000-0000-4000-8000-000000000001".into());
+        r.user = Some("a@b.example".into());
+        r.mail = Some("a@mail.example".into());
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.user_input, "00000000-0000-4000-8000-000000000001");
+        assert_eq!(local.expect_upn.as_deref(), Some("a@b.example"));
+        assert_eq!(local.expect_mail.as_deref(), Some("a@mail.example"));
+        r.object_id = None;
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.user_input, "a@b.example");
+        assert_eq!(local.expect_upn, None);
+        assert_eq!(local.expect_mail.as_deref(), Some("a@mail.example"));
+        r.user = None;
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.user_input, "a@mail.example");
+        assert_eq!((local.expect_upn, local.expect_mail), (None, None));
+        r.mail = None;
+        r.problems.push("a type name".into());
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.problems[0], "a type name");
+        assert!(local.problems[1].starts_with("no user"));
+    }
+
+    /// Issue 13 item 7: a cell quoted in a message is cut, so a hostile file cannot flood the
+    /// preview, the CLI or a results export with it.
+    #[test]
+    fn cells_quoted_in_problems_are_shortened() {
+        let long = "x".repeat(1000);
+        let mut r = row(&long, "");
+        r.email = Some(long.clone());
+        r.forced_update = Some(long.clone());
+        r.sms_sign_in = Some(long.clone());
+        r.default_method = Some(long.clone());
+        let local = read_row_all(&r, &PlanOptions::default());
+        assert_eq!(local.problems.len(), 5, "{:?}", local.problems);
+        for p in &local.problems {
+            assert!(p.chars().count() < 200, "{p}");
+        }
     }
 
     #[test]

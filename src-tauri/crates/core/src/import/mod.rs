@@ -11,7 +11,6 @@ mod journal;
 mod local;
 mod lock;
 mod model;
-mod paths;
 mod prefs;
 mod preview;
 mod runs;
@@ -23,12 +22,11 @@ pub use diff::{diff, method_name, phone_of, Actor};
 pub use export::{neutralize, results_csv};
 pub use journal::{
     list_runs, new_run_id, read_entries, summarize, Entry, JournalError, RowEnd, RunHeader,
-    RunKind, RunSummary,
+    RunKind, RunList, RunSummary, UnreadableRun,
 };
 pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions};
 pub use lock::RunLock;
 pub use model::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, TargetUser, Want};
-pub use paths::{default_runs_dir, runs_dir_from, DATA_DIR_VAR};
 pub use prefs::{ImportPrefs, PrefsError};
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{RunContext, RunOutcome, UndoPreview};

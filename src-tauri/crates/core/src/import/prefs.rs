@@ -46,11 +46,12 @@ impl ImportPrefs {
         }
     }
 
+    /// Writes `dir/import.json` in one step: a reader sees the old file or the new one.
     pub fn save(&self, dir: &Path) -> Result<(), PrefsError> {
         let path = dir.join(FILE_NAME);
         std::fs::create_dir_all(dir).map_err(|e| problem(&path, e))?;
         let json = serde_json::to_vec_pretty(self).map_err(|e| problem(&path, e))?;
-        std::fs::write(&path, json).map_err(|e| problem(&path, e))
+        crate::atomic_file::replace(&path, &json).map_err(|e| problem(&path, e))
     }
 
     /// Remembers that `header` means `column` (`None` forgets it: the header is ignored again).
@@ -97,6 +98,37 @@ mod tests {
         std::fs::write(dir.join(FILE_NAME), b"{not json").unwrap();
         let err = ImportPrefs::load(&dir).unwrap_err();
         assert!(err.to_string().contains("import.json"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_save_never_leaves_a_torn_file_for_a_reader() {
+        let dir = std::env::temp_dir().join(format!("prestage-prefs-race-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut prefs = ImportPrefs::default();
+        for i in 0..200 {
+            prefs.map(&format!("Header number {i}"), Some(Column::MobilePhone));
+        }
+        prefs.save(&dir).unwrap();
+        let writer = {
+            let (dir, prefs) = (dir.clone(), prefs.clone());
+            std::thread::spawn(move || {
+                (0..300)
+                    .map(|_| prefs.save(&dir))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+        };
+        while !writer.is_finished() {
+            let read = ImportPrefs::load(&dir).expect("the whole file at every moment");
+            assert_eq!(read, prefs);
+        }
+        writer.join().unwrap().unwrap();
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, [FILE_NAME], "no temp file is left behind");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

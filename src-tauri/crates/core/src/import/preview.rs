@@ -20,6 +20,8 @@ use super::state::{read_states, Key};
 pub struct FileSummary {
     pub encoding: String,
     pub delimiter: char,
+    /// The line above the header that was skipped, and why (see [`ImportFile::skipped`]).
+    pub skipped: Option<String>,
     pub headers: Vec<String>,
     pub mapping: Vec<Option<Column>>,
     pub unknown_headers: Vec<String>,
@@ -66,6 +68,7 @@ fn summary(file: &ImportFile) -> FileSummary {
     FileSummary {
         encoding: file.encoding.clone(),
         delimiter: file.delimiter,
+        skipped: file.skipped.clone(),
         headers: file.headers.clone(),
         mapping: file.mapping.clone(),
         unknown_headers: file.unknown_headers.clone(),

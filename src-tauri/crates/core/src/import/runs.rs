@@ -190,15 +190,7 @@ impl RunContext<'_> {
         let rows = rows
             .iter()
             .zip(lookups.iter())
-            .map(|(row, lookup)| {
-                let local = LocalRow {
-                    user_input: row.user_input.clone(),
-                    desired: row.desired.clone(),
-                    problems: Vec::new(),
-                    warnings: Vec::new(),
-                };
-                plan(row.line, &local, Some(lookup), &self.actor)
-            })
+            .map(|(row, lookup)| plan(row.line, &LocalRow::of_plan(row), Some(lookup), &self.actor))
             .collect();
         Ok(UndoPreview {
             run: run.to_string(),

@@ -20,6 +20,8 @@ use super::model::TargetUser;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserState {
     pub user: TargetUser,
+    /// The user's mail address (Graph's `mail`), to check a file's mail column against.
+    pub mail: Option<String>,
     pub account_enabled: bool,
     pub guest: bool,
     pub phones: Vec<PhoneMethod>,
@@ -207,6 +209,7 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
                 display_name: user.display_name.clone().unwrap_or_default(),
                 id: user.id,
             },
+            mail: user.mail.clone(),
             account_enabled: user.account_enabled.unwrap_or(true),
             guest: user
                 .user_type

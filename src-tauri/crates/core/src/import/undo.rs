@@ -38,7 +38,19 @@ pub fn check_undoable(dir: &Path, entries: &[Entry]) -> Result<RunSummary, Journ
             "Run {run} is itself an undo; it cannot be undone. Re-apply the original file instead."
         )));
     }
-    if let Some(undo) = list_runs(dir)?
+    let list = list_runs(dir);
+    // A journal that cannot be read might be an undo of this run: never guess.
+    if let Some(bad) = list.unreadable.first() {
+        return Err(JournalError::Refused(format!(
+            "Run {}'s journal could not be read ({}), so it may already have undone run {run}. \
+             Move that journal out of {} and try again.",
+            bad.run,
+            bad.reason,
+            dir.display()
+        )));
+    }
+    if let Some(undo) = list
+        .runs
         .into_iter()
         .find(|r| r.header.undo_of.as_deref() == Some(run.as_str()))
     {

@@ -4,6 +4,7 @@
 //! it did not happen (429, 503) — after no answer the caller re-reads instead.
 
 mod pace;
+mod quota;
 pub mod retry_after;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -93,13 +94,19 @@ pub enum ClientEvent {
 /// Receives [`ClientEvent`]s. Must be cheap: it runs on the request path.
 pub type EventSink = Arc<dyn Fn(&ClientEvent) + Send + Sync>;
 
-/// Graph throttles reads (resource units) and writes (write quota) separately, so a 429 on one
-/// holds back only requests of the same lane.
+/// Graph throttles reads (resource units), writes (write quota) and the identity-and-access
+/// reports (5 requests per 10 s) separately, so a 429 on one holds back only requests of the
+/// same lane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lane {
     Read,
     Write,
+    /// `/reports/...`: its own documented quota, kept on the client side (`quota.rs`).
+    Reports,
 }
+
+/// graph-api.md §2: the reports bucket, 5 requests per 10 s per app and tenant.
+pub const REPORTS_QUOTA: (u32, Duration) = (5, Duration::from_secs(10));
 
 /// One lane's shared hold and its throttled requests waiting to retry.
 #[derive(Default)]
@@ -117,7 +124,9 @@ struct LaneState {
 pub struct Engine {
     options: ThrottleOptions,
     permits: Semaphore,
-    lanes: [LaneState; 2],
+    lanes: [LaneState; 3],
+    /// The reports lane's documented quota.
+    reports_quota: Mutex<quota::Quota>,
 }
 
 /// The shared hold: until when, and when it was decided.
@@ -148,6 +157,7 @@ impl Engine {
             options,
             permits,
             lanes: Default::default(),
+            reports_quota: Mutex::new(quota::Quota::new(REPORTS_QUOTA.0, REPORTS_QUOTA.1)),
         }
     }
 
@@ -159,6 +169,7 @@ impl Engine {
         &self.lanes[match lane {
             Lane::Read => 0,
             Lane::Write => 1,
+            Lane::Reports => 2,
         }]
     }
 
@@ -191,13 +202,19 @@ impl Engine {
                 _ = cancel.cancelled() => return Err(Cancelled),
             }
         }
-        // Writes keep to the pace the last throttling episodes revealed (no pacing before).
+        // Writes keep to the pace the last throttling episodes revealed (no pacing before);
+        // reports keep to their documented quota.
         let slot = match lane {
             Lane::Write => state
                 .pace
                 .lock()
                 .ok()
                 .and_then(|mut p| p.reserve(Instant::now())),
+            Lane::Reports => self
+                .reports_quota
+                .lock()
+                .ok()
+                .map(|mut q| q.reserve(Instant::now())),
             Lane::Read => None,
         };
         if let Some(slot) = slot.filter(|s| *s > Instant::now()) {

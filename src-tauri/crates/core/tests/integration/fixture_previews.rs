@@ -45,8 +45,9 @@ fn person(n: u32, upn: &str) -> SeedUser {
 
 /// The fixtures' people as the tenant has them. Absent on purpose (rows show "no user"):
 /// zoë.moreau and jürgen.groß (Entra allows no such characters in a UPN), sam.odu, fay.moss,
-/// tia.lowe. Not seeded because their rows are refused before any lookup: ana.garcia, ned.ward,
-/// pia.ross and everyone in quoted-embedded.csv.
+/// tia.lowe, mo.reyes and object id …99. Not seeded because their rows are refused before any
+/// lookup: ana.garcia, ned.ward, pia.ross and everyone in quoted-embedded.csv and
+/// graph-ps51-business-phones.csv.
 fn fixture_users() -> Vec<SeedUser> {
     let n = |number: &str| Some(number.to_string());
     vec![
@@ -136,6 +137,30 @@ fn fixture_users() -> Vec<SeedUser> {
             ..person(25, "vic.hale@contoso.com")
         }, // unchanged
         person(26, "wes.pike@contoso.com"), // add
+        // graph-ps7-export.csv, found by object id: add; the file's UPN is stale (renamed);
+        // the file's mail is stale; exactly the row: unchanged. Its fifth row's id is nobody's.
+        person(27, "zoe.lam@contoso.com"),
+        person(28, "dan.roe@contoso.com"),
+        person(29, "eve.sato@contoso.com"),
+        SeedUser {
+            mail: None,
+            mobile: n("+1 4255550135"),
+            ..person(30, "gil.moss@contoso.com")
+        },
+        // entra-bulk-create.csv: office and mobile added; mobile updated (mo.reyes is absent:
+        // the template is for users still to be created).
+        person(31, "kit.vance@contoso.com"),
+        SeedUser {
+            mobile: n("+1 4255550187"),
+            ..person(32, "lou.park@contoso.com")
+        },
+        // ps51-type-line.csv: add; alternate added; the row asks nothing: unchanged.
+        person(33, "ren.dupuis@contoso.com"),
+        SeedUser {
+            mobile: n("+46 701740605"),
+            ..person(34, "bjorn.lund@contoso.com")
+        },
+        person(35, "cai.wong@contoso.com"),
     ]
 }
 
@@ -160,6 +185,8 @@ enum Snapshot {
 struct File {
     encoding: String,
     delimiter: char,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unknown_headers: Vec<String>,
 }
@@ -245,6 +272,7 @@ async fn preview_fixture(name: &str) -> Snapshot {
                 file: File {
                     encoding: plan.file.encoding,
                     delimiter: plan.file.delimiter,
+                    skipped: plan.file.skipped,
                     unknown_headers: plan.file.unknown_headers,
                 },
                 counts: plan.counts,
@@ -287,6 +315,10 @@ previews! {
     excel_damage => "excel-damage.csv",
     ragged_rows => "ragged-rows.csv",
     mac_cr => "mac-cr.csv",
+    ps51_type_line => "ps51-type-line.csv",
+    graph_ps7_export => "graph-ps7-export.csv",
+    graph_ps51_business_phones => "graph-ps51-business-phones.csv",
+    entra_bulk_create => "entra-bulk-create.csv",
     // Refused by the reader: the snapshot is the message the preview returns.
     no_user_column => "no-user-column.csv",
     empty => "empty.csv",

@@ -5,9 +5,11 @@
 
 mod fixes;
 mod fixture_previews;
+mod fuzz_corpus;
 mod harness;
 mod import_flow;
 mod platform_files;
+mod report;
 mod run_trust;
 mod sandbox_directory;
 mod sandbox_methods;

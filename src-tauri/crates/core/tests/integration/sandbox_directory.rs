@@ -96,7 +96,12 @@ async fn paging_follows_next_links_to_the_end() {
 
 #[tokio::test]
 async fn registration_report_is_computed_from_state_and_needs_a_reader_role_and_premium() {
-    let t = tenant(quick()).await;
+    // No report lag here: the change must show at once (the lag has its own sandbox test).
+    let t = tenant(SandboxConfig {
+        report_lag: std::time::Duration::ZERO,
+        ..quick()
+    })
+    .await;
     let paa = t.paa().await;
     let ga = t.as_role(AdminRole::GlobalAdministrator).await;
     let reader = t.as_role(AdminRole::GlobalReader).await;

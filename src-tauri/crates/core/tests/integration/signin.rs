@@ -134,6 +134,65 @@ async fn browser_sign_in_runs_authorize_loopback_token_with_pkce_and_keeps_only_
     assert!(store.load(&session.key()).unwrap().is_none());
 }
 
+/// A keychain that refuses every write, as a locked or absent one does; it reads what `held`
+/// holds.
+struct RefusingKeychain {
+    held: MemoryStore,
+}
+
+impl TokenStore for RefusingKeychain {
+    fn save(&self, _: &AccountKey, _: &SecretString) -> Result<(), auth::StoreError> {
+        Err(auth::StoreError::Locked)
+    }
+    fn load(&self, key: &AccountKey) -> Result<Option<SecretString>, auth::StoreError> {
+        self.held.load(key)
+    }
+    fn delete(&self, _: &AccountKey) -> Result<(), auth::StoreError> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_keychain_that_refuses_the_token_keeps_the_session_for_this_run_and_says_so() {
+    let t = tenant(quick()).await;
+    let upn = t.upn(AdminRole::AuthenticationAdministrator);
+    let refusing = Arc::new(RefusingKeychain {
+        held: MemoryStore::default(),
+    });
+    let session = Session::sign_in_auto(&target(&t), refusing.clone(), &upn)
+        .await
+        .expect("a completed sign-in survives a refusing keychain");
+    session.graph().search_users("", 5).await.unwrap();
+    let warning = session.keychain_warning().expect("the session says why");
+    assert!(warning.contains("sign in again next time"), "{warning}");
+    assert!(warning.contains("unlock"), "{warning}");
+    assert!(!warning.contains("sbx-"), "{warning}");
+
+    let kept = Session::sign_in_auto(&target(&t), Arc::new(MemoryStore::default()), &upn)
+        .await
+        .unwrap();
+    assert_eq!(kept.keychain_warning(), None);
+
+    // A resume whose rotated token cannot be kept goes on too, and says so.
+    let stored = SecretString::from(kept_token(&t, &upn).await);
+    refusing.held.save(&kept.key(), &stored).unwrap();
+    let resumed = Session::resume(&target(&t), refusing, &kept.key())
+        .await
+        .unwrap()
+        .expect("the held token resumes");
+    assert!(resumed.keychain_warning().is_some());
+}
+
+/// A fresh refresh token of `upn`, as a keychain would hold it.
+async fn kept_token(t: &Tenant, upn: &str) -> String {
+    let store = Arc::new(MemoryStore::default());
+    let session = Session::sign_in_auto(&target(t), store.clone(), upn)
+        .await
+        .unwrap();
+    let token = store.load(&session.key()).unwrap().unwrap();
+    token.expose_secret().to_string()
+}
+
 #[tokio::test]
 async fn a_redirect_with_a_wrong_state_is_ignored() {
     let t = tenant(picker()).await;
@@ -442,6 +501,36 @@ async fn keychain_keeps_refresh_tokens_in_the_real_secret_service() {
     assert!(store.load(&b).unwrap().is_some());
     store.delete(&b).unwrap();
 
+    // Longer than one Windows entry holds: split across entries, read back whole, removed whole.
+    let long: String = (0..4_000)
+        .map(|i| {
+            char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[i % 64])
+        })
+        .collect();
+    assert!(long.len() > auth::PART_LIMIT);
+    store.save(&a, &SecretString::from(long.clone())).unwrap();
+    assert_eq!(store.load(&a).unwrap().unwrap().expose_secret(), long);
+    let longer = format!("{long}{long}");
+    store.save(&a, &SecretString::from(longer.clone())).unwrap();
+    assert_eq!(store.load(&a).unwrap().unwrap().expose_secret(), longer);
+    store.save(&a, &SecretString::from("rt-a-3")).unwrap();
+    assert_eq!(store.load(&a).unwrap().unwrap().expose_secret(), "rt-a-3");
+    // The part entries themselves: two for 4,000 characters, none once deleted.
+    let parts = || {
+        (0..2)
+            .flat_map(|g| (0..4).map(move |i| format!("tenant-1/account-a@b#{g}.{i}")))
+            .filter(|name| {
+                let entry = keyring::Entry::new(&test_service(), name).unwrap();
+                !matches!(entry.get_secret(), Err(keyring::Error::NoEntry))
+            })
+            .count()
+    };
+    store.save(&a, &SecretString::from(long.clone())).unwrap();
+    assert_eq!(parts(), 2);
+    store.delete(&a).unwrap();
+    assert!(store.load(&a).unwrap().is_none());
+    assert_eq!(parts(), 0, "a part was left behind");
+
     // The whole round: sign in, quit (drop), resume from the keychain, sign out.
     let t = tenant(quick()).await;
     let store: Arc<dyn TokenStore> = Arc::new(KeyringStore::with_service(&test_service()));
@@ -455,6 +544,12 @@ async fn keychain_keeps_refresh_tokens_in_the_real_secret_service() {
         .unwrap()
         .expect("the keychain holds the refresh token");
     assert_eq!(resumed.account().user_principal_name, upn);
+    assert_eq!(resumed.keychain_warning(), None);
+    let stored = store.load(&key).unwrap().unwrap();
+    assert!(
+        stored.expose_secret().len() >= 1_500,
+        "the sandbox's refresh tokens are as long as Entra's"
+    );
     resumed.sign_out().unwrap();
     assert!(store.load(&key).unwrap().is_none());
 }

@@ -166,6 +166,8 @@ pub(crate) fn caller(inner: &Inner, auth: Option<&str>) -> Result<Caller, GraphE
     let powers = Powers::of(&inner.dir.users[grant.user].roles);
     Ok(Caller {
         user: grant.user,
+        reads_role_members: grant.has_scope("RoleManagement.Read.Directory")
+            || grant.has_scope("Directory.Read.All"),
         client_id: grant.client_id,
         powers,
     })
@@ -196,16 +198,22 @@ pub(crate) fn run_admitted(
     req: &GraphRequest,
 ) -> Outcome {
     let cost = throttle::ru_cost(&req.method, &req.lower, &req.query);
-    match inner
-        .throttle
-        .admit(&caller.client_id, req.is_write(), cost)
-    {
+    let verdict = if throttle::is_report(&req.lower) {
+        inner.throttle.admit_report(&caller.client_id)
+    } else {
+        inner
+            .throttle
+            .admit(&caller.client_id, req.is_write(), cost)
+    };
+    match verdict {
         Verdict::Reject {
             information,
             retry_after,
         } => {
             if information == "WriteLimitExceeded" {
                 inner.counters.throttled_writes += 1;
+            } else if information == "ReportsLimitExceeded" {
+                inner.counters.throttled_reports += 1;
             } else {
                 inner.counters.throttled_reads += 1;
             }
@@ -223,6 +231,9 @@ pub(crate) fn run_admitted(
             }
         }
         Verdict::Admit { ru, used_percent } => {
+            if req.is_write() {
+                keep_report_view(shared, inner, caller, req);
+            }
             let mut ctx = Ctx {
                 shared,
                 inner,
@@ -237,6 +248,23 @@ pub(crate) fn run_admitted(
                 used_percent,
             }
         }
+    }
+}
+
+/// Before a write to someone's authentication methods, the registration report keeps showing
+/// their state from before it (it lags, rule 12).
+fn keep_report_view(shared: &Shared, inner: &mut Inner, caller: &Caller, req: &GraphRequest) {
+    let target = match req.lower.as_slice() {
+        [me, auth, ..] if me == "me" && auth == "authentication" => Some(caller.user),
+        [users, key, auth, ..] if users == "users" && auth == "authentication" => {
+            inner.dir.find_user(key)
+        }
+        _ => None,
+    };
+    if let Some(user) = target {
+        let lag = chrono::Duration::from_std(shared.config.report_lag)
+            .unwrap_or_else(|_| chrono::Duration::hours(1));
+        inner.dir.users[user].before_methods_write(Utc::now(), lag);
     }
 }
 

@@ -184,6 +184,11 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
             reports::get(ctx, req, id)
         }
         ["directoryroles"] => users::directory_roles(ctx, req),
+        ["directoryroles", id, "members"] => users::role_members(ctx, req, id),
+        [by_template, "members"] if by_template.starts_with("directoryroles(") => {
+            let key = by_template.trim_start_matches("directoryroles");
+            users::role_members(ctx, req, key)
+        }
         [] => Err(GraphError::odata(
             "Invalid request: the resource path is empty.",
         )),

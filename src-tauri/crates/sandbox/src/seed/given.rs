@@ -100,6 +100,7 @@ fn user(s: &SeedUser) -> Result<User, String> {
         preferred_language: "en-US".to_owned(),
         account_enabled: true,
         guest: false,
+        external: false,
         synced: false,
         licensed: true,
         created,
@@ -119,6 +120,7 @@ fn user(s: &SeedUser) -> Result<User, String> {
             ..SignInPreferences::default()
         },
         methods_updated: epoch_plus(1800, 0),
+        report_view: None,
         keys: SearchKeys::of(&display_name, who, s.mail.as_deref(), given, surname),
     };
     if let Some(m) = &u.prefs.preferred {

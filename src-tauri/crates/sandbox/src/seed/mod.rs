@@ -149,7 +149,7 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
 
     // Extra role holders: enabled members, not sign-in accounts.
     let candidates: Vec<usize> = (ACCOUNTS.len()..users.len())
-        .filter(|i| !users[*i].guest && users[*i].account_enabled)
+        .filter(|i| !users[*i].external && users[*i].account_enabled)
         .collect();
     let mut taken = HashSet::new();
     for role in EXTRA_ROLES {
@@ -248,7 +248,7 @@ fn build_groups(rng: &mut ChaCha8Rng, users: &mut [crate::directory::User]) -> V
     groups[pilot].member_groups.push(field);
     for (i, user) in users.iter_mut().enumerate() {
         let mut joined = Vec::new();
-        if user.guest {
+        if user.external {
             joined.push(guests);
         } else if let Some(dept) = &user.department {
             if let Some(d) = DEPARTMENTS.iter().position(|(name, _)| name == dept) {
@@ -258,7 +258,7 @@ fn build_groups(rng: &mut ChaCha8Rng, users: &mut [crate::directory::User]) -> V
                 joined.push(field);
             }
         }
-        if !user.guest && (i == 4 || rng.gen_bool(0.05)) {
+        if !user.external && (i == 4 || rng.gen_bool(0.05)) {
             joined.push(pilot);
         }
         if !user.roles.is_empty() {

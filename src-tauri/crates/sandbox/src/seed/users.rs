@@ -165,6 +165,11 @@ impl UserFactory {
         };
         let mut user = self.base(rng, country, given, surname, upn, mail, guest);
         self.add_methods(rng, country, &mut user);
+        // Drawn last, so the rest of the seeded directory is unchanged: about one member in a
+        // hundred is an internal guest (a local account with userType Guest).
+        if !guest && rng.gen_bool(0.01) {
+            user.guest = true;
+        }
         user
     }
 
@@ -208,6 +213,7 @@ impl UserFactory {
             preferred_language: country.language.to_owned(),
             account_enabled: !rng.gen_bool(0.03),
             guest,
+            external: guest,
             synced: !guest && rng.gen_bool(0.45),
             licensed: !guest && rng.gen_bool(0.92),
             created,
@@ -219,6 +225,7 @@ impl UserFactory {
             },
             prefs: SignInPreferences::default(),
             methods_updated: created + chrono::Duration::days(rng.gen_range(0..400)),
+            report_view: None,
             keys,
         }
     }

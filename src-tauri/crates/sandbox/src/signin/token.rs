@@ -21,7 +21,7 @@ use crate::state::Shared;
 
 const CODE_LIFETIME: Duration = Duration::from_secs(600);
 const OIDC_SCOPES: [&str; 4] = ["openid", "profile", "offline_access", "email"];
-const DEFAULT_SCOPES: &str = "https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite.All https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/GroupMember.Read.All https://graph.microsoft.com/AuditLog.Read.All https://graph.microsoft.com/Policy.Read.All";
+const DEFAULT_SCOPES: &str = "https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite.All https://graph.microsoft.com/User.Read.All https://graph.microsoft.com/GroupMember.Read.All https://graph.microsoft.com/AuditLog.Read.All https://graph.microsoft.com/Policy.Read.All https://graph.microsoft.com/RoleManagement.Read.Directory";
 
 pub(crate) fn bad(error: &str, code: u32, text: &str) -> Response {
     oauth_error(StatusCode::BAD_REQUEST, error, code, text)
@@ -207,7 +207,9 @@ pub(crate) fn success(
 ) -> Response {
     let lifetime = shared.config.token_lifetime;
     let mut inner = shared.lock();
-    let access = inner.tokens.issue_access(user, client_id, lifetime);
+    let access = inner
+        .tokens
+        .issue_access(user, client_id, &granted_scope(scope), lifetime);
     inner.counters.access_tokens_issued += 1;
     let wants = |s: &str| scope.split_whitespace().any(|x| x == s);
     let refresh =

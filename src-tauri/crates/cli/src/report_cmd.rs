@@ -1,0 +1,229 @@
+//! `prestage-cli report`: the tenant report without the window — who is registered with what,
+//! who cannot do MFA, who breaks on 1 Feb 2027 — over the same core call as the app's Report
+//! tab. Progress and the source in use go to stderr; the table, `--json` or `--csv` to stdout
+//! or the file. Numbers are masked for roles that see masked numbers.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use prestage_core::report::{self, export, ReportEvent, ReportRow, SourceChoice, Tile};
+use prestage_core::session::Session;
+
+use crate::import_cmd::{exit, session, Connect};
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// Where the rows come from: the registration report when Graph serves it (auto), only the
+    /// registration report, or each user's methods (live, slower).
+    #[arg(long, default_value = "auto", value_parser = ["auto", "registration", "methods"])]
+    pub source: String,
+    /// Print a JSON array, one object per user.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the rows as CSV (UTF-8 with BOM) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// Only users in this group (repeat or comma-separate to need all of them).
+    #[arg(long, value_name = "GROUP", value_delimiter = ',',
+          value_parser = ["breaks-2027-02-01", "sms-sign-in", "no-mfa", "phone-default", "admins", "passwordless"])]
+    pub only: Vec<String>,
+    #[command(flatten)]
+    pub connect: Connect,
+}
+
+pub async fn run(args: ReportArgs) -> ExitCode {
+    let mut out = std::io::stdout();
+    let result = async {
+        let session = session(&args.connect).await?;
+        report_cmd(&session, &args, &mut out).await.map(|()| true)
+    }
+    .await;
+    exit(result)
+}
+
+fn summary_line(rows: &[ReportRow]) -> String {
+    Tile::ALL
+        .iter()
+        .map(|t| {
+            let n = rows.iter().filter(|r| r.tiles.contains(t)).count();
+            format!("{}: {n}", t.label())
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+pub async fn report_cmd(
+    session: &Session,
+    args: &ReportArgs,
+    out: &mut dyn Write,
+) -> Result<(), String> {
+    let choice = SourceChoice::parse(&args.source).ok_or_else(|| {
+        format!(
+            "--source {} is not auto, registration or methods",
+            args.source
+        )
+    })?;
+    let only: Vec<Tile> = args
+        .only
+        .iter()
+        .map(|o| Tile::parse(o).ok_or_else(|| format!("--only {o} is not a known group")))
+        .collect::<Result<_, _>>()?;
+    let mut rows: Vec<ReportRow> = Vec::new();
+    let summary = report::run(report::Reader::of(session), choice, |event| match event {
+        ReportEvent::Started { source, total } => {
+            eprintln!(
+                "source: {:?} — {} ({total} users)",
+                source.source, source.reason
+            );
+        }
+        ReportEvent::Rows {
+            rows: page,
+            done,
+            total,
+        } => {
+            rows.extend(page);
+            eprintln!("{done}/{total} users");
+        }
+        ReportEvent::Warning(w) => eprintln!("warning: {w}"),
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    let mask = session.powers().sees_masked_numbers();
+    let selected = export::filter(&rows, &only);
+    if let Some(path) = &args.csv {
+        std::fs::write(path, export::csv(&selected, mask))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        eprintln!("wrote {} rows to {}", selected.len(), path.display());
+    }
+    let io = |e: std::io::Error| e.to_string();
+    if args.json {
+        let text = serde_json::to_string_pretty(&export::json(&selected, mask))
+            .map_err(|e| e.to_string())?;
+        writeln!(out, "{text}").map_err(io)?;
+        return Ok(());
+    }
+    writeln!(out, "{} users · {}", summary.users, summary_line(&rows)).map_err(io)?;
+    writeln!(
+        out,
+        "source: {:?} — {}",
+        summary.source.source, summary.source.reason
+    )
+    .map_err(io)?;
+    for r in selected {
+        let breaks = r
+            .breaks_on
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into());
+        let methods = match &r.methods {
+            Some(_) if r.method_words.is_empty() => "(none)".to_string(),
+            Some(_) => r.method_words.join(", "),
+            None => "(not readable)".to_string(),
+        };
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            r.user_principal_name, breaks, r.breaks, methods
+        )
+        .map_err(io)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use clap::Parser;
+    use prestage_sandbox::SandboxConfig;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: ReportArgs,
+    }
+
+    async fn run_args(session: &Session, args: &[&str]) -> (Result<(), String>, String) {
+        let cli = Cli::try_parse_from(std::iter::once("report").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        let mut out = Vec::new();
+        let r = report_cmd(session, &cli.args, &mut out).await;
+        (r, String::from_utf8(out).unwrap())
+    }
+
+    #[tokio::test]
+    async fn json_csv_and_only_on_a_sandbox() {
+        let sandbox = prestage_sandbox::start(
+            SandboxConfig {
+                auto_approve: true,
+                users: 80,
+                ..Default::default()
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let url = sandbox.base_url();
+        let ga = crate::import_cmd::sandbox_session(
+            &url,
+            Some("gaby.admin@contoso-sandbox.onmicrosoft.com"),
+        )
+        .await
+        .unwrap();
+        let (r, out) = run_args(&ga, &["--json"]).await;
+        r.unwrap();
+        let all: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(all.as_array().unwrap().len(), 80);
+        for key in export::JSON_FIELDS {
+            assert!(all[0].get(key).is_some(), "{key}");
+        }
+        assert_eq!(all[0]["source"], "registration");
+        let dir = std::env::temp_dir().join(format!("prestage-report-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("breaks.csv");
+        let (r, out) = run_args(
+            &ga,
+            &[
+                "--source",
+                "methods",
+                "--only",
+                "breaks-2027-02-01",
+                "--json",
+                "--csv",
+                file.to_str().unwrap(),
+            ],
+        )
+        .await;
+        r.unwrap();
+        let some: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let some = some.as_array().unwrap();
+        assert!(!some.is_empty() && some.len() < 80);
+        assert!(some
+            .iter()
+            .all(|u| u["breaksOn"] == "2027-02-01" && u["source"] == "methods"));
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBFName,"));
+        let lines = String::from_utf8(bytes).unwrap().lines().count();
+        assert_eq!(lines, some.len() + 1);
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let (r, out) = run_args(&ga, &["--only", "no-mfa"]).await;
+        r.unwrap();
+        assert!(out.contains("No MFA method: "), "{out}");
+        assert!(
+            out.lines().skip(2).all(|l| l.contains("No MFA method")),
+            "{out}"
+        );
+
+        let nobody = crate::import_cmd::sandbox_session(
+            &url,
+            Some("nora.nobody@contoso-sandbox.onmicrosoft.com"),
+        )
+        .await
+        .unwrap();
+        let (r, _) = run_args(&nobody, &[]).await;
+        assert!(r.unwrap_err().contains("can read neither"));
+    }
+}
