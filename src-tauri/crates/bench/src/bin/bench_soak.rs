@@ -122,7 +122,7 @@ fn check(state: &Value, expected: &HashMap<String, String>) -> (usize, usize) {
 async fn throughput(a: &Args) -> Result<(), Error> {
     let sandbox = prestage_sandbox::start(
         SandboxConfig {
-            users: a.rows + 20,
+            users: a.rows + a.rows / 10 + 50,
             latency: Duration::from_millis(a.latency_ms),
             latency_jitter: Duration::from_millis(a.latency_ms / 10),
             write_quota: a.quota,
@@ -253,7 +253,7 @@ fn cli_binary() -> Result<PathBuf, Error> {
 fn start_sandbox(cli: &Path, a: &Args) -> Result<SandboxProcess, Error> {
     let mut child = Command::new(cli)
         .args(["sandbox", "--port", "0", "--auto-approve", "--seed", "7"])
-        .args(["--users", &(a.rows + 20).to_string()])
+        .args(["--users", &(a.rows + a.rows / 10 + 50).to_string()])
         .args(["--latency-ms", &a.latency_ms.to_string()])
         .args(["--jitter-ms", &(a.latency_ms / 10).to_string()])
         .args([
