@@ -85,6 +85,19 @@ impl RunContext<'_> {
         Ok((entries, summary))
     }
 
+    /// A new run: its lock taken, its journal created with the header and every row's plan
+    /// (written before any write is sent).
+    fn new_run(&self, h: &RunHeader, rows: &[RowPlan]) -> Result<(RunLock, Journal), JournalError> {
+        let lock = RunLock::acquire(self.dir, &h.run)?;
+        let journal = Journal::create(self.dir, h)?;
+        for row in rows {
+            journal.append(&Entry::Plan {
+                row: Box::new(row.clone()),
+            })?;
+        }
+        Ok((lock, journal))
+    }
+
     async fn drive(
         &self,
         journal: &Journal,
@@ -118,13 +131,7 @@ impl RunContext<'_> {
         let rows: Vec<RowPlan> = rows.into_iter().filter(RowPlan::writes).collect();
         let h = self.header(RunKind::Apply, file_name, options);
         let run = h.run.clone();
-        let _lock = RunLock::acquire(self.dir, &run)?;
-        let journal = Journal::create(self.dir, &h)?;
-        for row in &rows {
-            journal.append(&Entry::Plan {
-                row: Box::new(row.clone()),
-            })?;
-        }
+        let (_lock, journal) = self.new_run(&h, &rows)?;
         let report = self
             .drive(&journal, rows, Mode::AsPreviewed, control, on_row)
             .await?;
@@ -219,13 +226,7 @@ impl RunContext<'_> {
         );
         h.undo_of = Some(run.to_string());
         let undo_id = h.run.clone();
-        let _lock = RunLock::acquire(self.dir, &undo_id)?;
-        let journal = Journal::create(self.dir, &h)?;
-        for row in &rows {
-            journal.append(&Entry::Plan {
-                row: Box::new(row.clone()),
-            })?;
-        }
+        let (_lock, journal) = self.new_run(&h, &rows)?;
         let report = self
             .drive(&journal, rows, Mode::Replan, control, on_row)
             .await?;
