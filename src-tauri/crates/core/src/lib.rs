@@ -17,6 +17,7 @@ mod jsonl;
 pub mod mfa_state;
 pub mod phone;
 pub mod places;
+pub mod plan;
 pub mod report;
 pub mod roles;
 pub mod session;
