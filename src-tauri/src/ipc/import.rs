@@ -47,6 +47,7 @@ pub enum ColumnId {
     ForcedRemoval,
     UserId,
     UserMail,
+    PerUserMfaState,
 }
 
 impl From<Column> for ColumnId {
@@ -63,6 +64,7 @@ impl From<Column> for ColumnId {
             Column::ForcedRemoval => Self::ForcedRemoval,
             Column::UserId => Self::UserId,
             Column::UserMail => Self::UserMail,
+            Column::PerUserMfaState => Self::PerUserMfaState,
         }
     }
 }
@@ -81,6 +83,7 @@ impl From<ColumnId> for Column {
             ColumnId::ForcedRemoval => Self::ForcedRemoval,
             ColumnId::UserId => Self::UserId,
             ColumnId::UserMail => Self::UserMail,
+            ColumnId::PerUserMfaState => Self::PerUserMfaState,
         }
     }
 }

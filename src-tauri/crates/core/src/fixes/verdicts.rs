@@ -140,6 +140,8 @@ pub(crate) fn state_of(
         has_software_oath: has(MethodKind::SoftwareOath),
         preferences,
         roles,
+        has_mfa_method: methods.iter().any(|m| m.kind.is_mfa()),
+        per_user_mfa: None,
     }
 }
 

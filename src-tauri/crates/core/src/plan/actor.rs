@@ -24,6 +24,9 @@ impl Actor<'_> {
             preferences: desired.sms_sign_in.is_some()
                 || desired.default_method.is_some()
                 || removes_phone,
+            // Only a role that may read it: `plan_user` refuses the others before any diff.
+            per_user_mfa: desired.per_user_mfa.is_some()
+                && self.powers.check_mfa_state_read().is_ok(),
         }
     }
 }

@@ -39,6 +39,8 @@ pub(crate) fn state(phones: Vec<PhoneMethod>, default: Option<PreferredMethod>) 
             user_preferred_method_for_secondary_authentication: default,
         },
         roles: vec![],
+        has_mfa_method: false,
+        per_user_mfa: Some(crate::graph::PerUserMfaState::Disabled),
     }
 }
 

@@ -58,6 +58,7 @@ fn current(slot: Slot, state: &UserState) -> Option<String> {
             .preferences
             .user_preferred_method_for_secondary_authentication
             .map(method_name),
+        Slot::PerUserMfa => state.per_user_mfa.map(|s| s.to_string()),
     }
 }
 
@@ -67,6 +68,9 @@ fn holds(left: &Left, now: Option<&str>) -> bool {
         (Some(l), Some(n)) => match left.slot {
             Slot::Mobile | Slot::AlternateMobile | Slot::Office => same_phone(l, n),
             Slot::Email => l.eq_ignore_ascii_case(n),
+            // Entra moves an enabled user to enforced by itself once they register: still what
+            // the run left.
+            Slot::PerUserMfa => l == n || (l == "enabled" && n == "enforced"),
             _ => l == n,
         },
         _ => false,
@@ -100,6 +104,7 @@ fn keep(d: &mut Desired, slot: Slot) {
         Slot::Email => d.email = Want::Keep,
         Slot::SmsSignIn => d.sms_sign_in = None,
         Slot::DefaultMethod => d.default_method = None,
+        Slot::PerUserMfa => d.per_user_mfa = None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::PreferredMethod;
+use crate::graph::{PerUserMfaState, PreferredMethod};
 use crate::phone::{PhoneNumber, PhoneType};
 
 /// What a cell asks for.
@@ -32,6 +32,9 @@ pub struct Desired {
     pub email: Want<String>,
     pub sms_sign_in: Option<bool>,
     pub default_method: Option<PreferredMethod>,
+    /// The legacy per-user MFA state (beta `requirements`); `None` leaves it as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_user_mfa: Option<PerUserMfaState>,
     /// Replace numbers that already exist (false: existing numbers are kept).
     pub overwrite: bool,
     /// Undo only: each slot is restored only while it still holds what the run left there
@@ -50,6 +53,7 @@ impl Desired {
             email: Want::Keep,
             sms_sign_in: None,
             default_method: None,
+            per_user_mfa: None,
             overwrite: true,
             only_if_left: Vec::new(),
         }
@@ -78,6 +82,15 @@ impl Desired {
             && self.email.is_keep()
             && self.sms_sign_in.is_none()
             && self.default_method.is_none()
+            && self.per_user_mfa.is_none()
+    }
+
+    /// Asks for a change to an authentication method (anything but per-user MFA, which is a
+    /// policy setting with its own roles).
+    pub fn touches_methods(&self) -> bool {
+        let mut methods = self.clone();
+        methods.per_user_mfa = None;
+        !methods.is_empty()
     }
 }
 
@@ -91,6 +104,8 @@ pub enum Slot {
     Email,
     SmsSignIn,
     DefaultMethod,
+    /// Per-user MFA state (disabled / enabled / enforced).
+    PerUserMfa,
 }
 
 impl Slot {
@@ -119,6 +134,7 @@ impl Slot {
             Slot::Email => "email",
             Slot::SmsSignIn => "SMS sign-in",
             Slot::DefaultMethod => "default method",
+            Slot::PerUserMfa => "per-user MFA",
         }
     }
 }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::graph::USER_SELECT;
 use crate::graph::{
     Api, BatchRequest, BatchResponse, DirectoryObject, GraphClient, GraphError, MethodKind,
-    PhoneMethod, SignInPreferences, User,
+    PerUserMfaState, PhoneMethod, SignInPreferences, User,
 };
 use crate::phone::PhoneType;
 use crate::roles::Role;
@@ -32,6 +32,10 @@ pub struct UserState {
     pub has_software_oath: bool,
     pub preferences: SignInPreferences,
     pub roles: Vec<Role>,
+    /// Has any method that answers an MFA prompt (phone, Authenticator, OATH, passkey, …).
+    pub has_mfa_method: bool,
+    /// Per-user MFA state, when it was read (`Needs::per_user_mfa`).
+    pub per_user_mfa: Option<PerUserMfaState>,
 }
 
 impl UserState {
@@ -44,6 +48,10 @@ impl UserState {
     /// change as a side effect of other users' numbers, which must not void a mobile change).
     pub fn fingerprint(&self, desired: Option<&super::model::Desired>) -> String {
         let with_sms = desired.is_some_and(|d| d.sms_sign_in.is_some());
+        let mfa = match desired.and_then(|d| d.per_user_mfa) {
+            Some(_) => format!("|{:?}", self.per_user_mfa),
+            None => String::new(),
+        };
         let mut phones: Vec<String> = self
             .phones
             .iter()
@@ -58,7 +66,7 @@ impl UserState {
             .collect();
         phones.sort();
         let text = format!(
-            "{}|{}|{:?}|{:?}",
+            "{}|{}|{:?}|{:?}{mfa}",
             phones.join(";"),
             self.email.as_deref().unwrap_or(""),
             self.preferences
@@ -91,11 +99,13 @@ pub struct Needs {
     /// Sign-in preferences (only for rows that touch SMS sign-in or the default method, or
     /// remove a phone, which is refused while it is the default).
     pub preferences: bool,
+    /// Per-user MFA state (only for rows that set it).
+    pub per_user_mfa: bool,
 }
 
 impl Needs {
     fn requests(self) -> usize {
-        2 + usize::from(self.roles) + usize::from(self.preferences)
+        2 + usize::from(self.roles) + usize::from(self.preferences) + usize::from(self.per_user_mfa)
     }
 }
 
@@ -138,6 +148,12 @@ fn requests_for(i: usize, key: &Key) -> Vec<BatchRequest> {
             format!("/users/{k}/authentication/signInPreferences"),
         ));
     }
+    if key.needs.per_user_mfa {
+        out.push(BatchRequest::get(
+            format!("{i}q"),
+            format!("/users/{k}/authentication/requirements"),
+        ));
+    }
     out
 }
 
@@ -159,11 +175,11 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
     let (Some(u), Some(m)) = (get("u"), get("m")) else {
         return Lookup::Failed(GraphError::Decode("the batch answer is incomplete".into()));
     };
-    let (r, s) = (get("r"), get("s"));
+    let (r, s, q) = (get("r"), get("s"), get("q"));
     if u.status == 404 {
         return Lookup::NotFound;
     }
-    for a in [Some(u), Some(m), r, s].into_iter().flatten() {
+    for a in [Some(u), Some(m), r, s, q].into_iter().flatten() {
         if !a.is_success() {
             return Lookup::Failed(api_error(a));
         }
@@ -174,11 +190,13 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
         let mut phones = Vec::new();
         let mut email = None;
         let (mut has_authenticator, mut has_software_oath) = (false, false);
+        let mut has_mfa_method = false;
         for method in methods.value {
             let kind = method
                 .get("@odata.type")
                 .and_then(|t| t.as_str())
                 .map(MethodKind::from_odata_type);
+            has_mfa_method |= kind.as_ref().is_some_and(MethodKind::is_mfa);
             match kind {
                 Some(MethodKind::Phone) => phones.push(
                     serde_json::from_value::<PhoneMethod>(method)
@@ -203,6 +221,16 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
             Some(s) => s.json()?,
             None => SignInPreferences::default(),
         };
+        let per_user_mfa = match q {
+            Some(q) => {
+                let v: serde_json::Value = q.json()?;
+                let text = v["perUserMfaState"].as_str().unwrap_or("disabled");
+                Some(text.parse::<PerUserMfaState>().map_err(|_| {
+                    GraphError::Decode(format!("an unknown per-user MFA state '{text}'"))
+                })?)
+            }
+            None => None,
+        };
         Ok(UserState {
             user: TargetUser {
                 user_principal_name: user.user_principal_name.clone().unwrap_or_default(),
@@ -220,6 +248,8 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
             has_authenticator,
             has_software_oath,
             preferences,
+            has_mfa_method,
+            per_user_mfa,
             roles: member_of
                 .value
                 .iter()
