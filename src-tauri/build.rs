@@ -7,6 +7,8 @@ const COMMANDS: &[&str] = &[
     "report_refresh",
     "report_export",
     "user_overview",
+    "user_mfa_state",
+    "set_user_mfa_state",
     "check_phone",
     "apply_user_edit",
     "issue_tap",

@@ -26,6 +26,19 @@ export function userOverview(userId) {
   return invoke("user_overview", { userId });
 }
 
+/**
+ * Per-user MFA: { state, registered, securityDefaults, mfaPolicies, fit, advice, cannotChange,
+ * choices: [{ state, allowed, reason }] }. A role that may not read it rejects with kind "refused".
+ */
+export function userMfaState(userId) {
+  return invoke("user_mfa_state", { userId });
+}
+
+/** Sets per-user MFA ("disabled" | "enabled" | "enforced"); resolves to { before, after, consentAsked, warnings }. */
+export function setUserMfaState(userId, mfaState) {
+  return invoke("set_user_mfa_state", { userId, mfaState });
+}
+
 /** What a phone field will send: { number, kind, region, repairs, warnings, problem }. */
 export function checkPhone(input, region, phoneType) {
   return invoke("check_phone", { input, region: region || null, phoneType: phoneType ?? null });

@@ -3,6 +3,7 @@
 //! Core types are converted here so a rename in the core cannot silently change this contract.
 
 mod import;
+pub mod mfa_state;
 mod report;
 mod session;
 pub mod user;

@@ -5,6 +5,7 @@
 
 import { confirmDialog, reregisterList, tapDialog } from "./dialogs.js";
 import { h, pill, section } from "./dom.js";
+import { mfaStateSection } from "./mfa_state.js";
 import { phonesSection } from "./phones.js";
 import {
   defaultSection,
@@ -129,6 +130,7 @@ export function mountUserPanel({ api, errors, root, copy, timers = globalThis })
       defaultSection(ctx),
       emailSection(ctx),
       registrationSection(ctx),
+      mfaStateSection(ctx),
       onboardingSection(ctx),
     ];
     body.replaceChildren(...parts.filter(Boolean));

@@ -65,6 +65,12 @@ pub struct Args {
     /// Send Retry-After as an HTTP-date instead of seconds.
     #[arg(long)]
     retry_after_date: bool,
+    /// Security defaults are on (per-user MFA is then the wrong tool).
+    #[arg(long)]
+    security_defaults: bool,
+    /// One enabled Conditional Access policy requires MFA for all users.
+    #[arg(long)]
+    conditional_access_mfa: bool,
 }
 
 impl Args {
@@ -87,6 +93,8 @@ impl Args {
             non_premium: self.non_premium,
             auto_approve: self.auto_approve,
             retry_after_http_date: self.retry_after_date,
+            security_defaults: self.security_defaults,
+            conditional_access_mfa: self.conditional_access_mfa,
             ..SandboxConfig::default()
         }
     }
