@@ -5,6 +5,7 @@ const COMMANDS: &[&str] = &[
     "list_users",
     "report_run",
     "report_refresh",
+    "report_mfa_state",
     "report_export",
     "user_overview",
     "user_mfa_state",

@@ -74,6 +74,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::users::list_users,
             commands::report::report_run,
             commands::report::report_refresh,
+            commands::report::report_mfa_state,
             commands::report::report_export,
             commands::user::user_overview,
             commands::user::user_mfa_state,

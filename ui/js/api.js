@@ -175,6 +175,11 @@ export function reportRefresh(ids) {
 }
 
 /** Saves the rows `ids` (every row when empty) as CSV; resolves to the file name or null. */
+/** Reads every row's per-user MFA state (one read per user); resolves to all rows (ReportRowInfo[]). */
+export function reportMfaState() {
+  return invoke("report_mfa_state");
+}
+
 export function reportExport(ids) {
   return invoke("report_export", { ids });
 }

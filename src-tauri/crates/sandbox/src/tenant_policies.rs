@@ -1,5 +1,5 @@
 //! Tenant-wide MFA policies, read-only: `/policies/identitySecurityDefaultsEnforcementPolicy`
-//! and `/identity/conditionalAccess/policies` (rule 19). What they hold comes from
+//! and `/identity/conditionalAccess/policies` (rule 20). What they hold comes from
 //! `SandboxConfig::security_defaults` and `SandboxConfig::conditional_access_mfa`.
 
 use axum::http::Method;

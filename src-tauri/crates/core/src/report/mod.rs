@@ -8,6 +8,7 @@
 mod directory;
 pub mod export;
 mod live;
+mod mfa;
 mod registration;
 mod row;
 mod vocab;
@@ -17,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 pub use row::{ReportRow, Source, Tile, UserKind, RETIREMENT, RETIREMENT_LATE};
+pub use mfa::per_user_mfa;
 pub use vocab::{default_words, words};
 
 use crate::graph::{DirectoryUser, GraphClient, GraphError};

@@ -1,4 +1,4 @@
-//! Rules 18 and 19: per-user MFA state (beta `requirements`) only for the roles and permissions
+//! Rules 19 and 20: per-user MFA state (beta `requirements`) only for the roles and permissions
 //! the docs name, "enabled" turning into "enforced" for a registered user, and the tenant's
 //! security defaults and Conditional Access policies for the readers the docs name.
 
@@ -37,7 +37,7 @@ fn path(u: &Value) -> String {
 }
 
 #[tokio::test]
-async fn rule_18_per_user_mfa_state_roles_permissions_and_enforcement() {
+async fn rule_19_per_user_mfa_state_roles_permissions_and_enforcement() {
     let env = default_env().await;
     let unregistered = find_user(&env, |u| {
         plain_member(u)
@@ -204,7 +204,7 @@ async fn rule_18_per_user_mfa_state_roles_permissions_and_enforcement() {
 }
 
 #[tokio::test]
-async fn rule_19_security_defaults_and_conditional_access_for_readers() {
+async fn rule_20_security_defaults_and_conditional_access_for_readers() {
     let env = default_env().await;
     let gwen = sign_in(&env, "gwen.reader").await;
     let sd = "v1.0/policies/identitySecurityDefaultsEnforcementPolicy";
