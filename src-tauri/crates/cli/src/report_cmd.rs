@@ -275,7 +275,10 @@ mod tests {
         let (r, out) = run_args(&gr, &["--json"]).await;
         r.unwrap();
         let plain: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert!(plain[0].get("perUserMfa").is_none(), "not read unless asked");
+        assert!(
+            plain[0].get("perUserMfa").is_none(),
+            "not read unless asked"
+        );
         let (r, out) = run_args(&gr, &["--json", "--mfa-state"]).await;
         r.unwrap();
         let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -289,7 +292,9 @@ mod tests {
             );
         }
         // A Privileged Authentication Administrator may not read it: said, nothing half-read.
-        let paa = crate::import_cmd::sandbox_session(&url, None).await.unwrap();
+        let paa = crate::import_cmd::sandbox_session(&url, None)
+            .await
+            .unwrap();
         let (r, _) = run_args(&paa, &["--mfa-state"]).await;
         assert!(r.unwrap_err().contains("cannot read per-user MFA"));
     }

@@ -112,7 +112,10 @@ async fn show_and_set_one_user() {
         out.contains("per-user MFA disabled") && out.contains("has no MFA method registered"),
         "{out}"
     );
-    assert!(out.contains("security defaults: off; Conditional Access:"), "{out}");
+    assert!(
+        out.contains("security defaults: off; Conditional Access:"),
+        "{out}"
+    );
 
     let (code, out, err) = run(GABY, s(&["set", &bare2, "enforced"])).await;
     assert_eq!(code, 1, "{out}{err}");

@@ -45,6 +45,7 @@
 //! | 19 | Per-user MFA read without `Policy.Read.All` (or `Policy.ReadWrite.AuthenticationMethod`) in the token; changed without `Policy.ReadWrite.AuthenticationMethod` | 403 | `Authorization_RequestDenied` | documented permissions; code a guess |
 //! | 19 | Per-user MFA set to `enabled` for a user who has an MFA method registered (phone, Authenticator, OATH, passkey, Windows Hello) | 204, state becomes `enforced` | – | documented |
 //! | 18 | `perUserMfaState` other than disabled / enabled / enforced | 400 | `badRequest` | **guess** |
+//! | 19 | A refresh token redeemed for more scopes than signed in with (incremental consent, e.g. `Policy.ReadWrite.AuthenticationMethod` on first per-user MFA change) | 200, the token carries them | – | models a tenant where an admin consented to the app's permissions; real Entra answers `invalid_grant` AADSTS65001 for a permission not consented |
 //! | 20 | Security defaults / Conditional Access policies read by a role other than Global Reader, Security Reader, Security Administrator, Global Administrator, or without `Policy.Read.All` | 403 | `accessDenied` / `Authorization_RequestDenied` | documented permission; roles from the CA docs; codes a guess |
 //! | 17 | `/directoryRoles/{id}/members` without `RoleManagement.Read.Directory` / `Directory.Read.All` in the token | 403 | `Authorization_RequestDenied` "Insufficient privileges to complete the operation." | documented shape and permissions |
 

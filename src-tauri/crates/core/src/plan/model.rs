@@ -84,14 +84,6 @@ impl Desired {
             && self.default_method.is_none()
             && self.per_user_mfa.is_none()
     }
-
-    /// Asks for a change to an authentication method (anything but per-user MFA, which is a
-    /// policy setting with its own roles).
-    pub fn touches_methods(&self) -> bool {
-        let mut methods = self.clone();
-        methods.per_user_mfa = None;
-        !methods.is_empty()
-    }
 }
 
 /// One method slot a change touches.

@@ -22,21 +22,24 @@ pub async fn per_user_mfa(
     powers
         .check_mfa_state_read()
         .map_err(|r| ReportError::NoAccess(r.to_string()))?;
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut answers = stream::iter(ids.chunks(USERS_PER_BATCH).map(|chunk| {
-        let requests = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, id)| {
-                BatchRequest::get(
-                    i.to_string(),
-                    format!("/users/{id}/authentication/requirements"),
-                )
-            })
-            .collect();
-        batch_until_answered(graph, Api::Beta, requests)
-    }))
-    .buffered(BATCHES_IN_FLIGHT);
+    let batches: Vec<Vec<BatchRequest>> = rows
+        .chunks(USERS_PER_BATCH)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    BatchRequest::get(
+                        i.to_string(),
+                        format!("/users/{}/authentication/requirements", r.id),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let mut answers = stream::iter(batches)
+        .map(|requests| async move { batch_until_answered(graph, Api::Beta, requests).await })
+        .buffered(BATCHES_IN_FLIGHT);
     let mut read = 0;
     let mut offset = 0;
     while let Some(chunk) = answers.next().await {

@@ -17,8 +17,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-pub use row::{ReportRow, Source, Tile, UserKind, RETIREMENT, RETIREMENT_LATE};
 pub use mfa::per_user_mfa;
+pub use row::{ReportRow, Source, Tile, UserKind, RETIREMENT, RETIREMENT_LATE};
 pub use vocab::{default_words, words};
 
 use crate::graph::{DirectoryUser, GraphClient, GraphError};
