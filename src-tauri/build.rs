@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "app_status",
     "use_sandbox",
     "sign_out",
+    "startup_mark",
     "sign_in_browser",
     "sign_in_device_start",
     "sign_in_device_finish",

@@ -9,6 +9,7 @@ mod import_state;
 pub mod ipc;
 pub mod launch;
 mod report_state;
+pub mod startup;
 pub mod state;
 mod updates;
 
@@ -23,6 +24,7 @@ use crate::state::AppState;
 
 /// Runs the app until its last window closes.
 pub fn run() {
+    let marks = startup::StartupMarks::from_env(std::time::Instant::now());
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -37,10 +39,17 @@ pub fn run() {
     let updates = updates::decide(launch.as_ref().ok(), tauri::utils::platform::bundle_type());
     // The updater is driven from Rust only (updates.rs); the webview gets no permission for it.
     let app = builder(tauri::Builder::default(), AppState::new(launch, store))
+        .manage(marks)
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                webview.state::<startup::StartupMarks>().mark("page-loaded");
+            }
+        })
         .plugin(tauri_plugin_updater::Builder::new().build())
         .build(tauri::generate_context!());
     match app {
         Ok(app) => {
+            app.state::<startup::StartupMarks>().mark("built");
             updates::start(app.handle(), updates);
             app.run(|_, _| {});
         }
@@ -67,6 +76,9 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 handle.state::<AppState>().ensure_started().await;
+                if let Some(marks) = handle.try_state::<startup::StartupMarks>() {
+                    marks.mark("connected");
+                }
             });
             Ok(())
         })
@@ -87,6 +99,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::session::app_status,
             commands::session::use_sandbox,
             commands::session::sign_out,
+            commands::session::startup_mark,
             commands::signin::sign_in_browser,
             commands::signin::sign_in_device_start,
             commands::signin::sign_in_device_finish,

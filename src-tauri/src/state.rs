@@ -406,6 +406,15 @@ async fn connect_sandbox(users: Option<usize>) -> Result<Connection, IpcError> {
     if let Some(users) = users {
         config.users = users;
     }
+    // Test hook (inert unless set): a small write quota, so a run is slow enough to pause.
+    if let Some(per_s) = std::env::var("PRESTAGE_SANDBOX_WRITES_PER_S")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|n| *n > 0)
+    {
+        config.write_quota = per_s;
+        config.write_window = Duration::from_secs(1);
+    }
     let sandbox = prestage_sandbox::start(config, 0)
         .await
         .map_err(|e| IpcError::internal(format!("The sandbox tenant could not start: {e}")))?;

@@ -14,6 +14,11 @@ function invoke(command, args) {
   return tauri.core.invoke(command, args);
 }
 
+/** Start-up benchmark: the first screen can take input (ignored unless the app was asked). */
+export function startupMark(name) {
+  return invoke("startup_mark", { name }).catch(() => {});
+}
+
 /** Users matching `query`; an empty query lists the first page. Resolves to UserRow[]. */
 export function listUsers(query) {
   return invoke("list_users", { query });

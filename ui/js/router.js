@@ -8,6 +8,15 @@
  * report and nav are optional).
  */
 export function createRouter({ api, errors, views, screens }) {
+  let marked = false;
+  /** Once: the first screen shown can take input — after its paint, when the event loop is free. */
+  function markInteractive(name, ready = Promise.resolve()) {
+    if (marked) return;
+    marked = true;
+    const frame = globalThis.requestAnimationFrame ?? ((fn) => setTimeout(fn, 0));
+    ready.then(() => frame(() => setTimeout(() => api.startupMark?.(name), 0)));
+  }
+
   function showView(name) {
     views.starting.hidden = true;
     for (const key of ["signin", "setup", "users", "import", "report"]) {
@@ -26,7 +35,7 @@ export function createRouter({ api, errors, views, screens }) {
     else errors.clear("keychain");
     screens.account.show(info);
     showView("users");
-    screens.users.search("");
+    markInteractive("users-interactive", screens.users.search("") ?? undefined);
     screens.import?.signedIn(info);
   }
 
@@ -46,9 +55,11 @@ export function createRouter({ api, errors, views, screens }) {
     if (status.setup.configured) {
       screens.signin.show(status);
       showView("signin");
+      markInteractive("signin-interactive");
     } else {
       screens.setup.show(status);
       showView("setup");
+      markInteractive("setup-interactive");
     }
   }
 
