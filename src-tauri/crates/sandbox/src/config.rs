@@ -40,6 +40,9 @@ pub struct SandboxConfig {
     /// How long the registration report keeps showing a user's state from before a change to
     /// their methods (Graph: "up to a few hours"). Default 1 h.
     pub report_lag: Duration,
+    /// Security defaults are on (`identitySecurityDefaultsEnforcementPolicy.isEnabled`); the
+    /// seeded Conditional Access policies are then off, as Entra requires.
+    pub security_defaults: bool,
 }
 
 impl Default for SandboxConfig {
@@ -59,6 +62,7 @@ impl Default for SandboxConfig {
             auto_approve: false,
             retry_after_http_date: false,
             report_lag: Duration::from_secs(3600),
+            security_defaults: false,
         }
     }
 }

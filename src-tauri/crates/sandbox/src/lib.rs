@@ -7,6 +7,7 @@
 //! (the default account), `alex.wong@…` Authentication Administrator, `gwen.reader@…` Global
 //! Reader, `nora.nobody@…` no administrator role.
 
+mod access;
 mod batch;
 mod config;
 mod control;
@@ -49,7 +50,7 @@ use url::Url;
 
 pub use config::{Faults, SandboxConfig};
 pub use roles::AdminRole;
-pub use seed::SeedUser;
+pub use seed::{SeedUser, STILL_ASKED};
 
 /// An account offered on the sign-in page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -102,7 +103,14 @@ pub async fn start(config: SandboxConfig, port: u16) -> std::io::Result<RunningS
     let addr = listener.local_addr()?;
     let base_url = Url::parse(&format!("http://{addr}/"))
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let seeded = seed::build(config.users, config.seed, chrono::Utc::now());
+    let mut seeded = seed::build(config.users, config.seed, chrono::Utc::now());
+    if config.security_defaults {
+        // Entra refuses Conditional Access policies while security defaults are on.
+        seeded.access.security_defaults = true;
+        for p in &mut seeded.access.policies {
+            p.state = "disabled";
+        }
+    }
     let throttle = throttle::Throttle::new(
         config.write_quota,
         config.write_window,
@@ -111,6 +119,7 @@ pub async fn start(config: SandboxConfig, port: u16) -> std::io::Result<RunningS
     let inner = state::Inner {
         dir: seeded.directory,
         policy: seeded.policy,
+        access: seeded.access,
         tokens: tokens::TokenStore::default(),
         throttle,
         faults: config.faults.sanitized(),

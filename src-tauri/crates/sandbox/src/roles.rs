@@ -177,6 +177,10 @@ pub(crate) struct Powers {
     pub read_policy: bool,
     /// Change the authentication methods policy.
     pub write_policy: bool,
+    /// Read Conditional Access policies, authentication strengths and security defaults
+    /// (docs: Global Reader, Security Reader, Security Administrator, Conditional Access
+    /// Administrator; security defaults name no role — the same set, a guess).
+    pub read_access_policies: bool,
 }
 
 impl Powers {
@@ -190,6 +194,7 @@ impl Powers {
                     p.read_reports = true;
                     p.read_policy = true;
                     p.write_policy = true;
+                    p.read_access_policies = true;
                 }
                 RoleKind::PrivilegedAuthenticationAdministrator => {
                     p.write_any = true;
@@ -205,10 +210,14 @@ impl Powers {
                     p.read_masked = true;
                     p.read_reports = true;
                     p.read_policy = true;
+                    p.read_access_policies = true;
                 }
-                RoleKind::SecurityAdministrator
-                | RoleKind::SecurityReader
-                | RoleKind::ReportsReader => {
+                RoleKind::SecurityAdministrator | RoleKind::SecurityReader => {
+                    p.read_reports = true;
+                    p.read_policy = true;
+                    p.read_access_policies = true;
+                }
+                RoleKind::ReportsReader => {
                     p.read_reports = true;
                     p.read_policy = true;
                 }

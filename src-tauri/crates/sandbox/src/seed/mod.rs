@@ -4,6 +4,7 @@
 
 mod countries;
 mod given;
+mod still_asked;
 mod users;
 mod vocab;
 
@@ -18,6 +19,7 @@ use crate::policy::Policy;
 use crate::roles::{AdminRole, RoleKind};
 pub(crate) use given::add_users;
 pub use given::SeedUser;
+pub use still_asked::STILL_ASKED;
 pub(crate) use users::UserFactory;
 use vocab::DEPARTMENTS;
 
@@ -79,6 +81,7 @@ pub(crate) struct Seeded {
     pub tenant_id: String,
     pub directory: Directory,
     pub policy: Policy,
+    pub access: crate::access::Access,
 }
 
 /// A small, fast generator for one user's details, seeded from the tenant's ChaCha8 stream
@@ -165,7 +168,7 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         }
     }
 
-    let groups = build_groups(&mut rng, &mut users);
+    let mut groups = build_groups(&mut rng, &mut users);
     let roles = RoleKind::ALL
         .iter()
         .map(|kind| DirectoryRole {
@@ -178,7 +181,8 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         .find(|g| g.display_name == SMS_PILOT_GROUP)
         .map(|g| g.id.clone())
         .unwrap_or_default();
-    let policy = Policy::seeded(&pilot_id, epoch_plus(2200, 0));
+    let mut policy = Policy::seeded(&pilot_id, epoch_plus(2200, 0));
+    let access = still_asked::seed(&mut users, &mut groups, &mut policy, now);
     let mut directory = Directory::new(users, groups, roles);
     share_some_mobiles(&mut rng, &mut directory);
     enable_sms_sign_in(&mut rng, &mut directory, &policy);
@@ -186,6 +190,7 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         tenant_id,
         directory,
         policy,
+        access,
     }
 }
 

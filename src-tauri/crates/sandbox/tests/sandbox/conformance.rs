@@ -457,6 +457,45 @@ async fn emitted_json_matches_graph_metadata() {
         }
     }
 
+    for p in get(&env, &ga, "v1.0/identity/conditionalAccess/policies")
+        .await
+        .body["value"]
+        .as_array()
+        .unwrap()
+    {
+        let mut p = p.clone();
+        let grant = p.as_object_mut().unwrap().remove("grantControls").unwrap();
+        c.v1(&csdl, "conditionalAccessPolicy", &p);
+        let mut grant = grant.clone();
+        // allowedCombinations holds comma-joined flags ("password,sms"), not single members.
+        grant
+            .as_object_mut()
+            .unwrap()
+            .remove("authenticationStrength");
+        c.v1(&csdl, "conditionalAccessGrantControls", &grant);
+    }
+    for s in get(&env, &ga, "v1.0/policies/authenticationStrengthPolicies")
+        .await
+        .body["value"]
+        .as_array()
+        .unwrap()
+    {
+        let mut s = s.clone();
+        s.as_object_mut().unwrap().remove("allowedCombinations");
+        c.v1(&csdl, "authenticationStrengthPolicy", &s);
+    }
+    let mut sd = get(
+        &env,
+        &ga,
+        "v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
+    )
+    .await
+    .body;
+    sd.as_object_mut()
+        .unwrap()
+        .retain(|k, _| k != "@odata.context");
+    c.v1(&csdl, "identitySecurityDefaultsEnforcementPolicy", &sd);
+
     println!("checked {} property/enum facts", c.checked.len());
     assert!(c
         .checked

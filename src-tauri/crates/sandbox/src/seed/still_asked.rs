@@ -1,0 +1,288 @@
+//! Users who have registered methods and are still asked to register, each for one reason Entra
+//! has, plus one who is not asked; and the tenant's Conditional Access policies. The people are
+//! the last ordinary members of the seed, renamed (ids kept), so the tenant's size is unchanged.
+//! Deterministic: no randomness, and the seeded TAP is dated from `now` like the others.
+
+use chrono::{DateTime, Utc};
+
+use super::{epoch_plus, ACCOUNTS, TENANT_DOMAIN};
+use crate::access::{Access, CaPolicy, PASSWORDLESS, PHISHING_RESISTANT};
+use crate::directory::{
+    Authenticator, Fido2Key, Group, Methods, Phone, PhoneType, SearchKeys, SignInPreferences,
+    TemporaryAccessPass, User,
+};
+use crate::policy::{MethodKind, Policy, Target};
+use crate::roles::RoleKind;
+
+/// The seeded "still asked" people: UPN local part and the reason the diagnosis should name.
+pub const STILL_ASKED: [(&str, &str); 7] = [
+    ("vera.vendor", "methodsPolicy"),
+    ("nico.nudge", "registrationCampaign"),
+    ("sasha.reset", "sspr"),
+    ("carmen.payments", "conditionalAccess"),
+    ("tariq.tap", "temporaryAccessPass"),
+    ("oscar.office", "unusableMethods"),
+    ("wendy.ready", "none"),
+];
+
+/// Fewer users than this: no cases (small test tenants keep their directory as it was).
+const MIN_USERS: usize = 40;
+
+fn authenticator(n: u8) -> Authenticator {
+    Authenticator {
+        id: format!("5a1e0000-0000-4000-8000-0000000000a{n}"),
+        display_name: "iPhone 15".to_owned(),
+        device_tag: "SoftwareTokenActivated".to_owned(),
+        app_version: "6.8.12".to_owned(),
+        created: epoch_plus(2100, 0),
+    }
+}
+
+fn phone(kind: PhoneType, number: &str) -> Phone {
+    Phone {
+        kind,
+        number: number.to_owned(),
+        sms_sign_in: false,
+        created: epoch_plus(2000, 0),
+    }
+}
+
+fn passkey(n: u8) -> Fido2Key {
+    Fido2Key {
+        id: format!("5a1e0000-0000-4000-8000-0000000000f{n}"),
+        display_name: "YubiKey 5 NFC".to_owned(),
+        model: "YubiKey 5 NFC".to_owned(),
+        aaguid: "cb69481e-8ff7-4039-93ec-0a2729a154a8".to_owned(),
+        attested: true,
+        synced: false,
+        created: epoch_plus(2150, 0),
+    }
+}
+
+fn group(id: &str, name: &str, description: &str) -> Group {
+    Group {
+        id: id.to_owned(),
+        display_name: name.to_owned(),
+        description: description.to_owned(),
+        mail_nickname: name.to_lowercase().replace(' ', "-"),
+        created: epoch_plus(1900, 0),
+        member_users: Vec::new(),
+        member_groups: Vec::new(),
+        transitive_users: Vec::new(),
+        transitive_set: Default::default(),
+    }
+}
+
+/// Renames `u` into a case person with exactly `methods`.
+fn become_case(u: &mut User, local: &str, given: &str, surname: &str, methods: Methods) {
+    let upn = format!("{local}@{TENANT_DOMAIN}");
+    u.display_name = format!("{given} {surname}");
+    u.given_name = given.to_owned();
+    u.surname = surname.to_owned();
+    u.upn = upn.clone();
+    u.mail = Some(upn.clone());
+    u.account_enabled = true;
+    u.guest = false;
+    u.external = false;
+    u.licensed = true;
+    u.synced = false;
+    u.mobile_phone = methods.phone(PhoneType::Mobile).map(|p| p.number.clone());
+    u.methods = Methods {
+        password_created: u.methods.password_created,
+        ..methods
+    };
+    let preferred = if !u.methods.authenticators.is_empty() {
+        Some("push")
+    } else if u.methods.phone(PhoneType::Mobile).is_some() {
+        Some("sms")
+    } else if u.methods.phone(PhoneType::Office).is_some() {
+        Some("voiceOffice")
+    } else {
+        None
+    };
+    u.prefs = SignInPreferences {
+        system_preferred: true,
+        preferred: preferred.map(str::to_owned),
+        per_user_mfa: "disabled",
+    };
+    u.report_view = None;
+    u.keys = SearchKeys::of(&u.display_name, &upn, Some(&upn), given, surname);
+}
+
+/// Seeds the cases (when the tenant has room) and returns the Conditional Access policies.
+pub(crate) fn seed(
+    users: &mut [User],
+    groups: &mut Vec<Group>,
+    policy: &mut Policy,
+    now: DateTime<Utc>,
+) -> Access {
+    let mut access = Access {
+        security_defaults: false,
+        policies: vec![
+            CaPolicy {
+                id: "c0a1b2c3-0000-4000-8000-000000000001".into(),
+                display_name: "All users: require multifactor authentication".into(),
+                state: "enabled",
+                include_users: vec!["All".into()],
+                built_in: vec!["mfa"],
+                created: epoch_plus(1950, 0),
+                ..CaPolicy::default()
+            },
+            CaPolicy {
+                id: "c0a1b2c3-0000-4000-8000-000000000003".into(),
+                display_name: "Administrators: passwordless MFA (report-only)".into(),
+                state: "enabledForReportingButNotEnforced",
+                include_roles: vec![RoleKind::GlobalAdministrator.template_id().into()],
+                strength: Some(PASSWORDLESS),
+                created: epoch_plus(2010, 0),
+                ..CaPolicy::default()
+            },
+        ],
+    };
+    let slots: Vec<usize> = (ACCOUNTS.len()..users.len())
+        .rev()
+        .filter(|i| users[*i].roles.is_empty() && !users[*i].external && !users[*i].guest)
+        .take(STILL_ASKED.len())
+        .collect();
+    if users.len() < MIN_USERS || slots.len() < STILL_ASKED.len() {
+        return access;
+    }
+    let [vera, nico, sasha, carmen, tariq, oscar, wendy] = [
+        slots[0], slots[1], slots[2], slots[3], slots[4], slots[5], slots[6],
+    ];
+
+    // Vera: Authenticator only, in "Vendors", nested in "Contractors", which the Authenticator
+    // policy excludes.
+    let contractors = groups.len();
+    groups.push(group(
+        "c0a1b2c3-0000-4000-8000-00000000c001",
+        "Contractors",
+        "External contractors; Authenticator is not allowed for them.",
+    ));
+    let vendors = groups.len();
+    groups.push(group(
+        "c0a1b2c3-0000-4000-8000-00000000c002",
+        "Vendors",
+        "Vendor staff (nested in Contractors).",
+    ));
+    groups[contractors].member_groups.push(vendors);
+    let payments = groups.len();
+    groups.push(group(
+        "c0a1b2c3-0000-4000-8000-00000000c003",
+        "Payments team",
+        "People who approve payments: phishing-resistant MFA.",
+    ));
+    if let Some(c) = policy.config_mut(MethodKind::MicrosoftAuthenticator) {
+        c.exclude.push(Target::group(&groups[contractors].id));
+    }
+    access.policies.insert(
+        1,
+        CaPolicy {
+            id: "c0a1b2c3-0000-4000-8000-000000000002".into(),
+            display_name: "Payments team: phishing-resistant MFA".into(),
+            state: "enabled",
+            include_groups: vec![groups[payments].id.clone()],
+            strength: Some(PHISHING_RESISTANT),
+            created: epoch_plus(2000, 0),
+            ..CaPolicy::default()
+        },
+    );
+
+    let cases: [(usize, &str, &str, &str, Methods); 7] = [
+        (
+            vera,
+            STILL_ASKED[0].0,
+            "Vera",
+            "Vendor",
+            Methods {
+                authenticators: vec![authenticator(1)],
+                ..Methods::default()
+            },
+        ),
+        (
+            nico,
+            STILL_ASKED[1].0,
+            "Nico",
+            "Nudge",
+            Methods {
+                phones: vec![phone(PhoneType::Mobile, "+1 4255550171")],
+                ..Methods::default()
+            },
+        ),
+        (
+            sasha,
+            STILL_ASKED[2].0,
+            "Sasha",
+            "Reset",
+            Methods {
+                fido2: vec![passkey(1)],
+                ..Methods::default()
+            },
+        ),
+        (
+            carmen,
+            STILL_ASKED[3].0,
+            "Carmen",
+            "Payments",
+            Methods {
+                authenticators: vec![authenticator(2)],
+                phones: vec![phone(PhoneType::Mobile, "+1 4255550174")],
+                ..Methods::default()
+            },
+        ),
+        (
+            tariq,
+            STILL_ASKED[4].0,
+            "Tariq",
+            "Tap",
+            Methods {
+                authenticators: vec![authenticator(3)],
+                taps: vec![TemporaryAccessPass {
+                    id: "5a1e0000-0000-4000-8000-0000000000e1".into(),
+                    start: now - chrono::Duration::minutes(30),
+                    lifetime_minutes: 480,
+                    usable_once: false,
+                    created: now - chrono::Duration::minutes(30),
+                }],
+                ..Methods::default()
+            },
+        ),
+        (
+            oscar,
+            STILL_ASKED[5].0,
+            "Oscar",
+            "Office",
+            Methods {
+                phones: vec![phone(PhoneType::Office, "+1 4255550176")],
+                ..Methods::default()
+            },
+        ),
+        (
+            wendy,
+            STILL_ASKED[6].0,
+            "Wendy",
+            "Ready",
+            Methods {
+                authenticators: vec![authenticator(4)],
+                fido2: vec![passkey(2)],
+                phones: vec![phone(PhoneType::Mobile, "+1 4255550177")],
+                ..Methods::default()
+            },
+        ),
+    ];
+    for (i, local, given, surname, methods) in cases {
+        become_case(&mut users[i], local, given, surname, methods);
+    }
+    // Oscar's office phone takes voice calls only, and the voice policy excludes him.
+    if let Some(c) = policy.config_mut(MethodKind::Voice) {
+        c.exclude.push(Target {
+            is_group: false,
+            ..Target::group(&users[oscar].id)
+        });
+    }
+    for (user, g) in [(vera, vendors), (carmen, payments)] {
+        groups[g].member_users.push(user);
+        users[user].groups.push(g);
+    }
+    access
+}
