@@ -2,6 +2,7 @@
 //! back as [`GraphError`] with Graph's code and request-id. Base URL injectable (sandbox or
 //! graph.microsoft.com). Never logs a token or a full phone number.
 
+mod access;
 mod batch;
 mod email;
 mod error;
@@ -16,6 +17,11 @@ mod transport;
 mod users;
 mod write;
 
+pub use access::{
+    AuthenticationStrength, ConditionalAccessConditions, ConditionalAccessPolicy,
+    ConditionalAccessUsers, GrantControls, MethodConfiguration, MethodsPolicy, PolicyTarget,
+    RegistrationCampaign, RegistrationEnforcement,
+};
 pub use batch::{BatchRequest, BatchResponse};
 pub use email::EmailMethod;
 pub use error::{ApiError, GraphError};

@@ -1,0 +1,208 @@
+//! What decides whether a user is asked to register, as Graph serves it: the whole
+//! authentication methods policy (beta: registration campaign with its snooze rule,
+//! reconfirmation, every method configuration with its targets and Authenticator modes),
+//! Conditional Access policies, authentication strengths and security defaults, and a user's
+//! transitive groups. Wire DTOs only; the reasoning lives in `why_asked`.
+
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+
+use super::transport::Call;
+use super::{Api, DirectoryObject, GraphClient, GraphError, UserKey};
+
+/// An include/exclude target of a method configuration or of the registration campaign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyTarget {
+    /// `user` or `group`.
+    #[serde(default)]
+    pub target_type: Option<String>,
+    /// An object id, or `all_users`.
+    pub id: String,
+    /// Microsoft Authenticator targets: `any`, `push` or `deviceBasedPush`.
+    #[serde(default)]
+    pub authentication_mode: Option<String>,
+    /// Registration campaign targets: the method it asks for (e.g. `microsoftAuthenticator`).
+    #[serde(default)]
+    pub targeted_authentication_method: Option<String>,
+}
+
+/// One `authenticationMethodConfiguration` (id `Sms`, `MicrosoftAuthenticator`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodConfiguration {
+    pub id: String,
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub include_targets: Vec<PolicyTarget>,
+    #[serde(default)]
+    pub exclude_targets: Vec<PolicyTarget>,
+    /// Voice only.
+    #[serde(default)]
+    pub is_office_phone_allowed: Option<bool>,
+}
+
+/// `authenticationMethodsRegistrationCampaign`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationCampaign {
+    /// `default` (Microsoft managed), `enabled` or `disabled`.
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub snooze_duration_in_days: Option<i64>,
+    /// beta: after the allowed snoozes, registration is required.
+    #[serde(default)]
+    pub enforce_registration_after_allowed_snoozes: Option<bool>,
+    #[serde(default)]
+    pub include_targets: Vec<PolicyTarget>,
+    #[serde(default)]
+    pub exclude_targets: Vec<PolicyTarget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationEnforcement {
+    #[serde(default)]
+    pub authentication_methods_registration_campaign: Option<RegistrationCampaign>,
+}
+
+/// The authentication methods policy (beta shape).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MethodsPolicy {
+    #[serde(default)]
+    pub reconfirmation_in_days: Option<i64>,
+    #[serde(default)]
+    pub registration_enforcement: Option<RegistrationEnforcement>,
+    #[serde(default)]
+    pub authentication_method_configurations: Vec<MethodConfiguration>,
+}
+
+impl MethodsPolicy {
+    /// The configuration with this id (`Sms`, `Voice`, `MicrosoftAuthenticator`, …).
+    pub fn configuration(&self, id: &str) -> Option<&MethodConfiguration> {
+        self.authentication_method_configurations
+            .iter()
+            .find(|c| c.id.eq_ignore_ascii_case(id))
+    }
+
+    pub fn campaign(&self) -> Option<&RegistrationCampaign> {
+        self.registration_enforcement
+            .as_ref()
+            .and_then(|r| r.authentication_methods_registration_campaign.as_ref())
+    }
+}
+
+/// An authentication strength: which method combinations satisfy it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthenticationStrength {
+    pub id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// e.g. `fido2`, `password,sms` (comma-joined modes).
+    #[serde(default)]
+    pub allowed_combinations: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionalAccessUsers {
+    #[serde(default)]
+    pub include_users: Vec<String>,
+    #[serde(default)]
+    pub exclude_users: Vec<String>,
+    #[serde(default)]
+    pub include_groups: Vec<String>,
+    #[serde(default)]
+    pub exclude_groups: Vec<String>,
+    #[serde(default)]
+    pub include_roles: Vec<String>,
+    #[serde(default)]
+    pub exclude_roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionalAccessConditions {
+    #[serde(default)]
+    pub users: Option<ConditionalAccessUsers>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GrantControls {
+    #[serde(default)]
+    pub built_in_controls: Vec<String>,
+    #[serde(default)]
+    pub authentication_strength: Option<AuthenticationStrength>,
+}
+
+/// A Conditional Access policy (only what decides "asked to register").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionalAccessPolicy {
+    pub id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// `enabled`, `disabled` or `enabledForReportingButNotEnforced`.
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub conditions: Option<ConditionalAccessConditions>,
+    #[serde(default)]
+    pub grant_controls: Option<GrantControls>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SecurityDefaults {
+    #[serde(default)]
+    is_enabled: bool,
+}
+
+impl GraphClient {
+    /// The authentication methods policy with its campaign's beta properties.
+    pub async fn methods_policy(&self) -> Result<MethodsPolicy, GraphError> {
+        let url = self.url(Api::Beta, &["policies", "authenticationMethodsPolicy"]);
+        self.get_json(Call::new(Method::GET, url)).await
+    }
+
+    /// Every Conditional Access policy (`Policy.Read.All`; Global Reader, Security Reader,
+    /// Security Administrator or Conditional Access Administrator).
+    pub async fn conditional_access_policies(
+        &self,
+    ) -> Result<Vec<ConditionalAccessPolicy>, GraphError> {
+        let url = self.url(Api::V1, &["identity", "conditionalAccess", "policies"]);
+        self.get_pages(Call::new(Method::GET, url), None).await
+    }
+
+    /// Built-in and custom authentication strengths.
+    pub async fn authentication_strengths(
+        &self,
+    ) -> Result<Vec<AuthenticationStrength>, GraphError> {
+        let url = self.url(Api::V1, &["policies", "authenticationStrengthPolicies"]);
+        self.get_pages(Call::new(Method::GET, url), None).await
+    }
+
+    /// Whether security defaults are on.
+    pub async fn security_defaults_enabled(&self) -> Result<bool, GraphError> {
+        let url = self.url(
+            Api::V1,
+            &["policies", "identitySecurityDefaultsEnforcementPolicy"],
+        );
+        let p: SecurityDefaults = self.get_json(Call::new(Method::GET, url)).await?;
+        Ok(p.is_enabled)
+    }
+
+    /// Groups (nested ones too) and directory roles the user belongs to.
+    pub async fn transitive_member_of(
+        &self,
+        user: UserKey<'_>,
+    ) -> Result<Vec<DirectoryObject>, GraphError> {
+        let url = self.url(Api::V1, &["users", user, "transitiveMemberOf"]);
+        self.get_pages(Call::new(Method::GET, url), None).await
+    }
+}

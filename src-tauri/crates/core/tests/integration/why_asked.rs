@@ -1,0 +1,171 @@
+//! "Why is this user still asked to register?" against the sandbox: each seeded "still asked"
+//! person gets the right reason, the one who is not asked is told so, security defaults, and
+//! what an Authentication Administrator cannot read (and which role would tell).
+
+use prestage_core::why_asked::{why_asked, Diagnosis, Topic, Verdict};
+use prestage_sandbox::{AdminRole, SandboxConfig, STILL_ASKED};
+
+use crate::harness::{quick, tenant, Tenant};
+
+fn upn(t: &Tenant, local: &str) -> String {
+    format!("{local}@{}", t.sandbox.tenant_domain())
+}
+
+fn verdict(d: &Diagnosis, topic: Topic) -> &Verdict {
+    &d.findings
+        .iter()
+        .find(|f| f.topic == topic)
+        .unwrap_or_else(|| panic!("no finding for {topic:?}"))
+        .verdict
+}
+
+fn topic_of(reason: &str) -> Topic {
+    match reason {
+        "methodsPolicy" => Topic::MethodsPolicy,
+        "registrationCampaign" => Topic::RegistrationCampaign,
+        "sspr" => Topic::Sspr,
+        "conditionalAccess" => Topic::ConditionalAccess,
+        "temporaryAccessPass" => Topic::TemporaryAccessPass,
+        "unusableMethods" => Topic::UnusableMethods,
+        other => panic!("unknown reason {other}"),
+    }
+}
+
+async fn diagnose(t: &Tenant, role: AdminRole, local: &str) -> Diagnosis {
+    let s = t.session_with(role, Default::default()).await;
+    why_asked(&s, &upn(t, local)).await.expect("diagnosis")
+}
+
+#[tokio::test]
+async fn each_seeded_user_gets_the_reason_they_are_asked() {
+    let t = tenant(quick()).await;
+    for (local, reason) in STILL_ASKED {
+        let d = diagnose(&t, AdminRole::GlobalAdministrator, local).await;
+        if reason == "none" {
+            continue;
+        }
+        let topic = topic_of(reason);
+        assert!(d.asked, "{local}: {}", d.summary);
+        assert_eq!(verdict(&d, topic), &Verdict::Asks, "{local}: {d:#?}");
+        assert!(d.summary.contains(topic.title()), "{local}: {}", d.summary);
+        assert!(!d.registered.is_empty(), "{local} has registered methods");
+        assert_eq!(
+            d.findings[0].verdict,
+            Verdict::Asks,
+            "asking reasons come first"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_reasons_name_the_policy_and_group_behind_them() {
+    let t = tenant(quick()).await;
+    let ga = AdminRole::GlobalAdministrator;
+    let text = |d: &Diagnosis, topic| {
+        d.findings
+            .iter()
+            .find(|f| f.topic == topic)
+            .unwrap()
+            .text
+            .clone()
+    };
+    let vera = diagnose(&t, ga, "vera.vendor").await;
+    let why = text(&vera, Topic::MethodsPolicy);
+    assert!(why.contains("Microsoft Authenticator"), "{why}");
+    assert!(
+        why.contains("\"Contractors\""),
+        "through the nested group: {why}"
+    );
+    let carmen = diagnose(&t, ga, "carmen.payments").await;
+    let why = text(&carmen, Topic::ConditionalAccess);
+    assert!(
+        why.contains("Payments team: phishing-resistant MFA"),
+        "{why}"
+    );
+    assert!(why.contains("Phishing resistant MFA"), "{why}");
+    let nico = diagnose(&t, ga, "nico.nudge").await;
+    let why = text(&nico, Topic::RegistrationCampaign);
+    assert!(
+        why.contains("Microsoft managed") && why.contains("Microsoft Authenticator"),
+        "{why}"
+    );
+    let oscar = diagnose(&t, ga, "oscar.office").await;
+    assert!(text(&oscar, Topic::UnusableMethods).contains("Office phone"));
+}
+
+#[tokio::test]
+async fn a_user_who_will_not_be_asked_is_told_so() {
+    let t = tenant(quick()).await;
+    let d = diagnose(&t, AdminRole::GlobalAdministrator, "wendy.ready").await;
+    assert!(!d.asked, "{d:#?}");
+    assert!(d
+        .summary
+        .starts_with("Nothing Prestage could read asks Wendy Ready to register"));
+    assert!(d.findings.iter().all(|f| f.verdict != Verdict::Asks));
+    // Only what Graph cannot tell stays unknown for a Global Administrator.
+    let unknown: Vec<Topic> = d
+        .findings
+        .iter()
+        .filter(|f| matches!(f.verdict, Verdict::CannotKnow { .. }))
+        .map(|f| f.topic)
+        .collect();
+    assert_eq!(unknown, vec![Topic::IdentityProtection, Topic::PerUserMfa]);
+}
+
+#[tokio::test]
+async fn security_defaults_ask_for_an_authenticator_app() {
+    let t = tenant(SandboxConfig {
+        security_defaults: true,
+        ..quick()
+    })
+    .await;
+    let ga = AdminRole::GlobalAdministrator;
+    let nico = diagnose(&t, ga, "nico.nudge").await;
+    assert_eq!(verdict(&nico, Topic::SecurityDefaults), &Verdict::Asks);
+    let carmen = diagnose(&t, ga, "carmen.payments").await;
+    assert_eq!(
+        verdict(&carmen, Topic::SecurityDefaults),
+        &Verdict::DoesNotAsk
+    );
+    assert_eq!(
+        verdict(&carmen, Topic::ConditionalAccess),
+        &Verdict::DoesNotAsk,
+        "Conditional Access is off under security defaults"
+    );
+    let wendy = diagnose(&t, ga, "wendy.ready").await;
+    assert!(!wendy.asked);
+}
+
+#[tokio::test]
+async fn an_authentication_administrator_sees_what_it_cannot_read_and_why() {
+    let t = tenant(quick()).await;
+    let d = diagnose(
+        &t,
+        AdminRole::AuthenticationAdministrator,
+        "carmen.payments",
+    )
+    .await;
+    for topic in [
+        Topic::ConditionalAccess,
+        Topic::SecurityDefaults,
+        Topic::Sspr,
+    ] {
+        match verdict(&d, topic) {
+            Verdict::CannotKnow { needs } => {
+                assert!(needs.contains("Global Reader"), "{topic:?}: {needs}");
+                assert!(needs.contains("Security Reader"), "{topic:?}: {needs}");
+                assert!(
+                    needs.contains(".Read.All"),
+                    "{topic:?} names the permission: {needs}"
+                );
+            }
+            other => panic!("{topic:?}: {other:?}"),
+        }
+    }
+    // The methods policy is readable for this role: the campaign is still judged.
+    let nico = diagnose(&t, AdminRole::AuthenticationAdministrator, "nico.nudge").await;
+    assert_eq!(verdict(&nico, Topic::RegistrationCampaign), &Verdict::Asks);
+    // Carmen's real reason (Conditional Access) is not readable: not claimed either way.
+    assert!(!d.asked, "{}", d.summary);
+    assert!(d.summary.contains("Conditional Access"), "{}", d.summary);
+}
