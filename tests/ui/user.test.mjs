@@ -254,6 +254,7 @@ const DIAGNOSIS = {
   userPrincipalName: "adele@contoso.example",
   displayName: "Adele Vance",
   asked: true,
+  partial: true,
   summary: "Adele Vance is asked to register because of: Registration campaign (nudge).",
   registered: ["Mobile phone (mobile +1 2065550100)"],
   findings: [

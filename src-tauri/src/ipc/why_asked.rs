@@ -81,6 +81,8 @@ pub struct DiagnosisInfo {
     pub user_principal_name: String,
     pub display_name: String,
     pub asked: bool,
+    /// Some reason needs another role or permission to be read.
+    pub partial: bool,
     pub summary: String,
     pub registered: Vec<String>,
     pub findings: Vec<FindingInfo>,
@@ -93,6 +95,7 @@ impl From<Diagnosis> for DiagnosisInfo {
             user_principal_name: d.user_principal_name,
             display_name: d.display_name,
             asked: d.asked,
+            partial: d.partial,
             summary: d.summary,
             registered: d.registered,
             findings: d.findings.into_iter().map(Into::into).collect(),

@@ -21,8 +21,9 @@ function findingItem(doc, f) {
 /** The diagnosis, or null before it was asked for. */
 function result(doc, d) {
   if (!d) return null;
-  return h(doc, "div", { class: "why-result", testid: "why-result", "data-asked": String(d.asked) },
-    h(doc, "p", { class: `why-summary ${d.asked ? "why-asked" : "why-not-asked"}`, testid: "why-summary", text: d.summary }),
+  const tone = d.asked ? "why-asked" : d.partial ? "why-partial" : "why-not-asked";
+  return h(doc, "div", { class: "why-result", testid: "why-result", "data-asked": String(d.asked), "data-partial": String(d.partial) },
+    h(doc, "p", { class: `why-summary ${tone}`, testid: "why-summary", text: d.summary }),
     h(doc, "p", { class: "muted", text: `Registered: ${d.registered.length ? d.registered.join("; ") : "nothing but a password"}` }),
     h(doc, "ul", { class: "why-findings", testid: "why-findings" }, d.findings.map((f) => findingItem(doc, f))));
 }

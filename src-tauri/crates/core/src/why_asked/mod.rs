@@ -86,6 +86,8 @@ pub struct Diagnosis {
     pub display_name: String,
     /// At least one readable reason asks them to register.
     pub asked: bool,
+    /// Some reason could not be read with this role or these permissions (another could).
+    pub partial: bool,
     /// One sentence: asked because …, or not asked by anything readable (and what was not).
     pub summary: String,
     /// What they have registered, in words.

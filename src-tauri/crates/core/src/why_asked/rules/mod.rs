@@ -4,7 +4,7 @@
 //! Only what the reads say is claimed; an unreadable read is a `CannotKnow` with what would tell.
 
 use crate::fixes::kind_label;
-use crate::graph::{AuthMethod, MethodKind, MethodsPolicy};
+use crate::graph::{AuthMethod, MethodKind, MethodsPolicy, SmsSignInState};
 
 use super::reads::{Facts, Read, POLICY_NEEDS, REPORT_NEEDS};
 use super::targets::{allowed, Allowed, Cover, Membership};
@@ -308,6 +308,44 @@ fn modes(uses: &[MethodUse]) -> Vec<&'static str> {
     out
 }
 
+/// A mode of `authenticationMethodModes` in words.
+fn mode_words(mode: &str) -> &str {
+    match mode {
+        "windowsHelloForBusiness" => "Windows Hello for Business",
+        "fido2" => "passkey (FIDO2)",
+        "x509CertificateMultiFactor" => "certificate (multifactor)",
+        "x509CertificateSingleFactor" => "certificate",
+        "deviceBasedPush" => "Authenticator passwordless sign-in",
+        "microsoftAuthenticatorPush" => "Authenticator notification",
+        "softwareOath" => "authenticator app code",
+        "hardwareOath" => "hardware token code",
+        "sms" => "text message",
+        "voice" => "voice call",
+        "password" => "password",
+        "temporaryAccessPassOneTime" => "one-time Temporary Access Pass",
+        "temporaryAccessPassMultiUse" => "Temporary Access Pass",
+        "federatedMultiFactor" => "federated MFA",
+        "federatedSingleFactor" => "federated sign-in",
+        "qrCodePin" => "QR code + PIN",
+        "email" => "email code",
+        other => other,
+    }
+}
+
+/// Allowed combinations in words: "passkey (FIDO2); password + text message".
+fn combinations_words(combinations: &[String]) -> String {
+    combinations
+        .iter()
+        .map(|c| {
+            c.split(',')
+                .map(|m| mode_words(m.trim()))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn satisfies(modes: &[&str], combinations: &[String]) -> bool {
     combinations
         .iter()
@@ -390,9 +428,10 @@ fn sms_sign_in_lines(f: &Facts) -> Vec<String> {
     f.methods
         .iter()
         .filter(|m| m.kind == MethodKind::Phone && m.str_prop("phoneType") == Some("mobile"))
-        .filter_map(|m| m.str_prop("smsSignInState"))
-        .filter(|s| !matches!(*s, "ready" | "notSupported"))
-        .map(|s| format!("SMS sign-in on the mobile is {s}: that only stops signing in with a text message as the first factor, not MFA."))
+        .filter_map(|m| m.properties.get("smsSignInState").cloned())
+        .filter_map(|v| serde_json::from_value::<SmsSignInState>(v).ok())
+        .filter(|s| !matches!(s, SmsSignInState::Ready | SmsSignInState::NotSupported))
+        .map(|s| format!("SMS sign-in on the mobile: {} That only concerns signing in with a text message as the first factor, not MFA or registration.", s.explain()))
         .collect()
 }
 
@@ -667,7 +706,7 @@ fn ca_finding(f: &Facts, who: &Membership, uses: &[MethodUse]) -> Finding {
             (!satisfies(&modes, &combos)).then(|| {
                 format!(
                     "\"{name}\" requires the authentication strength \"{strength}\" ({}), which none of their methods meets",
-                    combos.join("; ")
+                    combinations_words(&combos)
                 )
             })
         } else if grant.built_in_controls.iter().any(|c| c == "mfa") {
@@ -791,8 +830,15 @@ pub(crate) fn diagnose(f: &Facts) -> Diagnosis {
     let asks = titles(|v| *v == Verdict::Asks);
     let unknown = titles(|v| matches!(v, Verdict::CannotKnow { .. }));
     let asked = !asks.is_empty();
+    // Another role or permission could read these (Identity Protection and per-user MFA no role can).
+    let partial = findings.iter().any(|x| {
+        matches!(x.verdict, Verdict::CannotKnow { .. })
+            && !matches!(x.topic, Topic::IdentityProtection | Topic::PerUserMfa)
+    });
     let summary = if asked {
         format!("{name} is asked to register because of: {asks}.")
+    } else if partial {
+        format!("Nothing your role could read asks {name} to register, but these could not be read: {unknown}.")
     } else {
         format!("Nothing Prestage could read asks {name} to register. Not known: {unknown}.")
     };
@@ -801,6 +847,7 @@ pub(crate) fn diagnose(f: &Facts) -> Diagnosis {
         user_principal_name: f.user.user_principal_name.clone().unwrap_or_default(),
         display_name: name,
         asked,
+        partial,
         summary,
         registered: f
             .methods

@@ -140,7 +140,11 @@ fn an_enabled_campaign_states_its_snoozes() {
     let t = text(&d, Topic::RegistrationCampaign);
     assert!(t.contains("3 day(s)") && t.contains("must register"), "{t}");
     // SMS sign-in state is said, but it is not a registration prompt.
-    assert!(text(&d, Topic::UnusableMethods).contains("notAllowedByPolicy"));
+    let unusable = text(&d, Topic::UnusableMethods);
+    assert!(
+        unusable.contains("SMS sign-in on the mobile: ") && unusable.contains("not MFA"),
+        "{unusable}"
+    );
     // Someone with Authenticator is not nudged.
     let d = diagnose(&facts(vec![mobile(), authenticator()], p));
     assert_eq!(
