@@ -7,12 +7,12 @@
 // The launch helper panics on purpose, like the test functions it serves.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use prestage_e2e::page::{click, no_error, save_screenshot, text, wait_shown};
-use prestage_e2e::{app_binary, wait_for, Driver, Poll};
+use prestage_e2e::sandbox_app::SandboxApp;
+use prestage_e2e::{wait_for, Poll};
 
 const WAIT: Duration = Duration::from_secs(90);
 
@@ -155,57 +155,17 @@ async fn authentication_administrator_flow(client: &Client) -> Result<(), String
     Ok(())
 }
 
-enum Flow {
-    GlobalAdministrator,
-    AuthenticationAdministrator,
-}
-
-async fn with_app(name: &str, role: &str, flow: Flow) {
-    let started = Instant::now();
-    let app = app_binary().unwrap();
-    let home: PathBuf =
-        std::env::temp_dir().join(format!("prestage-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).unwrap();
-    let log = home.join("tauri-driver.log");
-    let dir = |d: &str| home.join(d).display().to_string();
-    let env: Vec<(String, String)> = [
-        ("PRESTAGE_SANDBOX", "1".to_string()),
-        ("PRESTAGE_SANDBOX_ROLE", role.to_string()),
-        ("XDG_CONFIG_HOME", dir("config")),
-        ("XDG_DATA_HOME", dir("data")),
-        ("XDG_CACHE_HOME", dir("cache")),
-        ("PRESTAGE_DATA_DIR", dir("data")),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let driver = Driver::start_with_env(&log, &env).unwrap();
-    let client = driver.session(&app).await.unwrap();
-    let outcome = match flow {
-        Flow::GlobalAdministrator => global_administrator_flow(&client).await,
-        Flow::AuthenticationAdministrator => authentication_administrator_flow(&client).await,
-    };
-    let closed = client.close().await;
-    drop(driver);
-    outcome.unwrap_or_else(|e| panic!("{e}\n(tauri-driver log: {})", log.display()));
-    closed.unwrap();
-    let _ = std::fs::remove_dir_all(&home);
-    eprintln!("{name} took {:.1} s", started.elapsed().as_secs_f32());
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn why_asked_from_a_report_row_for_each_role() {
-    with_app(
-        "why-asked",
-        "global-administrator",
-        Flow::GlobalAdministrator,
-    )
-    .await;
-    with_app(
-        "why-asked-aa",
-        "authentication-administrator",
-        Flow::AuthenticationAdministrator,
-    )
-    .await;
+    let role = |r: &str| [("PRESTAGE_SANDBOX_ROLE", r.to_string())];
+    let app = SandboxApp::launch("why-asked", &role("global-administrator"))
+        .await
+        .unwrap();
+    let outcome = global_administrator_flow(&app.client).await;
+    app.finish(outcome).await.unwrap();
+    let app = SandboxApp::launch("why-asked-aa", &role("authentication-administrator"))
+        .await
+        .unwrap();
+    let outcome = authentication_administrator_flow(&app.client).await;
+    app.finish(outcome).await.unwrap();
 }
