@@ -402,6 +402,8 @@ async fn connect_sandbox(users: Option<usize>) -> Result<Connection, IpcError> {
         latency: sandbox_latency(),
         latency_jitter: Duration::from_millis(20),
         non_premium,
+        // The demo tenant shows the "still asked" people (Why asked to register?).
+        still_asked: true,
         ..Default::default()
     };
     if let Some(users) = users {

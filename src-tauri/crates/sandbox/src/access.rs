@@ -1,7 +1,7 @@
 //! Conditional Access policies (`/identity/conditionalAccess/policies`), authentication strengths
 //! (`/policies/authenticationStrengthPolicies`) and security defaults
 //! (`/policies/identitySecurityDefaultsEnforcementPolicy`): read-only, for the roles the docs name
-//! (`Powers::read_access_policies`, rule 18). Only what decides whether a user is asked to
+//! (`Powers::read_security_policies`, rule 19). Only what decides whether a user is asked to
 //! register is modelled: user/group/role conditions, built-in grant controls, the strength.
 
 use axum::http::Method;
@@ -156,7 +156,7 @@ fn policy_json(p: &CaPolicy) -> Value {
 
 fn guard(ctx: &Ctx<'_>, req: &GraphRequest) -> Result<(), GraphError> {
     req.only(Method::GET)?;
-    if ctx.caller.powers.read_access_policies {
+    if ctx.caller.powers.read_security_policies {
         Ok(())
     } else {
         Err(GraphError::access_denied())

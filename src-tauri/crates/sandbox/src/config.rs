@@ -40,9 +40,15 @@ pub struct SandboxConfig {
     /// How long the registration report keeps showing a user's state from before a change to
     /// their methods (Graph: "up to a few hours"). Default 1 h.
     pub report_lag: Duration,
-    /// Security defaults are on (`identitySecurityDefaultsEnforcementPolicy.isEnabled`); the
-    /// seeded Conditional Access policies are then off, as Entra requires.
+    /// Security defaults are on (`identitySecurityDefaultsEnforcementPolicy.isEnabled`). Default off.
     pub security_defaults: bool,
+    /// One enabled Conditional Access policy requires MFA for all users. Default off.
+    pub conditional_access_mfa: bool,
+    /// With 40+ users, the last ordinary members become the "still asked" people
+    /// ([`crate::STILL_ASKED`]) with the policies behind them (an Authenticator exclusion, a
+    /// voice exclusion, a Payments Conditional Access policy). Default off; the app's sandbox
+    /// and `prestage-cli sandbox` turn it on.
+    pub still_asked: bool,
 }
 
 impl Default for SandboxConfig {
@@ -63,6 +69,8 @@ impl Default for SandboxConfig {
             retry_after_http_date: false,
             report_lag: Duration::from_secs(3600),
             security_defaults: false,
+            conditional_access_mfa: false,
+            still_asked: false,
         }
     }
 }

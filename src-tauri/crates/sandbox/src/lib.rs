@@ -103,14 +103,9 @@ pub async fn start(config: SandboxConfig, port: u16) -> std::io::Result<RunningS
     let addr = listener.local_addr()?;
     let base_url = Url::parse(&format!("http://{addr}/"))
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let mut seeded = seed::build(config.users, config.seed, chrono::Utc::now());
-    if config.security_defaults {
-        // Entra refuses Conditional Access policies while security defaults are on.
-        seeded.access.security_defaults = true;
-        for p in &mut seeded.access.policies {
-            p.state = "disabled";
-        }
-    }
+    let now = chrono::Utc::now();
+    let mut seeded = seed::build(config.users, config.seed, now);
+    seed::tenant_policies(&mut seeded, &config, now);
     let throttle = throttle::Throttle::new(
         config.write_quota,
         config.write_window,

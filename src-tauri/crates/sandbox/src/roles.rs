@@ -177,10 +177,10 @@ pub(crate) struct Powers {
     pub read_policy: bool,
     /// Change the authentication methods policy.
     pub write_policy: bool,
-    /// Read Conditional Access policies, authentication strengths and security defaults
-    /// (docs: Global Reader, Security Reader, Security Administrator, Conditional Access
-    /// Administrator; security defaults name no role — the same set, a guess).
-    pub read_access_policies: bool,
+    /// Read security defaults, Conditional Access policies and authentication strengths: Global
+    /// Reader, Security Reader, Security Administrator, Global Administrator (the CA docs' roles;
+    /// security defaults name none — the same set, a guess).
+    pub read_security_policies: bool,
 }
 
 impl Powers {
@@ -194,7 +194,7 @@ impl Powers {
                     p.read_reports = true;
                     p.read_policy = true;
                     p.write_policy = true;
-                    p.read_access_policies = true;
+                    p.read_security_policies = true;
                 }
                 RoleKind::PrivilegedAuthenticationAdministrator => {
                     p.write_any = true;
@@ -210,12 +210,12 @@ impl Powers {
                     p.read_masked = true;
                     p.read_reports = true;
                     p.read_policy = true;
-                    p.read_access_policies = true;
+                    p.read_security_policies = true;
                 }
                 RoleKind::SecurityAdministrator | RoleKind::SecurityReader => {
                     p.read_reports = true;
                     p.read_policy = true;
-                    p.read_access_policies = true;
+                    p.read_security_policies = true;
                 }
                 RoleKind::ReportsReader => {
                     p.read_reports = true;

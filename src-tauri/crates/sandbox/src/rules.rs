@@ -41,9 +41,7 @@
 //! | 12 | `methodsRegistered`: Authenticator → `microsoftAuthenticatorPush`, plus `softwareOneTimePasscode` when its `deviceTag` is `SoftwareTokenActivated`; FIDO2 → `passKeyDeviceBound` / `passKeySynced` (`passKeyDeviceBoundAuthenticator` for Microsoft Authenticator's AAGUIDs) | – | – | documented values; the deviceTag link a guess |
 //! | – | beta `lastUsedDateTime` of a seeded method: a fixed date after its creation (about one in eight never used); methods created through the API: null | – | – | property documented, values a guess |
 //! | 17 | `/directoryRoles/{id}/members` without `RoleManagement.Read.Directory` / `Directory.Read.All` in the token | 403 | `Authorization_RequestDenied` "Insufficient privileges to complete the operation." | documented shape and permissions |
-//! | 18 | Conditional Access policies / authentication strengths read by a role other than Global Administrator, Global Reader, Security Administrator, Security Reader (Conditional Access Administrator is not modelled) | 403 | `accessDenied` | documented roles (`rbac-conditionalaccess-apis-read`, `rbac-authenticationstrength-apis-read`); code a guess |
-//! | 18 | Security defaults read: the same roles | 403 | `accessDenied` | **guess** (the docs name only `Policy.Read.All`, no role) |
-//! | 18 | Security defaults on: every seeded Conditional Access policy is `disabled` | – | – | documented (the two cannot be on together) |
+//! | 19 | Security defaults / Conditional Access policies / authentication strengths read by a role other than Global Reader, Security Reader, Security Administrator, Global Administrator (Conditional Access Administrator is not modelled) | 403 | `accessDenied` | documented roles (`rbac-conditionalaccess-apis-read`, `rbac-authenticationstrength-apis-read`; security defaults name none); code a guess |
 
 use crate::directory::{Directory, PhoneType};
 use crate::errors::GraphError;

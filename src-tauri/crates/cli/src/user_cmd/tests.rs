@@ -74,6 +74,7 @@ async fn why_asked_prints_the_reason_and_what_the_role_cannot_read() {
     let sandbox = prestage_sandbox::start(
         SandboxConfig {
             auto_approve: true,
+            still_asked: true,
             ..Default::default()
         },
         0,

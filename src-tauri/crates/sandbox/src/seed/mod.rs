@@ -20,6 +20,18 @@ use crate::roles::{AdminRole, RoleKind};
 pub(crate) use given::add_users;
 pub use given::SeedUser;
 pub use still_asked::STILL_ASKED;
+
+/// The tenant's access policies from the config: security defaults, the all-users MFA
+/// Conditional Access policy, and the "still asked" people with the policies behind them.
+pub(crate) fn tenant_policies(s: &mut Seeded, config: &crate::SandboxConfig, now: DateTime<Utc>) {
+    s.access.security_defaults = config.security_defaults;
+    if config.conditional_access_mfa {
+        s.access.policies.push(still_asked::all_users_mfa());
+    }
+    if config.still_asked {
+        still_asked::seed(s, now);
+    }
+}
 pub(crate) use users::UserFactory;
 use vocab::DEPARTMENTS;
 
@@ -168,7 +180,7 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         }
     }
 
-    let mut groups = build_groups(&mut rng, &mut users);
+    let groups = build_groups(&mut rng, &mut users);
     let roles = RoleKind::ALL
         .iter()
         .map(|kind| DirectoryRole {
@@ -181,8 +193,7 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         .find(|g| g.display_name == SMS_PILOT_GROUP)
         .map(|g| g.id.clone())
         .unwrap_or_default();
-    let mut policy = Policy::seeded(&pilot_id, epoch_plus(2200, 0));
-    let access = still_asked::seed(&mut users, &mut groups, &mut policy, now);
+    let policy = Policy::seeded(&pilot_id, epoch_plus(2200, 0));
     let mut directory = Directory::new(users, groups, roles);
     share_some_mobiles(&mut rng, &mut directory);
     enable_sms_sign_in(&mut rng, &mut directory, &policy);
@@ -190,7 +201,7 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         tenant_id,
         directory,
         policy,
-        access,
+        access: crate::access::Access::default(),
     }
 }
 

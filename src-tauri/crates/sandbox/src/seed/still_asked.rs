@@ -1,17 +1,18 @@
 //! Users who have registered methods and are still asked to register, each for one reason Entra
-//! has, plus one who is not asked; and the tenant's Conditional Access policies. The people are
-//! the last ordinary members of the seed, renamed (ids kept), so the tenant's size is unchanged.
-//! Deterministic: no randomness, and the seeded TAP is dated from `now` like the others.
+//! has, plus one who is not asked, with the policies behind them (`SandboxConfig::still_asked`).
+//! The people are the last ordinary members of the seed, renamed (ids kept), so the tenant's
+//! size is unchanged. Deterministic: no randomness; the seeded TAP is dated from `now` like the
+//! others.
 
 use chrono::{DateTime, Utc};
 
-use super::{epoch_plus, ACCOUNTS, TENANT_DOMAIN};
-use crate::access::{Access, CaPolicy, PASSWORDLESS, PHISHING_RESISTANT};
+use super::{epoch_plus, Seeded, ACCOUNTS, TENANT_DOMAIN};
+use crate::access::{CaPolicy, PASSWORDLESS, PHISHING_RESISTANT};
 use crate::directory::{
-    Authenticator, Fido2Key, Group, Methods, Phone, PhoneType, SearchKeys, SignInPreferences,
-    TemporaryAccessPass, User,
+    Authenticator, Directory, Fido2Key, Group, Methods, Phone, PhoneType, SearchKeys,
+    SignInPreferences, TemporaryAccessPass, User,
 };
-use crate::policy::{MethodKind, Policy, Target};
+use crate::policy::{MethodKind, Target};
 use crate::roles::RoleKind;
 
 /// The seeded "still asked" people: UPN local part and the reason the diagnosis should name.
@@ -109,43 +110,35 @@ fn become_case(u: &mut User, local: &str, given: &str, surname: &str, methods: M
     u.keys = SearchKeys::of(&u.display_name, &upn, Some(&upn), given, surname);
 }
 
-/// Seeds the cases (when the tenant has room) and returns the Conditional Access policies.
-pub(crate) fn seed(
-    users: &mut [User],
-    groups: &mut Vec<Group>,
-    policy: &mut Policy,
-    now: DateTime<Utc>,
-) -> Access {
-    let mut access = Access {
-        security_defaults: false,
-        policies: vec![
-            CaPolicy {
-                id: "c0a1b2c3-0000-4000-8000-000000000001".into(),
-                display_name: "All users: require multifactor authentication".into(),
-                state: "enabled",
-                include_users: vec!["All".into()],
-                built_in: vec!["mfa"],
-                created: epoch_plus(1950, 0),
-                ..CaPolicy::default()
-            },
-            CaPolicy {
-                id: "c0a1b2c3-0000-4000-8000-000000000003".into(),
-                display_name: "Administrators: passwordless MFA (report-only)".into(),
-                state: "enabledForReportingButNotEnforced",
-                include_roles: vec![RoleKind::GlobalAdministrator.template_id().into()],
-                strength: Some(PASSWORDLESS),
-                created: epoch_plus(2010, 0),
-                ..CaPolicy::default()
-            },
-        ],
-    };
+/// "Require multifactor authentication for all users" (`SandboxConfig::conditional_access_mfa`).
+pub(crate) fn all_users_mfa() -> CaPolicy {
+    CaPolicy {
+        id: "7d2a9c1e-5b43-4f6e-a0d8-3c91b2e4f705".into(),
+        display_name: "Require multifactor authentication for all users".into(),
+        state: "enabled",
+        include_users: vec!["All".into()],
+        built_in: vec!["mfa"],
+        created: epoch_plus(1950, 0),
+        ..CaPolicy::default()
+    }
+}
+
+/// Turns the last ordinary members into the cases and adds the policies behind them (nothing
+/// when the tenant has fewer than [`MIN_USERS`]). The directory is rebuilt so every index
+/// (groups, nesting, UPNs, mobile numbers) follows.
+pub(crate) fn seed(s: &mut Seeded, now: DateTime<Utc>) {
+    let old = std::mem::take(&mut s.directory);
+    let (mut users, mut groups, roles) = (old.users, old.groups, old.roles);
+    let policy = &mut s.policy;
+    let access = &mut s.access;
     let slots: Vec<usize> = (ACCOUNTS.len()..users.len())
         .rev()
         .filter(|i| users[*i].roles.is_empty() && !users[*i].external && !users[*i].guest)
         .take(STILL_ASKED.len())
         .collect();
     if users.len() < MIN_USERS || slots.len() < STILL_ASKED.len() {
-        return access;
+        s.directory = Directory::new(users, groups, roles);
+        return;
     }
     let [vera, nico, sasha, carmen, tariq, oscar, wendy] = [
         slots[0], slots[1], slots[2], slots[3], slots[4], slots[5], slots[6],
@@ -175,18 +168,24 @@ pub(crate) fn seed(
     if let Some(c) = policy.config_mut(MethodKind::MicrosoftAuthenticator) {
         c.exclude.push(Target::group(&groups[contractors].id));
     }
-    access.policies.insert(
-        1,
-        CaPolicy {
-            id: "c0a1b2c3-0000-4000-8000-000000000002".into(),
-            display_name: "Payments team: phishing-resistant MFA".into(),
-            state: "enabled",
-            include_groups: vec![groups[payments].id.clone()],
-            strength: Some(PHISHING_RESISTANT),
-            created: epoch_plus(2000, 0),
-            ..CaPolicy::default()
-        },
-    );
+    access.policies.push(CaPolicy {
+        id: "c0a1b2c3-0000-4000-8000-000000000002".into(),
+        display_name: "Payments team: phishing-resistant MFA".into(),
+        state: "enabled",
+        include_groups: vec![groups[payments].id.clone()],
+        strength: Some(PHISHING_RESISTANT),
+        created: epoch_plus(2000, 0),
+        ..CaPolicy::default()
+    });
+    access.policies.push(CaPolicy {
+        id: "c0a1b2c3-0000-4000-8000-000000000003".into(),
+        display_name: "Administrators: passwordless MFA (report-only)".into(),
+        state: "enabledForReportingButNotEnforced",
+        include_roles: vec![RoleKind::GlobalAdministrator.template_id().into()],
+        strength: Some(PASSWORDLESS),
+        created: epoch_plus(2010, 0),
+        ..CaPolicy::default()
+    });
 
     let cases: [(usize, &str, &str, &str, Methods); 7] = [
         (
@@ -284,5 +283,5 @@ pub(crate) fn seed(
         groups[g].member_users.push(user);
         users[user].groups.push(g);
     }
-    access
+    s.directory = Directory::new(users, groups, roles);
 }

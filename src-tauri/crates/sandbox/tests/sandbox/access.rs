@@ -1,5 +1,5 @@
 //! Conditional Access, authentication strengths, security defaults and the registration
-//! campaign: who may read them (rule 18), and the seeded "still asked" people.
+//! campaign: who may read them (rule 19), and the seeded "still asked" people.
 
 use prestage_sandbox::{SandboxConfig, STILL_ASKED};
 use reqwest::StatusCode;
@@ -39,9 +39,16 @@ async fn access_policies_are_read_by_the_roles_the_docs_name() {
     assert_eq!(p.status, StatusCode::OK);
 }
 
+fn still_asked() -> SandboxConfig {
+    SandboxConfig {
+        still_asked: true,
+        ..Default::default()
+    }
+}
+
 #[tokio::test]
 async fn seeded_policies_make_the_still_asked_cases() {
-    let env = default_env().await;
+    let env = env_with(still_asked()).await;
     let ga = sign_in(&env, "gaby.admin").await;
     for (local, _) in STILL_ASKED {
         let r = get(&env, &ga, &format!("v1.0/users/{}", upn(&env, local))).await;
@@ -104,18 +111,32 @@ async fn seeded_policies_make_the_still_asked_cases() {
 }
 
 #[tokio::test]
-async fn security_defaults_turn_conditional_access_off() {
-    let env = env(SandboxConfig {
+async fn knobs_turn_security_defaults_and_the_all_users_policy_on() {
+    let env = default_env().await;
+    let ga = sign_in(&env, "gaby.admin").await;
+    assert_eq!(get(&env, &ga, READS[2]).await.body["isEnabled"], false);
+    let ca = get(&env, &ga, READS[0]).await.body;
+    assert_eq!(ca["value"].as_array().unwrap().len(), 0, "none by default");
+    let vera = upn(&env, STILL_ASKED[0].0);
+    let r = get(&env, &ga, &format!("v1.0/users/{vera}")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "no cases by default");
+    let env = env_with(SandboxConfig {
         security_defaults: true,
+        conditional_access_mfa: true,
         ..Default::default()
     })
     .await;
     let ga = sign_in(&env, "gaby.admin").await;
     assert_eq!(get(&env, &ga, READS[2]).await.body["isEnabled"], true);
     let ca = get(&env, &ga, READS[0]).await.body;
-    assert!(ca["value"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|p| p["state"] == "disabled"));
+    assert_eq!(
+        ca["value"][0]["displayName"],
+        "Require multifactor authentication for all users"
+    );
+    assert_eq!(ca["value"][0]["state"], "enabled");
+    assert_eq!(ca["value"][0]["grantControls"]["builtInControls"][0], "mfa");
+}
+
+async fn env_with(config: SandboxConfig) -> Env {
+    env(config).await
 }

@@ -11,7 +11,7 @@ use super::targets::{allowed, Allowed, Cover, Membership};
 use super::{Diagnosis, Finding, Topic, Verdict};
 
 /// Identity Protection's MFA registration policy has no documented Graph read.
-const IDENTITY_PROTECTION_NEEDS: &str = "a Security Reader or Security Administrator in the Entra admin center (Protection › Identity Protection › Multifactor authentication registration policy): Microsoft Graph has no documented read for it";
+const IDENTITY_PROTECTION_NEEDS: &str = "a Security Reader or Security Administrator in the Entra admin center (Protection › Identity Protection › Multifactor authentication registration policy): Microsoft Graph has no documented read of the policy. The user's sign-in log would show it (requirementProvider mfaRegistrationRequiredByIdentityProtectionPolicy), which needs a reports reader role with AuditLog.Read.All and Directory.Read.All; this build does not read sign-in logs";
 /// Until the per-user MFA read lands, the state is not read.
 const PER_USER_MFA_NEEDS: &str = "a Prestage build that reads the per-user MFA state (beta authentication/requirements); until then, Entra admin center › Per-user MFA";
 
