@@ -107,6 +107,7 @@ impl From<WhyAskedError> for IpcError {
     fn from(e: WhyAskedError) -> Self {
         match e {
             WhyAskedError::Graph(g) => g.into(),
+            e @ WhyAskedError::MethodsUnreadable => IpcError::refused(e.to_string()),
         }
     }
 }

@@ -83,7 +83,10 @@ async fn why(target: &Target, out: &mut dyn Write) -> Result<bool, String> {
     let session: Session = session(&target.connect).await?;
     let d = why_asked(&session, &target.user)
         .await
-        .map_err(|WhyAskedError::Graph(g)| explain(&g))?;
+        .map_err(|e| match e {
+            WhyAskedError::Graph(g) => explain(&g),
+            other => other.to_string(),
+        })?;
     if target.json {
         print_json(out, &d)?;
     } else {

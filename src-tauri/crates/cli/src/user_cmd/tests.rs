@@ -142,5 +142,19 @@ async fn why_asked_prints_the_reason_and_what_the_role_cannot_read() {
     ])
     .await;
     assert!(ok.is_err(), "an unknown user is an error");
+    let nora = format!("nora.nobody@{domain}");
+    let (ok, _) = run_args(&[
+        "user",
+        "why-asked",
+        &nico,
+        "--sandbox",
+        &url,
+        "--account",
+        &nora,
+    ])
+    .await;
+    assert!(ok
+        .unwrap_err()
+        .contains("cannot read this user's authentication methods"));
     sandbox.shutdown().await;
 }

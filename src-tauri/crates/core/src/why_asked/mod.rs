@@ -101,6 +101,9 @@ pub struct Diagnosis {
 pub enum WhyAskedError {
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// The signed-in role may not read this user's methods, so nothing can be diagnosed.
+    #[error("Your role cannot read this user's authentication methods, so Prestage cannot say why they are asked: that needs an Authentication Administrator (for users without admin roles), a Privileged Authentication Administrator, a Global Reader or a Global Administrator.")]
+    MethodsUnreadable,
 }
 
 /// Reads what decides it for `user` (object id or UPN) and says why they are asked.

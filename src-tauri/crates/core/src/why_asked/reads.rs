@@ -87,7 +87,7 @@ pub(crate) struct Facts {
     pub strengths: Read<Vec<AuthenticationStrength>>,
 }
 
-pub(crate) async fn read(session: &Session, user: &str) -> Result<Facts, GraphError> {
+pub(crate) async fn read(session: &Session, user: &str) -> Result<Facts, super::WhyAskedError> {
     let graph = session.graph();
     let u = graph.get_user(user).await?;
     let id = u.id.as_str();
@@ -110,8 +110,12 @@ pub(crate) async fn read(session: &Session, user: &str) -> Result<Facts, GraphEr
         graph.conditional_access_policies(),
         graph.authentication_strengths(),
     );
+    let methods = match methods {
+        Err(e) if e.status() == 403 => return Err(super::WhyAskedError::MethodsUnreadable),
+        other => other?,
+    };
     Ok(Facts {
-        methods: methods?,
+        methods,
         member_of: Read::from_result(member_of, GROUPS_NEEDS),
         registration,
         policy: Read::from_result(policy, POLICY_NEEDS),

@@ -109,6 +109,9 @@ pub(crate) fn allowed(config: Option<&MethodConfiguration>, m: &Membership) -> A
     let mut unknown = false;
     for t in &c.exclude_targets {
         match m.covers(t) {
+            Cover::Yes(how) if t.id.eq_ignore_ascii_case(&m.user_id) => {
+                return Allowed::No(format!("the policy excludes {how}"))
+            }
             Cover::Yes(how) => {
                 return Allowed::No(format!(
                     "the policy excludes {how}, which they belong to (directly or through a nested group)"

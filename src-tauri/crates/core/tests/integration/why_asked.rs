@@ -102,7 +102,12 @@ async fn the_reasons_name_the_policy_and_group_behind_them() {
         "{why}"
     );
     let oscar = diagnose(&t, ga, "oscar.office").await;
-    assert!(text(&oscar, Topic::UnusableMethods).contains("Office phone"));
+    let why = text(&oscar, Topic::UnusableMethods);
+    assert!(
+        why.contains("Office phone: it only takes voice calls"),
+        "{why}"
+    );
+    assert!(why.contains("the policy excludes them by name"), "{why}");
 }
 
 #[tokio::test]

@@ -115,9 +115,9 @@ fn phone_use(m: &AuthMethod, f: &Facts, who: &Membership) -> Use {
         };
     }
     let ok = |a: &Allowed| matches!(a, Allowed::Yes(_) | Allowed::NotGoverned);
-    let why = |a: &Allowed, what: &str| match a {
-        Allowed::No(why) => format!("{what}: {why}"),
-        _ => String::new(),
+    let why = |a: &Allowed| match a {
+        Allowed::No(why) => why.clone(),
+        _ => "allowed".to_string(),
     };
     let office_allowed = p
         .configuration("Voice")
@@ -133,8 +133,8 @@ fn phone_use(m: &AuthMethod, f: &Facts, who: &Membership) -> Use {
         Some("alternateMobile" | "office") => Use::Not {
             topic: Topic::UnusableMethods,
             why: format!(
-                "it only takes voice calls, and {}",
-                why(&voice, "voice calls")
+                "it only takes voice calls, which the voice call policy does not allow for them ({})",
+                why(&voice)
             ),
         },
         _ => {
@@ -149,9 +149,9 @@ fn phone_use(m: &AuthMethod, f: &Facts, who: &Membership) -> Use {
                 Use::Not {
                     topic: Topic::UnusableMethods,
                     why: format!(
-                        "{}; {}",
-                        why(&sms, "text messages"),
-                        why(&voice, "voice calls")
+                        "neither text messages nor voice calls are allowed for them (text messages: {}; voice calls: {})",
+                        why(&sms),
+                        why(&voice)
                     ),
                 }
             } else {
