@@ -12,7 +12,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use prestage_e2e::page::{click, no_error, save_screenshot, text, wait_shown};
+use prestage_e2e::page::{click, save_screenshot, text, wait_shown};
+use prestage_e2e::report_tab;
 use prestage_e2e::sandbox_app::SandboxApp;
 use prestage_e2e::{wait_for, Poll};
 use serde_json::Value;
@@ -25,24 +26,6 @@ async fn js(client: &Client, script: &str) -> Result<Value, String> {
         .execute(script, vec![])
         .await
         .map_err(|e| format!("script failed: {e}\n{script}"))
-}
-
-/// Opens the Report tab and waits for the whole report; returns the source line.
-async fn open_report(client: &Client) -> Result<String, String> {
-    wait_shown(client, "[data-testid=nav-report]").await?;
-    click(client, "[data-testid=nav-report]").await?;
-    wait_for("the report to finish", WAIT, || async {
-        no_error(client).await?;
-        let button = text(client, "[data-testid=report-run]").await?;
-        let count = text(client, "[data-testid=report-count]").await?;
-        Ok(if button.contains("again") && !count.starts_with("0 of") {
-            Poll::Ready(())
-        } else {
-            Poll::Pending(format!("{button:?}, {count:?}"))
-        })
-    })
-    .await?;
-    text(client, "[data-testid=report-source-line]").await
 }
 
 /// Tile name → count as shown.
@@ -80,7 +63,7 @@ async fn wait_count(client: &Client, want: &str) -> Result<(), String> {
 }
 
 async fn premium_flow(client: &Client, saves: &Path) -> Result<(), String> {
-    let source = open_report(client).await?;
+    let source = report_tab::open_report(client, WAIT).await?;
     if !source.contains("registration report") {
         return Err(format!(
             "expected the registration report as source: {source:?}"
@@ -192,7 +175,7 @@ async fn premium_flow(client: &Client, saves: &Path) -> Result<(), String> {
 }
 
 async fn fallback_flow(client: &Client) -> Result<(), String> {
-    let source = open_report(client).await?;
+    let source = report_tab::open_report(client, WAIT).await?;
     if !source.contains("each user's methods") || !source.contains("P1/P2") {
         return Err(format!("expected the fallback and why: {source:?}"));
     }

@@ -11,27 +11,11 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 use prestage_e2e::page::{click, no_error, save_screenshot, text, wait_shown};
+use prestage_e2e::report_tab;
 use prestage_e2e::sandbox_app::SandboxApp;
 use prestage_e2e::{wait_for, Poll};
 
 const WAIT: Duration = Duration::from_secs(90);
-
-/// Opens the Report tab and waits for the whole report.
-async fn open_report(client: &Client) -> Result<(), String> {
-    wait_shown(client, "[data-testid=nav-report]").await?;
-    click(client, "[data-testid=nav-report]").await?;
-    wait_for("the report to finish", WAIT, || async {
-        no_error(client).await?;
-        let button = text(client, "[data-testid=report-run]").await?;
-        let count = text(client, "[data-testid=report-count]").await?;
-        Ok(if button.contains("again") && !count.starts_with("0 of") {
-            Poll::Ready(())
-        } else {
-            Poll::Pending(format!("{button:?}, {count:?}"))
-        })
-    })
-    .await
-}
 
 /// Filters the report to `name` and clicks the row's "Why asked?".
 async fn why_from_row(client: &Client, name: &str) -> Result<(), String> {
@@ -103,7 +87,7 @@ async fn finding(client: &Client, topic: &str) -> Result<(String, String), Strin
 }
 
 async fn global_administrator_flow(client: &Client) -> Result<(), String> {
-    open_report(client).await?;
+    report_tab::open_report(client, WAIT).await?;
     why_from_row(client, "Carmen Payments").await?;
     let summary = text(client, "[data-testid=why-summary]").await?;
     let (verdict, _) = finding(client, "conditionalAccess").await?;
@@ -133,7 +117,7 @@ async fn global_administrator_flow(client: &Client) -> Result<(), String> {
 }
 
 async fn authentication_administrator_flow(client: &Client) -> Result<(), String> {
-    open_report(client).await?;
+    report_tab::open_report(client, WAIT).await?;
     why_from_row(client, "Carmen Payments").await?;
     for topic in ["conditionalAccess", "securityDefaults", "sspr"] {
         let (verdict, needs) = finding(client, topic).await?;
