@@ -156,11 +156,7 @@ fn policy_json(p: &CaPolicy) -> Value {
 
 fn guard(ctx: &Ctx<'_>, req: &GraphRequest) -> Result<(), GraphError> {
     req.only(Method::GET)?;
-    if ctx.caller.powers.read_security_policies {
-        Ok(())
-    } else {
-        Err(GraphError::access_denied())
-    }
+    crate::rules::authorize_security_policies_read(ctx.caller)
 }
 
 /// `/identity/conditionalAccess/policies[/{id}]`.

@@ -24,6 +24,7 @@ mod policy;
 mod policy_api;
 mod preferences;
 mod reports;
+mod requirements;
 mod roles;
 mod rules;
 mod seed;

@@ -177,6 +177,11 @@ pub(crate) struct Powers {
     pub read_policy: bool,
     /// Change the authentication methods policy.
     pub write_policy: bool,
+    /// Read a user's per-user MFA state (beta `requirements`): Global Reader, Authentication
+    /// Policy Administrator (the documented least privileged roles) and Global Administrator.
+    pub read_mfa_state: bool,
+    /// Change a user's per-user MFA state: Authentication Policy Administrator, Global Administrator.
+    pub write_mfa_state: bool,
     /// Read security defaults, Conditional Access policies and authentication strengths: Global
     /// Reader, Security Reader, Security Administrator, Global Administrator (the CA docs' roles;
     /// security defaults name none — the same set, a guess).
@@ -194,6 +199,8 @@ impl Powers {
                     p.read_reports = true;
                     p.read_policy = true;
                     p.write_policy = true;
+                    p.read_mfa_state = true;
+                    p.write_mfa_state = true;
                     p.read_security_policies = true;
                 }
                 RoleKind::PrivilegedAuthenticationAdministrator => {
@@ -210,6 +217,7 @@ impl Powers {
                     p.read_masked = true;
                     p.read_reports = true;
                     p.read_policy = true;
+                    p.read_mfa_state = true;
                     p.read_security_policies = true;
                 }
                 RoleKind::SecurityAdministrator | RoleKind::SecurityReader => {
@@ -224,6 +232,8 @@ impl Powers {
                 RoleKind::AuthenticationPolicyAdministrator => {
                     p.read_policy = true;
                     p.write_policy = true;
+                    p.read_mfa_state = true;
+                    p.write_mfa_state = true;
                 }
                 RoleKind::UserAdministrator
                 | RoleKind::HelpdeskAdministrator
@@ -260,6 +270,23 @@ mod tests {
         assert!(paa.may_write_target(&[RoleKind::GlobalAdministrator]));
         let gr = Powers::of(&[RoleKind::GlobalReader]);
         assert!(!gr.may_write_target(&[]));
+    }
+
+    #[test]
+    fn per_user_mfa_state_follows_the_documented_roles() {
+        let read = |r| Powers::of(&[r]).read_mfa_state;
+        let write = |r| Powers::of(&[r]).write_mfa_state;
+        assert!(read(RoleKind::GlobalReader) && !write(RoleKind::GlobalReader));
+        assert!(read(RoleKind::AuthenticationPolicyAdministrator));
+        assert!(write(RoleKind::AuthenticationPolicyAdministrator));
+        assert!(write(RoleKind::GlobalAdministrator));
+        for r in [
+            RoleKind::PrivilegedAuthenticationAdministrator,
+            RoleKind::AuthenticationAdministrator,
+            RoleKind::SecurityAdministrator,
+        ] {
+            assert!(!read(r) && !write(r), "{r:?}");
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! What decides whether a user is asked to register, as Graph serves it: the whole
 //! authentication methods policy (beta: registration campaign with its snooze rule,
 //! reconfirmation, every method configuration with its targets and Authenticator modes),
-//! Conditional Access policies, authentication strengths and security defaults, and a user's
-//! transitive groups. Wire DTOs only; the reasoning lives in `why_asked`.
+//! Conditional Access policies (also read by `mfa_state`), authentication strengths, and a
+//! user's transitive groups. Wire DTOs only; the reasoning lives in `why_asked`.
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -140,10 +140,12 @@ pub struct GrantControls {
     pub authentication_strength: Option<AuthenticationStrength>,
 }
 
-/// A Conditional Access policy (only what decides "asked to register").
+/// A Conditional Access policy (only what decides "asked to register" and whether it asks
+/// for MFA).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConditionalAccessPolicy {
+    #[serde(default)]
     pub id: String,
     #[serde(default)]
     pub display_name: Option<String>,
@@ -156,11 +158,22 @@ pub struct ConditionalAccessPolicy {
     pub grant_controls: Option<GrantControls>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SecurityDefaults {
-    #[serde(default)]
-    is_enabled: bool,
+impl ConditionalAccessPolicy {
+    /// An enabled policy that grants access only with MFA (the `mfa` control or an
+    /// authentication strength).
+    pub fn enforces_mfa(&self) -> bool {
+        let on = self
+            .state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("enabled"));
+        let mfa = self.grant_controls.as_ref().is_some_and(|g| {
+            g.built_in_controls
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case("mfa"))
+                || g.authentication_strength.is_some()
+        });
+        on && mfa
+    }
 }
 
 impl GraphClient {
@@ -187,16 +200,6 @@ impl GraphClient {
         self.get_pages(Call::new(Method::GET, url), None).await
     }
 
-    /// Whether security defaults are on.
-    pub async fn security_defaults_enabled(&self) -> Result<bool, GraphError> {
-        let url = self.url(
-            Api::V1,
-            &["policies", "identitySecurityDefaultsEnforcementPolicy"],
-        );
-        let p: SecurityDefaults = self.get_json(Call::new(Method::GET, url)).await?;
-        Ok(p.is_enabled)
-    }
-
     /// Groups (nested ones too) and directory roles the user belongs to.
     pub async fn transitive_member_of(
         &self,
@@ -204,5 +207,31 @@ impl GraphClient {
     ) -> Result<Vec<DirectoryObject>, GraphError> {
         let url = self.url(Api::V1, &["users", user, "transitiveMemberOf"]);
         self.get_pages(Call::new(Method::GET, url), None).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_enabled_mfa_policies_count() {
+        let p: ConditionalAccessPolicy = serde_json::from_value(serde_json::json!({
+            "displayName": "MFA", "state": "enabled",
+            "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}
+        }))
+        .unwrap();
+        assert!(p.enforces_mfa());
+        let report_only: ConditionalAccessPolicy = serde_json::from_value(serde_json::json!({
+            "state": "enabledForReportingButNotEnforced",
+            "grantControls": {"builtInControls": ["mfa"]}
+        }))
+        .unwrap();
+        assert!(!report_only.enforces_mfa());
+        let block: ConditionalAccessPolicy = serde_json::from_value(serde_json::json!({
+            "state": "enabled", "grantControls": {"builtInControls": ["block"]}
+        }))
+        .unwrap();
+        assert!(!block.enforces_mfa());
     }
 }

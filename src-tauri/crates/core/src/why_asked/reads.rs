@@ -4,7 +4,7 @@
 
 use crate::graph::{
     AuthMethod, AuthenticationStrength, ConditionalAccessPolicy, DirectoryObject, GraphError,
-    MethodsPolicy, User, UserRegistrationDetails,
+    MethodsPolicy, PerUserMfaState, User, UserRegistrationDetails,
 };
 use crate::session::Session;
 
@@ -48,6 +48,7 @@ pub(crate) const POLICY_NEEDS: &str = "Global Reader, Authentication Policy Admi
 pub(crate) const REPORT_NEEDS: &str = "Global Reader, Reports Reader, Security Reader, Security Administrator or Global Administrator, with the AuditLog.Read.All permission";
 pub(crate) const ACCESS_NEEDS: &str = "Global Reader, Security Reader, Security Administrator or Conditional Access Administrator, with the Policy.Read.All permission";
 pub(crate) const GROUPS_NEEDS: &str = "the GroupMember.Read.All permission";
+pub(crate) const PER_USER_MFA_NEEDS: &str = "Global Reader, Authentication Policy Administrator or Global Administrator, with the Policy.Read.All permission";
 
 /// What a diagnosis reads and the delegated permission each read uses (the setup screen lists
 /// them). All are among the permissions Prestage already asks for: nothing extra to consent.
@@ -72,6 +73,7 @@ pub const READS: &[(&str, &str)] = &[
         "The user's registration details (SSPR, Authenticator passwordless)",
         "AuditLog.Read.All",
     ),
+    ("The user's per-user MFA state", "Policy.Read.All"),
 ];
 
 /// Everything the rules look at.
@@ -85,6 +87,7 @@ pub(crate) struct Facts {
     pub security_defaults: Read<bool>,
     pub conditional_access: Read<Vec<ConditionalAccessPolicy>>,
     pub strengths: Read<Vec<AuthenticationStrength>>,
+    pub per_user_mfa: Read<PerUserMfaState>,
 }
 
 pub(crate) async fn read(session: &Session, user: &str) -> Result<Facts, super::WhyAskedError> {
@@ -101,14 +104,15 @@ pub(crate) async fn read(session: &Session, user: &str) -> Result<Facts, super::
             }
         }
     };
-    let (methods, member_of, registration, policy, defaults, ca, strengths) = tokio::join!(
+    let (methods, member_of, registration, policy, defaults, ca, strengths, per_user) = tokio::join!(
         graph.list_methods(id),
         graph.transitive_member_of(id),
         report,
         graph.methods_policy(),
-        graph.security_defaults_enabled(),
+        graph.security_defaults(),
         graph.conditional_access_policies(),
         graph.authentication_strengths(),
+        graph.per_user_mfa_state(id),
     );
     let methods = match methods {
         Err(e) if e.status() == 403 => return Err(super::WhyAskedError::MethodsUnreadable),
@@ -119,9 +123,10 @@ pub(crate) async fn read(session: &Session, user: &str) -> Result<Facts, super::
         member_of: Read::from_result(member_of, GROUPS_NEEDS),
         registration,
         policy: Read::from_result(policy, POLICY_NEEDS),
-        security_defaults: Read::from_result(defaults, ACCESS_NEEDS),
+        security_defaults: Read::from_result(defaults.map(|d| d.is_enabled), ACCESS_NEEDS),
         conditional_access: Read::from_result(ca, ACCESS_NEEDS),
         strengths: Read::from_result(strengths, ACCESS_NEEDS),
+        per_user_mfa: Read::from_result(per_user, PER_USER_MFA_NEEDS),
         user: u,
     })
 }

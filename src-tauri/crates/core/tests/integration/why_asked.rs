@@ -160,7 +160,8 @@ async fn a_user_who_will_not_be_asked_is_told_so() {
         .filter(|f| matches!(f.verdict, Verdict::CannotKnow { .. }))
         .map(|f| f.topic)
         .collect();
-    assert_eq!(unknown, vec![Topic::IdentityProtection, Topic::PerUserMfa]);
+    assert_eq!(unknown, vec![Topic::IdentityProtection]);
+    assert_eq!(verdict(&d, Topic::PerUserMfa), &Verdict::DoesNotAsk);
 }
 
 #[tokio::test]
@@ -207,6 +208,15 @@ async fn an_authentication_administrator_sees_what_it_cannot_read_and_why() {
             }
             other => panic!("{topic:?}: {other:?}"),
         }
+    }
+    match verdict(&d, Topic::PerUserMfa) {
+        Verdict::CannotKnow { needs } => {
+            assert!(
+                needs.contains("Authentication Policy Administrator"),
+                "{needs}"
+            )
+        }
+        other => panic!("per-user MFA: {other:?}"),
     }
     // The methods policy is readable for this role: the campaign is still judged.
     let nico = diagnose(&t, AdminRole::AuthenticationAdministrator, "nico.nudge").await;

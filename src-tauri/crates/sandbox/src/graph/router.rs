@@ -214,9 +214,9 @@ fn unknown_segment<'a>(req: &'a GraphRequest, l: &[&str]) -> &'a str {
         "organization",
         "groups",
         "policies",
+        "identity",
         "reports",
         "directoryroles",
-        "identity",
     ];
     let i = if l.first().is_some_and(|s| known.contains(s)) {
         l.len() - 1

@@ -4,7 +4,7 @@
 //! Only what the reads say is claimed; an unreadable read is a `CannotKnow` with what would tell.
 
 use crate::fixes::kind_label;
-use crate::graph::{AuthMethod, MethodKind, MethodsPolicy, SmsSignInState};
+use crate::graph::{AuthMethod, MethodKind, MethodsPolicy, PerUserMfaState, SmsSignInState};
 
 use super::reads::{Facts, Read, POLICY_NEEDS, REPORT_NEEDS};
 use super::targets::{allowed, Allowed, Cover, Membership};
@@ -12,8 +12,6 @@ use super::{Diagnosis, Finding, Topic, Verdict};
 
 /// Identity Protection's MFA registration policy has no documented Graph read.
 const IDENTITY_PROTECTION_NEEDS: &str = "a Security Reader or Security Administrator in the Entra admin center (Protection › Identity Protection › Multifactor authentication registration policy): Microsoft Graph has no documented read of the policy. The user's sign-in log would show it (requirementProvider mfaRegistrationRequiredByIdentityProtectionPolicy), which needs a reports reader role with AuditLog.Read.All and Directory.Read.All; this build does not read sign-in logs";
-/// Until the per-user MFA read lands, the state is not read.
-const PER_USER_MFA_NEEDS: &str = "a Prestage build that reads the per-user MFA state (beta authentication/requirements); until then, Entra admin center › Per-user MFA";
 
 /// What one registered method is worth at sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -792,6 +790,21 @@ fn tap_finding(f: &Facts, uses: &[MethodUse]) -> Finding {
     }
 }
 
+/// The legacy per-user MFA state (`mfa_state` reads and changes it; this only says what it does).
+fn per_user_mfa_finding(f: &Facts, uses: &[MethodUse]) -> Finding {
+    let topic = Topic::PerUserMfa;
+    match &f.per_user_mfa {
+        Read::Got(PerUserMfaState::Disabled) => {
+            finding(topic, Verdict::DoesNotAsk, "Per-user MFA is disabled for them.")
+        }
+        Read::Got(PerUserMfaState::Enabled) => finding(topic, Verdict::Asks, "Per-user MFA is enabled for them: Entra asks them to register at the next sign-in (and then moves them to enforced)."),
+        Read::Got(PerUserMfaState::Enforced) if usable_mfa(uses).is_empty() => finding(topic, Verdict::Asks, "Per-user MFA is enforced for them and none of their methods can be used, so every sign-in asks them to register one."),
+        Read::Got(PerUserMfaState::Enforced) => finding(topic, Verdict::DoesNotAsk, "Per-user MFA is enforced: MFA at every sign-in with the methods they have."),
+        Read::NotReadable { needs } => cannot(topic, needs, "Their per-user MFA state could not be read."),
+        Read::Failed(msg) => failed(topic, "The per-user MFA state", msg),
+    }
+}
+
 pub(crate) fn diagnose(f: &Facts) -> Diagnosis {
     let who = Membership::new(&f.user.id, &f.member_of);
     let uses = method_uses(f, &who);
@@ -804,7 +817,7 @@ pub(crate) fn diagnose(f: &Facts) -> Diagnosis {
         cannot(Topic::IdentityProtection, IDENTITY_PROTECTION_NEEDS, "Identity Protection's MFA registration policy (Entra ID P2) asks the users it targets to register within 14 days; whether it is on and whom it targets cannot be read through Graph."),
         ca_finding(f, &who, &uses),
         tap_finding(f, &uses),
-        cannot(Topic::PerUserMfa, PER_USER_MFA_NEEDS, "A per-user MFA state of enabled or enforced asks them to register at the next sign-in; this build does not read it."),
+        per_user_mfa_finding(f, &uses),
     ];
     let rank = |v: &Verdict| match v {
         Verdict::Asks => 0,
@@ -830,10 +843,9 @@ pub(crate) fn diagnose(f: &Facts) -> Diagnosis {
     let asks = titles(|v| *v == Verdict::Asks);
     let unknown = titles(|v| matches!(v, Verdict::CannotKnow { .. }));
     let asked = !asks.is_empty();
-    // Another role or permission could read these (Identity Protection and per-user MFA no role can).
+    // Another role or permission could read these (Identity Protection's policy no role can).
     let partial = findings.iter().any(|x| {
-        matches!(x.verdict, Verdict::CannotKnow { .. })
-            && !matches!(x.topic, Topic::IdentityProtection | Topic::PerUserMfa)
+        matches!(x.verdict, Verdict::CannotKnow { .. }) && x.topic != Topic::IdentityProtection
     });
     let summary = if asked {
         format!("{name} is asked to register because of: {asks}.")

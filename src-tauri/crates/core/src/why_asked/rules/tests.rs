@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::*;
 use crate::graph::{
-    AuthMethod, ConditionalAccessPolicy, DirectoryObject, MethodsPolicy, User,
+    AuthMethod, ConditionalAccessPolicy, DirectoryObject, MethodsPolicy, PerUserMfaState, User,
     UserRegistrationDetails,
 };
 
@@ -56,6 +56,7 @@ fn facts(methods: Vec<AuthMethod>, p: MethodsPolicy) -> Facts {
         security_defaults: Read::Got(false),
         conditional_access: Read::Got(Vec::new()),
         strengths: Read::Got(Vec::new()),
+        per_user_mfa: Read::Got(PerUserMfaState::Disabled),
     }
 }
 
@@ -213,4 +214,29 @@ fn guests_are_matched_by_guests_or_external_users_and_excludes_win() {
         verdict(&diagnose(&f), Topic::ConditionalAccess),
         Verdict::DoesNotAsk
     );
+}
+
+#[test]
+fn per_user_mfa_enabled_asks_and_enforced_asks_only_without_a_usable_method() {
+    let p = policy(json!({"authenticationMethodConfigurations": [all("MicrosoftAuthenticator")]}));
+    let mut f = facts(vec![authenticator()], p.clone());
+    f.per_user_mfa = Read::Got(PerUserMfaState::Enabled);
+    assert_eq!(verdict(&diagnose(&f), Topic::PerUserMfa), Verdict::Asks);
+    f.per_user_mfa = Read::Got(PerUserMfaState::Enforced);
+    assert_eq!(
+        verdict(&diagnose(&f), Topic::PerUserMfa),
+        Verdict::DoesNotAsk
+    );
+    let mut f = facts(Vec::new(), p);
+    f.per_user_mfa = Read::Got(PerUserMfaState::Enforced);
+    assert_eq!(verdict(&diagnose(&f), Topic::PerUserMfa), Verdict::Asks);
+    f.per_user_mfa = Read::NotReadable {
+        needs: "Global Reader".into(),
+    };
+    let d = diagnose(&f);
+    assert!(matches!(
+        verdict(&d, Topic::PerUserMfa),
+        Verdict::CannotKnow { .. }
+    ));
+    assert!(d.partial || d.asked, "another role could read it");
 }
