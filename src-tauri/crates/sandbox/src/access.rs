@@ -92,11 +92,22 @@ pub(crate) struct CaPolicy {
     pub created: DateTime<Utc>,
 }
 
-/// The tenant's access policies.
+/// One interactive sign-in of a user's log.
+#[derive(Clone, Debug)]
+pub(crate) struct SignIn {
+    pub id: String,
+    pub hours_ago: i64,
+    /// (`requirementProvider`, `detail`) when something required MFA or registration.
+    pub requirement: Option<(&'static str, &'static str)>,
+}
+
+/// The tenant's access policies, and the sign-in log they leave.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Access {
     pub security_defaults: bool,
     pub policies: Vec<CaPolicy>,
+    /// Sign-ins by user index, newest first.
+    pub sign_ins: std::collections::HashMap<usize, Vec<SignIn>>,
 }
 
 fn strength_json(s: &Strength) -> Value {

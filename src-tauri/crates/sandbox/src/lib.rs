@@ -30,6 +30,7 @@ mod rules;
 mod seed;
 mod server;
 mod sessions;
+mod sign_ins;
 mod signin;
 mod state;
 mod tap;

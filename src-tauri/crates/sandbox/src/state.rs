@@ -74,6 +74,8 @@ pub(crate) struct Caller {
     pub reads_role_members: bool,
     /// The token carries `Policy.Read.All` (or the higher `Policy.ReadWrite.AuthenticationMethod`).
     pub reads_policy: bool,
+    /// The token carries `AuditLog.Read.All` and `Directory.Read.All` (the sign-in log).
+    pub reads_sign_ins: bool,
     /// The token carries `Policy.ReadWrite.AuthenticationMethod`.
     pub writes_auth_method_policy: bool,
 }

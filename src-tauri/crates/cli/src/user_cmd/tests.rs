@@ -115,7 +115,11 @@ async fn why_asked_prints_the_reason_and_what_the_role_cannot_read() {
     assert_eq!(ok, Ok(true));
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["asked"], false, "{json}");
-    assert_eq!(json["findings"][0]["verdict"]["kind"], "cannotKnow");
+    assert_eq!(
+        json["findings"][0]["verdict"]["kind"], "doesNotAsk",
+        "nothing unknown"
+    );
+    assert_eq!(json["partial"], false);
     let aa = format!("alex.wong@{domain}");
     let (ok, out) = run_args(&[
         "user",

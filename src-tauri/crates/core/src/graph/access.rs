@@ -176,7 +176,47 @@ impl ConditionalAccessPolicy {
     }
 }
 
+/// What required MFA or registration at a sign-in (`authenticationRequirementPolicy`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequirementPolicy {
+    /// e.g. `mfaRegistrationRequiredByIdentityProtectionPolicy`, `securityDefaults`, `user`.
+    #[serde(default)]
+    pub requirement_provider: Option<String>,
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+/// One sign-in of the log (beta), the parts that say what asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInEntry {
+    #[serde(default)]
+    pub created_date_time: Option<String>,
+    #[serde(default)]
+    pub app_display_name: Option<String>,
+    #[serde(default)]
+    pub authentication_requirement_policies: Vec<RequirementPolicy>,
+}
+
 impl GraphClient {
+    /// A user's latest sign-ins (beta, newest first, at most `top`). Needs a sign-in log reader
+    /// role with `AuditLog.Read.All` and `Directory.Read.All`, and Entra ID P1/P2.
+    pub async fn sign_ins_of(
+        &self,
+        user_id: UserKey<'_>,
+        top: usize,
+    ) -> Result<Vec<SignInEntry>, GraphError> {
+        let mut url = self.url(Api::Beta, &["auditLogs", "signIns"]);
+        url.query_pairs_mut()
+            .append_pair(
+                "$filter",
+                &format!("userId eq '{}'", super::users::odata_literal(user_id)),
+            )
+            .append_pair("$top", &top.to_string());
+        self.get_pages(Call::new(Method::GET, url), Some(top)).await
+    }
+
     /// The authentication methods policy with its campaign's beta properties.
     pub async fn methods_policy(&self) -> Result<MethodsPolicy, GraphError> {
         let url = self.url(Api::Beta, &["policies", "authenticationMethodsPolicy"]);

@@ -21,7 +21,7 @@ mod write;
 pub use access::{
     AuthenticationStrength, ConditionalAccessConditions, ConditionalAccessPolicy,
     ConditionalAccessUsers, GrantControls, MethodConfiguration, MethodsPolicy, PolicyTarget,
-    RegistrationCampaign, RegistrationEnforcement,
+    RegistrationCampaign, RegistrationEnforcement, RequirementPolicy, SignInEntry,
 };
 pub use batch::{BatchRequest, BatchResponse};
 pub use email::EmailMethod;

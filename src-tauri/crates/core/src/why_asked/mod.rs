@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::graph::GraphError;
 use crate::session::Session;
 
-pub use reads::{Read, READS};
+pub use reads::{Read, READS, SIGN_IN_LOG_PERMISSION};
 
 /// One reason Entra can have to ask a user to register security info.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -81,6 +81,11 @@ async fn a_phone_the_policy_does_not_let_ring() {
     asked_for("oscar.office", Topic::UnusableMethods).await;
 }
 
+#[tokio::test]
+async fn identity_protection_shows_in_the_sign_in_log() {
+    asked_for("ivan.identity", Topic::IdentityProtection).await;
+}
+
 #[test]
 fn every_seeded_case_has_a_test() {
     let reasons: Vec<&str> = STILL_ASKED.iter().map(|(_, r)| *r).collect();
@@ -93,6 +98,7 @@ fn every_seeded_case_has_a_test() {
             "conditionalAccess",
             "temporaryAccessPass",
             "unusableMethods",
+            "identityProtection",
             "none"
         ],
         "a new case needs its test above"
@@ -149,9 +155,10 @@ async fn a_user_who_will_not_be_asked_is_told_so() {
     let t = tenant(cases()).await;
     let d = diagnose(&t, AdminRole::GlobalAdministrator, "wendy.ready").await;
     assert!(!d.asked, "{d:#?}");
-    assert!(d
-        .summary
-        .starts_with("Nothing Prestage could read asks Wendy Ready to register"));
+    assert_eq!(
+        d.summary,
+        "Nothing Prestage could read asks Wendy Ready to register."
+    );
     assert!(d.findings.iter().all(|f| f.verdict != Verdict::Asks));
     // Only what Graph cannot tell stays unknown for a Global Administrator.
     let unknown: Vec<Topic> = d
@@ -160,7 +167,8 @@ async fn a_user_who_will_not_be_asked_is_told_so() {
         .filter(|f| matches!(f.verdict, Verdict::CannotKnow { .. }))
         .map(|f| f.topic)
         .collect();
-    assert_eq!(unknown, vec![Topic::IdentityProtection]);
+    assert!(unknown.is_empty(), "{unknown:?}");
+    assert_eq!(verdict(&d, Topic::IdentityProtection), &Verdict::DoesNotAsk);
     assert_eq!(verdict(&d, Topic::PerUserMfa), &Verdict::DoesNotAsk);
 }
 
@@ -196,6 +204,7 @@ async fn an_authentication_administrator_sees_what_it_cannot_read_and_why() {
         Topic::ConditionalAccess,
         Topic::SecurityDefaults,
         Topic::Sspr,
+        Topic::IdentityProtection,
     ] {
         match verdict(&d, topic) {
             Verdict::CannotKnow { needs } => {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::errors::{GraphError, GraphResult};
 use crate::odata::Query;
 use crate::state::{Caller, Inner, Shared};
-use crate::{access, groups, methods, organization, policy_api, reports, users};
+use crate::{access, groups, methods, organization, policy_api, reports, sign_ins, users};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ApiVersion {
@@ -190,6 +190,7 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
         ["identity", "conditionalaccess", "policies", _] => {
             access::conditional_access(ctx, req, Some(&req.segments[3]))
         }
+        ["auditlogs", "signins"] => sign_ins::list(ctx, req),
         ["reports", "authenticationmethods", "userregistrationdetails"] => reports::list(ctx, req),
         ["reports", "authenticationmethods", "userregistrationdetails", id] => {
             reports::get(ctx, req, id)
@@ -215,6 +216,7 @@ fn unknown_segment<'a>(req: &'a GraphRequest, l: &[&str]) -> &'a str {
         "groups",
         "policies",
         "identity",
+        "auditlogs",
         "reports",
         "directoryroles",
     ];

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{epoch_plus, Seeded, ACCOUNTS, TENANT_DOMAIN};
-use crate::access::{CaPolicy, PASSWORDLESS, PHISHING_RESISTANT};
+use crate::access::{CaPolicy, SignIn, PASSWORDLESS, PHISHING_RESISTANT};
 use crate::directory::{
     Authenticator, Directory, Fido2Key, Group, Methods, Phone, PhoneType, SearchKeys,
     SignInPreferences, TemporaryAccessPass, User,
@@ -16,13 +16,14 @@ use crate::policy::{MethodKind, Target};
 use crate::roles::RoleKind;
 
 /// The seeded "still asked" people: UPN local part and the reason the diagnosis should name.
-pub const STILL_ASKED: [(&str, &str); 7] = [
+pub const STILL_ASKED: [(&str, &str); 8] = [
     ("vera.vendor", "methodsPolicy"),
     ("nico.nudge", "registrationCampaign"),
     ("sasha.reset", "sspr"),
     ("carmen.payments", "conditionalAccess"),
     ("tariq.tap", "temporaryAccessPass"),
     ("oscar.office", "unusableMethods"),
+    ("ivan.identity", "identityProtection"),
     ("wendy.ready", "none"),
 ];
 
@@ -140,8 +141,8 @@ pub(crate) fn seed(s: &mut Seeded, now: DateTime<Utc>) {
         s.directory = Directory::new(users, groups, roles);
         return;
     }
-    let [vera, nico, sasha, carmen, tariq, oscar, wendy] = [
-        slots[0], slots[1], slots[2], slots[3], slots[4], slots[5], slots[6],
+    let [vera, nico, sasha, carmen, tariq, oscar, ivan, wendy] = [
+        slots[0], slots[1], slots[2], slots[3], slots[4], slots[5], slots[6], slots[7],
     ];
 
     // Vera: Authenticator only, in "Vendors", nested in "Contractors", which the Authenticator
@@ -187,7 +188,7 @@ pub(crate) fn seed(s: &mut Seeded, now: DateTime<Utc>) {
         ..CaPolicy::default()
     });
 
-    let cases: [(usize, &str, &str, &str, Methods); 7] = [
+    let cases: [(usize, &str, &str, &str, Methods); 8] = [
         (
             vera,
             STILL_ASKED[0].0,
@@ -257,8 +258,21 @@ pub(crate) fn seed(s: &mut Seeded, now: DateTime<Utc>) {
             },
         ),
         (
-            wendy,
+            ivan,
             STILL_ASKED[6].0,
+            "Ivan",
+            "Identity",
+            Methods {
+                email: Some(crate::directory::EmailMethod {
+                    address: "ivan.identity@fabrikam.example".into(),
+                    created: epoch_plus(2180, 0),
+                }),
+                ..Methods::default()
+            },
+        ),
+        (
+            wendy,
+            STILL_ASKED[7].0,
             "Wendy",
             "Ready",
             Methods {
@@ -283,5 +297,20 @@ pub(crate) fn seed(s: &mut Seeded, now: DateTime<Utc>) {
         groups[g].member_users.push(user);
         users[user].groups.push(g);
     }
+    // Identity Protection's MFA registration policy has no Graph read: it shows only in the
+    // sign-in log, on Ivan's sign-ins. Wendy's sign-in asked for nothing.
+    let sign_in = |n: u8, hours_ago, requirement| SignIn {
+        id: format!("5a1e0000-0000-4000-8000-0000000005{n:02}"),
+        hours_ago,
+        requirement,
+    };
+    let ip = Some((
+        "mfaRegistrationRequiredByIdentityProtectionPolicy",
+        "Multifactor authentication registration policy",
+    ));
+    access
+        .sign_ins
+        .insert(ivan, vec![sign_in(1, 2, ip), sign_in(2, 26, ip)]);
+    access.sign_ins.insert(wendy, vec![sign_in(3, 5, None)]);
     s.directory = Directory::new(users, groups, roles);
 }

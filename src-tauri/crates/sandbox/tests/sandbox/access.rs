@@ -140,3 +140,52 @@ async fn knobs_turn_security_defaults_and_the_all_users_policy_on() {
 async fn env_with(config: SandboxConfig) -> Env {
     env(config).await
 }
+
+#[tokio::test]
+async fn rule_20_the_sign_in_log_shows_identity_protection_asking() {
+    let env = env_with(still_asked()).await;
+    let ga = sign_in_full(&env, "gaby.admin").await;
+    let token = ga["access_token"].as_str().unwrap();
+    let ivan = get(
+        &env,
+        token,
+        &format!("v1.0/users/{}", upn(&env, "ivan.identity")),
+    )
+    .await
+    .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("beta/auditLogs/signIns?$filter=userId eq '{ivan}'");
+    let r = get(&env, token, &path).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "needs Directory.Read.All too"
+    );
+    assert_eq!(r.code(), "Authorization_RequestDenied");
+    let wider = redeem(
+        &env,
+        ga["refresh_token"].as_str().unwrap(),
+        "https://graph.microsoft.com/.default https://graph.microsoft.com/Directory.Read.All offline_access",
+    )
+    .await;
+    let token = wider["access_token"].as_str().unwrap();
+    let r = get(&env, token, &path).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let first = &r.body["value"][0];
+    assert_eq!(first["userId"], ivan.as_str());
+    assert_eq!(
+        first["authenticationRequirementPolicies"][0]["requirementProvider"],
+        "mfaRegistrationRequiredByIdentityProtectionPolicy"
+    );
+    assert_eq!(r.body["value"].as_array().unwrap().len(), 2);
+    let v1 = get(&env, token, &path.replace("beta/", "v1.0/")).await;
+    assert!(v1.body["value"][0]
+        .get("authenticationRequirementPolicies")
+        .is_none());
+    let bad = get(&env, token, "beta/auditLogs/signIns?$filter=appId eq 'x'").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let aa = sign_in(&env, "alex.wong").await;
+    assert_eq!(get(&env, &aa, &path).await.code(), "accessDenied");
+}

@@ -10,9 +10,6 @@ use super::reads::{Facts, Read, POLICY_NEEDS, REPORT_NEEDS};
 use super::targets::{allowed, Allowed, Cover, Membership};
 use super::{Diagnosis, Finding, Topic, Verdict};
 
-/// Identity Protection's MFA registration policy has no documented Graph read.
-const IDENTITY_PROTECTION_NEEDS: &str = "a Security Reader or Security Administrator in the Entra admin center (Protection › Identity Protection › Multifactor authentication registration policy): Microsoft Graph has no documented read of the policy. The user's sign-in log would show it (requirementProvider mfaRegistrationRequiredByIdentityProtectionPolicy), which needs a reports reader role with AuditLog.Read.All and Directory.Read.All; this build does not read sign-in logs";
-
 /// What one registered method is worth at sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Use {
@@ -790,6 +787,41 @@ fn tap_finding(f: &Facts, uses: &[MethodUse]) -> Finding {
     }
 }
 
+/// Identity Protection's MFA registration policy has no Graph read; the sign-in log says when
+/// it asked (`mfaRegistrationRequiredByIdentityProtectionPolicy`).
+fn identity_protection_finding(f: &Facts) -> Finding {
+    let topic = Topic::IdentityProtection;
+    const PROVIDER: &str = "mfaRegistrationRequiredByIdentityProtectionPolicy";
+    let sign_ins = match &f.sign_ins {
+        Read::Got(s) => s,
+        Read::NotReadable { needs } => {
+            return cannot(topic, needs, "Identity Protection's MFA registration policy (Entra ID P2) has no Graph read; it shows in the user's sign-in log, which could not be read.")
+        }
+        Read::Failed(msg) => return failed(topic, "The sign-in log", msg),
+    };
+    let asked = sign_ins.iter().find(|s| {
+        s.authentication_requirement_policies
+            .iter()
+            .any(|p| p.requirement_provider.as_deref() == Some(PROVIDER))
+    });
+    let when = |s: &crate::graph::SignInEntry| {
+        let at = s
+            .created_date_time
+            .as_deref()
+            .map(|t| t.get(..16).unwrap_or(t).replace('T', " "))
+            .unwrap_or_default();
+        match &s.app_display_name {
+            Some(app) => format!("{at} UTC ({app})"),
+            None => format!("{at} UTC"),
+        }
+    };
+    match (asked, sign_ins.last()) {
+        (Some(s), _) => finding(topic, Verdict::Asks, format!("Their sign-in of {} was asked to register by Identity Protection's MFA registration policy (the sign-in log says so): it asks the users it targets until they register.", when(s))),
+        (None, Some(oldest)) => finding(topic, Verdict::DoesNotAsk, format!("None of their last {} sign-ins (since {}) was asked to register by Identity Protection's MFA registration policy.", sign_ins.len(), when(oldest))),
+        (None, None) => cannot(topic, "a sign-in of theirs in the log (there is none in its retention period)", "Identity Protection's MFA registration policy has no Graph read, and the sign-in log has no sign-in of theirs to show it."),
+    }
+}
+
 /// The legacy per-user MFA state (`mfa_state` reads and changes it; this only says what it does).
 fn per_user_mfa_finding(f: &Facts, uses: &[MethodUse]) -> Finding {
     let topic = Topic::PerUserMfa;
@@ -814,7 +846,7 @@ pub(crate) fn diagnose(f: &Facts) -> Diagnosis {
         campaign_finding(f, &who, &uses),
         sspr_finding(f),
         security_defaults_finding(f, &uses),
-        cannot(Topic::IdentityProtection, IDENTITY_PROTECTION_NEEDS, "Identity Protection's MFA registration policy (Entra ID P2) asks the users it targets to register within 14 days; whether it is on and whom it targets cannot be read through Graph."),
+        identity_protection_finding(f),
         ca_finding(f, &who, &uses),
         tap_finding(f, &uses),
         per_user_mfa_finding(f, &uses),
@@ -843,14 +875,17 @@ pub(crate) fn diagnose(f: &Facts) -> Diagnosis {
     let asks = titles(|v| *v == Verdict::Asks);
     let unknown = titles(|v| matches!(v, Verdict::CannotKnow { .. }));
     let asked = !asks.is_empty();
-    // Another role or permission could read these (Identity Protection's policy no role can).
+    // Another role or permission could read these (not a sign-in log with nothing in it).
     let partial = findings.iter().any(|x| {
-        matches!(x.verdict, Verdict::CannotKnow { .. }) && x.topic != Topic::IdentityProtection
+        matches!(x.verdict, Verdict::CannotKnow { .. })
+            && !(x.topic == Topic::IdentityProtection && f.sign_ins.got().is_some())
     });
     let summary = if asked {
         format!("{name} is asked to register because of: {asks}.")
     } else if partial {
         format!("Nothing your role could read asks {name} to register, but these could not be read: {unknown}.")
+    } else if unknown.is_empty() {
+        format!("Nothing Prestage could read asks {name} to register.")
     } else {
         format!("Nothing Prestage could read asks {name} to register. Not known: {unknown}.")
     };

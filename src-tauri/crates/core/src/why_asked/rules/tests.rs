@@ -57,6 +57,7 @@ fn facts(methods: Vec<AuthMethod>, p: MethodsPolicy) -> Facts {
         conditional_access: Read::Got(Vec::new()),
         strengths: Read::Got(Vec::new()),
         per_user_mfa: Read::Got(PerUserMfaState::Disabled),
+        sign_ins: Read::Got(Vec::new()),
     }
 }
 
@@ -239,4 +240,35 @@ fn per_user_mfa_enabled_asks_and_enforced_asks_only_without_a_usable_method() {
         Verdict::CannotKnow { .. }
     ));
     assert!(d.partial || d.asked, "another role could read it");
+}
+
+#[test]
+fn the_sign_in_log_says_when_identity_protection_asked() {
+    let p = policy(json!({"authenticationMethodConfigurations": [all("MicrosoftAuthenticator")]}));
+    let mut f = facts(vec![authenticator()], p);
+    let d = diagnose(&f);
+    assert!(matches!(
+        verdict(&d, Topic::IdentityProtection),
+        Verdict::CannotKnow { .. }
+    ));
+    assert!(!d.partial, "no role would tell more: there is no sign-in");
+    let entry = |provider: &str| -> crate::graph::SignInEntry {
+        serde_json::from_value(json!({"createdDateTime": "2026-12-02T09:15:00Z", "appDisplayName": "OfficeHome",
+            "authenticationRequirementPolicies": [{"requirementProvider": provider, "detail": "x"}]}))
+        .unwrap()
+    };
+    f.sign_ins = Read::Got(vec![entry("multiConditionalAccess")]);
+    let d = diagnose(&f);
+    assert_eq!(verdict(&d, Topic::IdentityProtection), Verdict::DoesNotAsk);
+    assert_eq!(
+        d.summary,
+        "Nothing Prestage could read asks Ann Example to register."
+    );
+    f.sign_ins = Read::Got(vec![
+        entry("multiConditionalAccess"),
+        entry("mfaRegistrationRequiredByIdentityProtectionPolicy"),
+    ]);
+    let d = diagnose(&f);
+    assert_eq!(verdict(&d, Topic::IdentityProtection), Verdict::Asks);
+    assert!(text(&d, Topic::IdentityProtection).contains("2026-12-02 09:15 UTC (OfficeHome)"));
 }
