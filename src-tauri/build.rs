@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "report_refresh",
     "report_export",
     "user_overview",
+    "why_asked",
     "check_phone",
     "apply_user_edit",
     "issue_tap",

@@ -88,6 +88,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::report::report_refresh,
             commands::report::report_export,
             commands::user::user_overview,
+            commands::user::why_asked,
             commands::user::check_phone,
             commands::user::apply_user_edit,
             commands::user::issue_tap,

@@ -31,6 +31,11 @@ export function userOverview(userId) {
   return invoke("user_overview", { userId });
 }
 
+/** Why the user is still asked to register: { summary, asked, registered, findings }. */
+export function whyAsked(userId) {
+  return invoke("why_asked", { userId });
+}
+
 /** What a phone field will send: { number, kind, region, repairs, warnings, problem }. */
 export function checkPhone(input, region, phoneType) {
   return invoke("check_phone", { input, region: region || null, phoneType: phoneType ?? null });

@@ -187,9 +187,9 @@ screens.report = mountReport({
   api,
   errors: router.guard(errors),
   root: $("view-report"),
-  onOpenUser: (id) => {
+  onOpenUser: (id, options) => {
     audit.close();
-    userPanel.open(id);
+    userPanel.open(id, options);
   },
 });
 

@@ -7,6 +7,7 @@ mod report;
 mod session;
 pub mod user;
 mod users;
+mod why_asked;
 
 pub use import::{
     CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
@@ -18,6 +19,7 @@ pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,
 };
 pub use users::{UserRow, UserSource, UserType};
+pub use why_asked::DiagnosisInfo;
 
 use prestage_core::auth::AuthError;
 use prestage_core::settings::SettingsError;

@@ -27,7 +27,7 @@ const COLUMNS = [
 ];
 
 /**
- * Mounts the tab into `root`. `onOpenUser(id)` opens a user's panel; `errors` is the app's
+ * Mounts the tab into `root`. `onOpenUser(id, { why })` opens a user's panel (and asks why they are asked to register); `errors` is the app's
  * error region (guarded); `api` is js/api.js or a fake.
  */
 export function mountReport({ api, errors, root, onOpenUser }) {
@@ -99,7 +99,8 @@ export function mountReport({ api, errors, root, onOpenUser }) {
     const box = h(doc, "input", { type: "checkbox", checked: selected.has(r.id), attrs: { "aria-label": `Select ${r.displayName}` },
       onchange: () => { if (selected.has(r.id)) selected.delete(r.id); else selected.add(r.id); updateActions(); } });
     const name = h(doc, "button", { className: "link report-name", testid: "report-open", onclick: () => onOpenUser(r.id) }, r.displayName);
-    const who = h(doc, "span", { className: "name-cell" }, name, h(doc, "span", { className: "upn" }, r.userPrincipalName));
+    const why = h(doc, "button", { className: "link report-why", testid: "report-why", attrs: { title: `Why is ${r.displayName} asked to register?` }, onclick: () => onOpenUser(r.id, { why: true }) }, "Why asked?");
+    const who = h(doc, "span", { className: "name-cell" }, h(doc, "span", { className: "report-name-line" }, name, why), h(doc, "span", { className: "upn" }, r.userPrincipalName));
     const methods = r.methods === null ? "Not readable" : r.methods.length ? r.methods.join(", ") : "None";
     const admin = r.admin === true ? (r.adminRoles?.length ? r.adminRoles.join(", ") : "Admin") : yesNo(r.admin);
     const deflt = r.defaultMethod ? `${r.defaultMethod}${r.defaultOverridden ? " (system-preferred decides)" : ""}` : "—";

@@ -65,6 +65,9 @@ pub struct Args {
     /// Send Retry-After as an HTTP-date instead of seconds.
     #[arg(long)]
     retry_after_date: bool,
+    /// Seed the "still asked" people and the policies behind them (see `user why-asked`).
+    #[arg(long)]
+    still_asked: bool,
 }
 
 impl Args {
@@ -87,6 +90,7 @@ impl Args {
             non_premium: self.non_premium,
             auto_approve: self.auto_approve,
             retry_after_http_date: self.retry_after_date,
+            still_asked: self.still_asked,
             ..SandboxConfig::default()
         }
     }

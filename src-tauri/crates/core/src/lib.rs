@@ -23,6 +23,7 @@ pub mod roles;
 pub mod session;
 pub mod settings;
 pub mod throttle;
+pub mod why_asked;
 
 pub use graph::{GraphClient, GraphError};
 

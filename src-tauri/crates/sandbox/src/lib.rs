@@ -7,6 +7,7 @@
 //! (the default account), `alex.wong@…` Authentication Administrator, `gwen.reader@…` Global
 //! Reader, `nora.nobody@…` no administrator role.
 
+mod access;
 mod batch;
 mod config;
 mod control;
@@ -29,10 +30,10 @@ mod rules;
 mod seed;
 mod server;
 mod sessions;
+mod sign_ins;
 mod signin;
 mod state;
 mod tap;
-mod tenant_policies;
 mod throttle;
 mod tokens;
 mod users;
@@ -51,7 +52,7 @@ use url::Url;
 
 pub use config::{Faults, SandboxConfig};
 pub use roles::AdminRole;
-pub use seed::SeedUser;
+pub use seed::{SeedUser, STILL_ASKED};
 
 /// An account offered on the sign-in page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -104,7 +105,9 @@ pub async fn start(config: SandboxConfig, port: u16) -> std::io::Result<RunningS
     let addr = listener.local_addr()?;
     let base_url = Url::parse(&format!("http://{addr}/"))
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let seeded = seed::build(config.users, config.seed, chrono::Utc::now());
+    let now = chrono::Utc::now();
+    let mut seeded = seed::build(config.users, config.seed, now);
+    seed::tenant_policies(&mut seeded, &config, now);
     let throttle = throttle::Throttle::new(
         config.write_quota,
         config.write_window,
@@ -113,6 +116,7 @@ pub async fn start(config: SandboxConfig, port: u16) -> std::io::Result<RunningS
     let inner = state::Inner {
         dir: seeded.directory,
         policy: seeded.policy,
+        access: seeded.access,
         tokens: tokens::TokenStore::default(),
         throttle,
         faults: config.faults.sanitized(),

@@ -182,8 +182,9 @@ pub(crate) struct Powers {
     pub read_mfa_state: bool,
     /// Change a user's per-user MFA state: Authentication Policy Administrator, Global Administrator.
     pub write_mfa_state: bool,
-    /// Read security defaults and Conditional Access policies: Global Reader, Security Reader,
-    /// Security Administrator, Global Administrator.
+    /// Read security defaults, Conditional Access policies and authentication strengths: Global
+    /// Reader, Security Reader, Security Administrator, Global Administrator (the CA docs' roles;
+    /// security defaults name none — the same set, a guess).
     pub read_security_policies: bool,
 }
 

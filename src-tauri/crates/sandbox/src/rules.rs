@@ -45,8 +45,9 @@
 //! | 18 | Per-user MFA read without `Policy.Read.All` (or `Policy.ReadWrite.AuthenticationMethod`) in the token; changed without `Policy.ReadWrite.AuthenticationMethod` | 403 | `Authorization_RequestDenied` | documented permissions; code a guess |
 //! | 18 | Per-user MFA set to `enabled` for a user who has an MFA method registered (phone, Authenticator, OATH, passkey, Windows Hello) | 204, state becomes `enforced` | – | documented |
 //! | 18 | `perUserMfaState` other than disabled / enabled / enforced | 400 | `badRequest` | **guess** |
-//! | 19 | Security defaults / Conditional Access policies read by a role other than Global Reader, Security Reader, Security Administrator, Global Administrator, or without `Policy.Read.All` | 403 | `accessDenied` / `Authorization_RequestDenied` | documented permission; roles from the CA docs; codes a guess |
 //! | 17 | `/directoryRoles/{id}/members` without `RoleManagement.Read.Directory` / `Directory.Read.All` in the token | 403 | `Authorization_RequestDenied` "Insufficient privileges to complete the operation." | documented shape and permissions |
+//! | 19 | Security defaults / Conditional Access policies / authentication strengths read by a role other than Global Reader, Security Reader, Security Administrator, Global Administrator (Conditional Access Administrator is not modelled), or without `Policy.Read.All` | 403 | `accessDenied` / `Authorization_RequestDenied` | documented permission and roles (`rbac-conditionalaccess-apis-read`, `rbac-authenticationstrength-apis-read`; security defaults name none); codes a guess |
+//! | 20 | Sign-in log (`auditLogs/signIns`) read by a role other than Global Reader, Reports Reader, Security Reader, Security Administrator, Global Administrator (Security Operator is not modelled), or without both `AuditLog.Read.All` and `Directory.Read.All`; a tenant without P1/P2 | 403 | `accessDenied` / `Authorization_RequestDenied` / `Authentication_RequestFromNonPremiumTenantOrB2CTenant` | documented roles and permissions (signin-list, "known issue": both permissions); codes a guess. Only `$filter=userId eq '{id}'` is answered; consent is not modelled (a scope asked for on refresh is granted) |
 
 use crate::directory::{Directory, PhoneType};
 use crate::errors::GraphError;
@@ -89,6 +90,17 @@ pub(crate) fn authorize_mfa_state_write(caller: &Caller, target: usize) -> Resul
         return Err(GraphError::access_denied());
     }
     if !caller.writes_auth_method_policy {
+        return Err(missing_permission());
+    }
+    Ok(())
+}
+
+/// Rule 20: may `caller` read the sign-in log?
+pub(crate) fn authorize_sign_in_log_read(caller: &Caller) -> Result<(), GraphError> {
+    if !caller.powers.read_reports {
+        return Err(GraphError::access_denied());
+    }
+    if !caller.reads_sign_ins {
         return Err(missing_permission());
     }
     Ok(())

@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use rand_chacha::ChaCha8Rng;
 use url::Url;
 
+use crate::access::Access;
 use crate::config::{Faults, SandboxConfig};
 use crate::directory::Directory;
 use crate::policy::Policy;
@@ -26,6 +27,8 @@ pub(crate) struct Shared {
 pub(crate) struct Inner {
     pub dir: Directory,
     pub policy: Policy,
+    /// Conditional Access, authentication strengths, security defaults.
+    pub access: Access,
     pub tokens: TokenStore,
     pub throttle: Throttle,
     pub faults: Faults,
@@ -71,6 +74,8 @@ pub(crate) struct Caller {
     pub reads_role_members: bool,
     /// The token carries `Policy.Read.All` (or the higher `Policy.ReadWrite.AuthenticationMethod`).
     pub reads_policy: bool,
+    /// The token carries `AuditLog.Read.All` and `Directory.Read.All` (the sign-in log).
+    pub reads_sign_ins: bool,
     /// The token carries `Policy.ReadWrite.AuthenticationMethod`.
     pub writes_auth_method_policy: bool,
 }

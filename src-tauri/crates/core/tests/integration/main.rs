@@ -19,3 +19,4 @@ mod sandbox_roles;
 mod signin;
 mod stub;
 mod throttle_engine;
+mod why_asked;

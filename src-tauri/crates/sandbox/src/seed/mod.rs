@@ -4,6 +4,7 @@
 
 mod countries;
 mod given;
+mod still_asked;
 mod users;
 mod vocab;
 
@@ -18,6 +19,19 @@ use crate::policy::Policy;
 use crate::roles::{AdminRole, RoleKind};
 pub(crate) use given::add_users;
 pub use given::SeedUser;
+pub use still_asked::STILL_ASKED;
+
+/// The tenant's access policies from the config: security defaults, the all-users MFA
+/// Conditional Access policy, and the "still asked" people with the policies behind them.
+pub(crate) fn tenant_policies(s: &mut Seeded, config: &crate::SandboxConfig, now: DateTime<Utc>) {
+    s.access.security_defaults = config.security_defaults;
+    if config.conditional_access_mfa {
+        s.access.policies.push(still_asked::all_users_mfa());
+    }
+    if config.still_asked {
+        still_asked::seed(s, now);
+    }
+}
 pub(crate) use users::UserFactory;
 use vocab::DEPARTMENTS;
 
@@ -79,6 +93,7 @@ pub(crate) struct Seeded {
     pub tenant_id: String,
     pub directory: Directory,
     pub policy: Policy,
+    pub access: crate::access::Access,
 }
 
 /// A small, fast generator for one user's details, seeded from the tenant's ChaCha8 stream
@@ -186,6 +201,7 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         tenant_id,
         directory,
         policy,
+        access: crate::access::Access::default(),
     }
 }
 
