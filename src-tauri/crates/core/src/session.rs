@@ -93,6 +93,33 @@ impl Session {
         })
     }
 
+    /// App-only (unattended runs): a client-credentials token signed with the app's certificate.
+    /// The "account" is the application; its powers are its application permissions, which
+    /// Graph checks per request. Nothing is kept in the keychain (there is no refresh token).
+    pub async fn app_only(
+        sign_in: auth::AppSignIn,
+        client: ClientOptions,
+    ) -> Result<Self, CoreError> {
+        let client_id = sign_in.credential.client_id().to_string();
+        let (source, tenant_id) = auth::AppTokenSource::signed_in(sign_in).await?;
+        let graph = GraphClient::new(client, source)?;
+        Ok(Self {
+            graph,
+            account: Account {
+                // No user: never equal to a user's id, so no row is refused as "your own".
+                id: String::new(),
+                display_name: format!("application {client_id}"),
+                user_principal_name: format!("app:{client_id}"),
+                tenant_name: tenant_id.clone(),
+                tenant_id,
+            },
+            powers: Powers::application(),
+            keeper: None,
+            not_kept: None,
+            binding: String::new(),
+        })
+    }
+
     /// Fresh tokens → a session whose refresh token is kept in `store` under its account.
     async fn established(
         target: &Target,

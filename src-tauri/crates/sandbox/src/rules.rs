@@ -67,7 +67,7 @@ pub(crate) enum View {
 
 /// May `caller` read `target`'s methods? Self-reads are allowed and unmasked.
 pub(crate) fn authorize_read(caller: &Caller, target: usize) -> Result<View, GraphError> {
-    if caller.user == target || caller.powers.read_full {
+    if caller.user == Some(target) || caller.powers.read_full {
         Ok(View::Full)
     } else if caller.powers.read_masked {
         Ok(View::Masked)
@@ -82,7 +82,7 @@ pub(crate) fn authorize_write(
     dir: &Directory,
     target: usize,
 ) -> Result<(), GraphError> {
-    if caller.user == target {
+    if caller.user == Some(target) {
         return Err(GraphError::new(
             axum::http::StatusCode::FORBIDDEN,
             "accessDenied",

@@ -2,6 +2,7 @@
 //! Graph client asks for access tokens. Token text is wrapped in `secrecy` types: it never reaches
 //! a log line, an error message, a `Debug` print or the webview.
 
+mod app;
 mod device;
 mod errors;
 mod keeper;
@@ -11,6 +12,9 @@ mod pkce;
 mod refresh;
 mod store;
 
+pub use app::{
+    read_key_file, AppCertificate, AppCredential, AppKeyError, AppSignIn, AppTokenSource, APP_SCOPE,
+};
 pub use device::{poll_device_code, start_device_code, DeviceCode};
 pub use errors::AuthError;
 pub use keeper::Keeper;
@@ -54,6 +58,20 @@ impl AccessToken {
     /// The `Authorization` header value. Only the HTTP layer calls this.
     pub(crate) fn bearer_header(&self) -> String {
         format!("Bearer {}", self.0.expose_secret())
+    }
+
+    /// The `tid` (tenant id) claim of a JWT access token, read without checking the signature
+    /// (Graph checks it; the client only learns which tenant issued it). App-only sign-in has no
+    /// `/me` and may lack the permission for `/organization`.
+    pub(crate) fn tenant_claim(&self) -> Option<String> {
+        use base64::Engine;
+        let text = self.0.expose_secret();
+        let payload = text.split('.').nth(1)?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload.trim_end_matches('='))
+            .ok()?;
+        let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        claims.get("tid")?.as_str().map(str::to_string)
     }
 
     pub(crate) fn same_as(&self, other: &AccessToken) -> bool {
