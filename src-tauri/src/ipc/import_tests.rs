@@ -26,6 +26,7 @@ fn plan() -> RowPlan {
         warnings: vec!["the same mobile number is on line 7".into()],
         desired: None,
         fingerprint: "f".into(),
+        region: None,
     }
 }
 

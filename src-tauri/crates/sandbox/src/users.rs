@@ -67,7 +67,7 @@ fn prop(u: &User, name: &str) -> Value {
                 Value::Null
             }
         }
-        "usageLocation" => json!(u.usage_location),
+        "usageLocation" => json!(Some(&u.usage_location).filter(|l| !l.is_empty())),
         "department" => json!(u.department),
         "city" => json!(u.city),
         "country" => json!(u.country),
@@ -94,7 +94,7 @@ fn prop(u: &User, name: &str) -> Value {
                 Value::Null
             }
         }
-        "otherMails" => json!([]),
+        "otherMails" => json!(u.other_mails),
         _ => Value::Null,
     }
 }

@@ -23,6 +23,9 @@ impl Actor<'_> {
             .iter()
             .any(|t| matches!(desired.phone(*t), Want::Remove));
         super::state::Needs {
+            // An app reads only the methods its permission covers (phones, email).
+            phones_only: self.powers.application,
+            email: !desired.email.is_keep(),
             roles: !self.powers.writes_any_user(),
             preferences: desired.sms_sign_in.is_some()
                 || desired.default_method.is_some()
@@ -332,6 +335,7 @@ pub(crate) fn plan(
         warnings: local.warnings.clone(),
         desired: local.desired.clone(),
         fingerprint: String::new(),
+        region: None,
     };
     if !plan.problems.is_empty() {
         return plan;
@@ -440,6 +444,7 @@ mod tests {
                 user_preferred_method_for_secondary_authentication: default,
             },
             roles: vec![],
+            other_mfa: Some(false),
         }
     }
 

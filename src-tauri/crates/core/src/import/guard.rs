@@ -134,6 +134,7 @@ mod tests {
             has_software_oath: false,
             preferences: SignInPreferences::default(),
             roles: vec![],
+            other_mfa: Some(false),
         }
     }
 

@@ -78,13 +78,13 @@ pub fn parse_default_method(text: &str) -> Option<PreferredMethod> {
     })
 }
 
-fn valid_email(text: &str) -> bool {
+pub(crate) fn valid_email(text: &str) -> bool {
     text.split_once('@')
         .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
         && !text.contains(char::is_whitespace)
 }
 
-fn phone_want(
+pub(crate) fn phone_want(
     cell: Option<&str>,
     phone_type: PhoneType,
     blank_removes: bool,

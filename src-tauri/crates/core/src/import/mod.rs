@@ -24,10 +24,12 @@ pub use journal::{
     list_runs, new_run_id, read_entries, summarize, Entry, JournalError, RowEnd, RunHeader,
     RunKind, RunList, RunSummary, UnreadableRun,
 };
+pub(crate) use local::{phone_want, valid_email};
 pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions};
 pub use lock::RunLock;
 pub use model::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, TargetUser, Want};
 pub use prefs::{ImportPrefs, PrefsError};
+pub(crate) use preview::plan_locals;
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{RunContext, RunOutcome, UndoPreview};
 pub use state::{read_state, read_states, Key, Lookup, Needs, UserState};

@@ -12,7 +12,7 @@ use crate::phone::PhoneType;
 use super::diff::{plan, Actor};
 use super::local::{read_rows, LocalRow, PlanOptions};
 use super::model::{RowPlan, RowStatus, Want};
-use super::state::{read_states, Key};
+use super::state::{read_states, Key, Lookup};
 
 /// What the file looked like, for the preview header.
 #[derive(Debug, Clone, Serialize)]
@@ -126,14 +126,44 @@ pub async fn preview(
     remembered: &HashMap<String, Column>,
     options: &PlanOptions,
     concurrency: usize,
-    mut on_rows: impl FnMut(&[RowPlan]),
+    on_rows: impl FnMut(&[RowPlan]),
 ) -> Result<Preview, CsvError> {
     let file = read_import(bytes, remembered)?;
     let lines: Vec<usize> = file.rows.iter().map(|r| r.line).collect();
     let mut locals = read_rows(&file, options);
     let duplicate = cross_row_checks(&lines, &mut locals);
+    let (plans, _) = plan_locals(
+        graph,
+        actor,
+        &lines,
+        locals,
+        &duplicate,
+        concurrency,
+        on_rows,
+    )
+    .await;
+    let counts = Counts::of(&plans);
+    Ok(Preview {
+        file: summary(&file),
+        rows: plans,
+        counts,
+    })
+}
+
+/// Plans rows read locally (a file's, or the directory's) against live state, streaming them in
+/// order through `on_rows`; rows marked `skip` (a user named twice) are planned as skipped.
+/// Returns each row's plan and the state it was planned against (None: not read).
+pub(crate) async fn plan_locals(
+    graph: &GraphClient,
+    actor: &Actor<'_>,
+    lines: &[usize],
+    mut locals: Vec<LocalRow>,
+    skip: &[bool],
+    concurrency: usize,
+    mut on_rows: impl FnMut(&[RowPlan]),
+) -> (Vec<RowPlan>, Vec<Option<Lookup>>) {
     for (i, local) in locals.iter_mut().enumerate() {
-        if duplicate[i] {
+        if skip.get(i).copied().unwrap_or(false) {
             local.desired = None;
         }
     }
@@ -155,31 +185,30 @@ pub async fn preview(
         }
     }
     let mut plans: Vec<RowPlan> = Vec::with_capacity(locals.len());
-    let mut found: Vec<Option<super::state::Lookup>> = vec![None; keys.len()];
+    let mut found: Vec<Option<Lookup>> = vec![None; keys.len()];
     let mut next = 0;
-    let mut emit_ready = |found: &[Option<super::state::Lookup>],
-                          plans: &mut Vec<RowPlan>,
-                          on_rows: &mut dyn FnMut(&[RowPlan])| {
-        let start = plans.len();
-        while next < locals.len() {
-            let lookup = match lookup_of_row[next] {
-                Some(k) => match &found[k] {
-                    Some(l) => Some(l),
-                    None => break,
-                },
-                None => None,
-            };
-            let mut p = plan(lines[next], &locals[next], lookup, actor);
-            if duplicate[next] {
-                p.status = RowStatus::Skipped;
+    let mut emit_ready =
+        |found: &[Option<Lookup>], plans: &mut Vec<RowPlan>, on_rows: &mut dyn FnMut(&[RowPlan])| {
+            let start = plans.len();
+            while next < locals.len() {
+                let lookup = match lookup_of_row[next] {
+                    Some(k) => match &found[k] {
+                        Some(l) => Some(l),
+                        None => break,
+                    },
+                    None => None,
+                };
+                let mut p = plan(lines[next], &locals[next], lookup, actor);
+                if skip.get(next).copied().unwrap_or(false) {
+                    p.status = RowStatus::Skipped;
+                }
+                plans.push(p);
+                next += 1;
             }
-            plans.push(p);
-            next += 1;
-        }
-        if plans.len() > start {
-            on_rows(&plans[start..]);
-        }
-    };
+            if plans.len() > start {
+                on_rows(&plans[start..]);
+            }
+        };
     emit_ready(&found, &mut plans, &mut on_rows);
     read_states(graph, &keys, concurrency, |offset, chunk| {
         for (k, lookup) in chunk.iter().enumerate() {
@@ -189,10 +218,9 @@ pub async fn preview(
     })
     .await;
     emit_ready(&found, &mut plans, &mut on_rows);
-    let counts = Counts::of(&plans);
-    Ok(Preview {
-        file: summary(&file),
-        rows: plans,
-        counts,
-    })
+    let states = lookup_of_row
+        .iter()
+        .map(|k| k.and_then(|k| found[k].take()))
+        .collect();
+    (plans, states)
 }

@@ -209,6 +209,7 @@ pub fn undo_plans(entries: &[Entry]) -> (Vec<RowPlan>, Vec<CannotUndo>) {
                 warnings: Vec::new(),
                 desired: Some(d),
                 fingerprint: String::new(),
+                region: None,
             })
         })
         .collect();
@@ -247,6 +248,7 @@ mod tests {
                 warnings: Vec::new(),
                 desired: None,
                 fingerprint: String::new(),
+                region: None,
             }),
         }
     }

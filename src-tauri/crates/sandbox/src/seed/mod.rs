@@ -4,6 +4,7 @@
 
 mod countries;
 mod given;
+mod staging;
 mod users;
 mod vocab;
 
@@ -17,6 +18,7 @@ use crate::directory::{Directory, DirectoryRole, Group, PhoneType};
 use crate::policy::Policy;
 use crate::roles::{AdminRole, RoleKind};
 pub(crate) use given::add_users;
+pub use staging::STAGING_GROUP;
 pub use given::SeedUser;
 pub(crate) use users::UserFactory;
 use vocab::DEPARTMENTS;
@@ -165,7 +167,8 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         }
     }
 
-    let groups = build_groups(&mut rng, &mut users);
+    let mut groups = build_groups(&mut rng, &mut users);
+    staging::add(seed, &mut users, &mut groups);
     let roles = RoleKind::ALL
         .iter()
         .map(|kind| DirectoryRole {
