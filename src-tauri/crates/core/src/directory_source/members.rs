@@ -37,7 +37,9 @@ pub async fn users_in(graph: &GraphClient, scope: &Scope) -> Result<Vec<SourceUs
 
 /// Ids of the users the registration report lists as not MFA-registered (`isMfaRegistered eq
 /// false`): the "only users with no MFA method yet" scope.
-pub async fn without_mfa(graph: &GraphClient) -> Result<std::collections::HashSet<String>, GraphError> {
+pub async fn without_mfa(
+    graph: &GraphClient,
+) -> Result<std::collections::HashSet<String>, GraphError> {
     Ok(graph
         .registration_details(Some("isMfaRegistered eq false"))
         .await?
@@ -56,8 +58,7 @@ pub async fn find_groups(
     groups.retain(|g| {
         needle.is_empty()
             || g.id.eq_ignore_ascii_case(&needle)
-            || g
-                .display_name
+            || g.display_name
                 .as_deref()
                 .is_some_and(|n| n.to_lowercase().contains(&needle))
     });

@@ -10,7 +10,8 @@ mod rows;
 use serde::Serialize;
 
 use crate::graph::{GraphClient, GraphError, SourceUser};
-use crate::import::{plan_locals, Actor, Counts, Lookup, RowPlan, RowStatus, Slot};
+use crate::import::{plan_locals, Counts, LocalRow};
+use crate::plan::{Actor, Lookup, RowPlan, RowStatus, Slot, TargetUser};
 
 pub use members::{find_groups, users_in, without_mfa, Scope};
 pub use rows::{countries_to_map, region_for, row_of, SourceOptions};
@@ -64,13 +65,19 @@ pub struct DirectoryPreview {
 pub enum SourceError {
     #[error("The users of {scope} could not be read: {error}")]
     Members { scope: String, error: GraphError },
-    #[error("The registration report (for \"only users with no MFA method\") could not be read: {0}")]
+    #[error(
+        "The registration report (for \"only users with no MFA method\") could not be read: {0}"
+    )]
     Report(GraphError),
 }
 
 /// The journal's "file name" for a directory run.
 pub fn run_name(scope: &Scope, only_missing: bool) -> String {
-    let missing = if only_missing { ", only without MFA" } else { "" };
+    let missing = if only_missing {
+        ", only without MFA"
+    } else {
+        ""
+    };
     format!("Directory: {}{missing}", scope.label())
 }
 
@@ -126,8 +133,7 @@ pub async fn preview(
         let missing = without_mfa(graph).await.map_err(SourceError::Report)?;
         users.retain(|u| missing.contains(&u.id));
     }
-    let built: Vec<(crate::import::LocalRow, String)> =
-        users.iter().map(|u| row_of(u, options)).collect();
+    let built: Vec<(LocalRow, String)> = users.iter().map(|u| row_of(u, options)).collect();
     let (mut locals, regions): (Vec<_>, Vec<_>) = built.into_iter().unzip();
     rows::refuse_shared_numbers(&users, &mut locals);
     let empty: Vec<bool> = locals
@@ -143,7 +149,7 @@ pub async fn preview(
             p.status = RowStatus::Skipped;
             p.problems = vec![nothing.clone()];
             if let Some(u) = users.get(i) {
-                p.user = Some(crate::import::TargetUser {
+                p.user = Some(TargetUser {
                     id: u.id.clone(),
                     user_principal_name: u.user_principal_name.clone().unwrap_or_default(),
                     display_name: u.display_name.clone().unwrap_or_default(),

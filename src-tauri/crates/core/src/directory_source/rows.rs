@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::graph::SourceUser;
-use crate::import::{phone_want, valid_email, Desired, LocalRow, Want};
+use crate::import::{phone_want, valid_email, LocalRow};
 use crate::phone::{PhoneNumber, PhoneType};
+use crate::plan::{Desired, Want};
 
 /// Which attributes feed which method, and how existing methods are treated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,14 +57,22 @@ pub fn region_for(user: &SourceUser, options: &SourceOptions) -> (Option<String>
     if let Some(r) = user.usage_location.as_deref().and_then(region_code) {
         return (Some(r.clone()), format!("{r} (usageLocation)"));
     }
-    if let Some(country) = user.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    if let Some(country) = user
+        .country
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         let mapped = options
             .country_regions
             .iter()
             .find(|(k, _)| k.trim().eq_ignore_ascii_case(country))
             .and_then(|(_, v)| region_code(v));
         if let Some(r) = mapped {
-            return (Some(r.clone()), format!("{r} (country '{country}', mapped)"));
+            return (
+                Some(r.clone()),
+                format!("{r} (country '{country}', mapped)"),
+            );
         }
     }
     match options.default_region.as_deref().and_then(region_code) {
@@ -78,7 +87,12 @@ pub fn countries_to_map(users: &[SourceUser]) -> Vec<(String, usize)> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for u in users {
         if u.usage_location.as_deref().and_then(region_code).is_none() {
-            if let Some(c) = u.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            if let Some(c) = u
+                .country
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+            {
                 *counts.entry(c.to_string()).or_default() += 1;
             }
         }
@@ -96,9 +110,20 @@ pub fn row_of(user: &SourceUser, options: &SourceOptions) -> (LocalRow, String) 
         if !on {
             return Want::Keep;
         }
-        phone_want(cell, t, false, region.as_deref(), &mut problems, &mut warnings)
+        phone_want(
+            cell,
+            t,
+            false,
+            region.as_deref(),
+            &mut problems,
+            &mut warnings,
+        )
     };
-    let mobile = want(user.mobile_phone.as_deref(), PhoneType::Mobile, options.mobile);
+    let mobile = want(
+        user.mobile_phone.as_deref(),
+        PhoneType::Mobile,
+        options.mobile,
+    );
     let office = want(
         user.business_phones.first().map(String::as_str),
         PhoneType::Office,
@@ -197,7 +222,12 @@ pub fn refuse_shared_numbers(users: &[SourceUser], rows: &mut [LocalRow]) {
 mod tests {
     use super::*;
 
-    fn user(id: &str, mobile: Option<&str>, usage: Option<&str>, country: Option<&str>) -> SourceUser {
+    fn user(
+        id: &str,
+        mobile: Option<&str>,
+        usage: Option<&str>,
+        country: Option<&str>,
+    ) -> SourceUser {
         SourceUser {
             id: id.into(),
             display_name: None,
@@ -218,7 +248,10 @@ mod tests {
             default_region: Some("us".into()),
             ..SourceOptions::default()
         };
-        assert_eq!(region_for(&user("a", None, Some("DE"), None), &o).1, "DE (usageLocation)");
+        assert_eq!(
+            region_for(&user("a", None, Some("DE"), None), &o).1,
+            "DE (usageLocation)"
+        );
         // Free text is never guessed...
         let uk = user("a", None, None, Some("UK"));
         assert_eq!(region_for(&uk, &o).1, "US (default)");
@@ -227,19 +260,38 @@ mod tests {
         assert_eq!(region_for(&uk, &o).1, "GB (country 'UK', mapped)");
         o.default_region = None;
         assert_eq!(region_for(&user("a", None, None, None), &o).0, None);
-        assert_eq!(countries_to_map(&[uk.clone(), uk, user("b", None, Some("FR"), Some("France"))]), vec![("UK".to_string(), 2)]);
+        assert_eq!(
+            countries_to_map(&[uk.clone(), uk, user("b", None, Some("FR"), Some("France"))]),
+            vec![("UK".to_string(), 2)]
+        );
     }
 
     #[test]
     fn national_numbers_are_read_in_the_users_region_and_add_only_is_the_default() {
-        let (row, note) = row_of(&user("a", Some("07700 900123"), Some("GB"), None), &SourceOptions::default());
+        let (row, note) = row_of(
+            &user("a", Some("07400 123456"), Some("GB"), None),
+            &SourceOptions::default(),
+        );
         let d = row.desired.unwrap();
-        assert_eq!(d.mobile, Want::Set(PhoneNumber::parse_graph("+44 7700900123").unwrap()));
-        assert!(d.office.is_keep() && d.email.is_keep(), "office and email are opt-in");
+        assert_eq!(
+            d.mobile,
+            Want::Set(PhoneNumber::parse_graph("+44 7400123456").unwrap())
+        );
+        assert!(
+            d.office.is_keep() && d.email.is_keep(),
+            "office and email are opt-in"
+        );
         assert!(!d.overwrite);
         assert_eq!(note, "GB (usageLocation)");
-        let all = SourceOptions { office: true, email: true, ..SourceOptions::default() };
-        let d = row_of(&user("a", Some("+44 7700 900123"), Some("GB"), None), &all).0.desired.unwrap();
+        let all = SourceOptions {
+            office: true,
+            email: true,
+            ..SourceOptions::default()
+        };
+        let d = row_of(&user("a", Some("+44 7400 123456"), Some("GB"), None), &all)
+            .0
+            .desired
+            .unwrap();
         assert!(matches!(d.office, Want::Set(_)) && d.email == Want::Set("me@example.net".into()));
     }
 
@@ -247,17 +299,33 @@ mod tests {
     fn what_the_directory_gets_wrong_is_flagged_per_row() {
         let o = SourceOptions::default();
         let not_a_phone = row_of(&user("a", Some("n/a"), Some("GB"), None), &o).0;
-        assert!(!not_a_phone.problems.is_empty(), "{:?}", not_a_phone.problems);
-        let extension = row_of(&user("a", Some("+44 7700 900123 ext. 4021"), Some("GB"), None), &o).0;
-        assert!(extension.problems.iter().any(|p| p.contains("extension")), "{:?}", extension.problems);
+        assert!(
+            !not_a_phone.problems.is_empty(),
+            "{:?}",
+            not_a_phone.problems
+        );
+        let extension = row_of(
+            &user("a", Some("+44 7400 123456 ext. 4021"), Some("GB"), None),
+            &o,
+        )
+        .0;
+        assert!(
+            extension.problems.iter().any(|p| p.contains("extension")),
+            "{:?}",
+            extension.problems
+        );
         let landline = row_of(&user("a", Some("+44 20 7946 0018"), Some("GB"), None), &o).0;
-        assert!(landline.warnings.iter().any(|w| w.contains("landline")), "{:?}", landline.warnings);
+        assert!(
+            landline.warnings.iter().any(|w| w.contains("landline")),
+            "{:?}",
+            landline.warnings
+        );
         let none = row_of(&user("a", None, Some("GB"), None), &o).0;
         assert!(none.desired.is_none() && none.problems.is_empty());
         let users = vec![
             user("a", Some("+44 20 7946 0000"), Some("GB"), None),
             user("b", Some("020 7946 0000"), Some("GB"), None),
-            user("c", Some("+44 7700 900999"), Some("GB"), None),
+            user("c", Some("+44 7400 123999"), Some("GB"), None),
         ];
         let mut rows: Vec<LocalRow> = users.iter().map(|u| row_of(u, &o).0).collect();
         refuse_shared_numbers(&users, &mut rows);

@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::edit::{default_label, default_name, preflight_edit, Edit};
 use super::ReregPlan;
 use crate::graph::{AuthMethod, MethodKind, PhoneMethod, PreferredMethod, SignInPreferences, User};
-use crate::import::{Actor, TargetUser, UserState};
 use crate::phone::PhoneType;
+use crate::plan::{Actor, TargetUser, UserState};
 use crate::roles::Role;
 
 /// Can the action be taken, and if not, why (a sentence); warnings worth seeing first.

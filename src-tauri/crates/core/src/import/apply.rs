@@ -12,15 +12,14 @@ use serde::Serialize;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::graph::{GraphClient, GraphError, MethodWrite, SignInPreferences};
-use crate::phone::PhoneNumber;
+use crate::graph::{GraphClient, GraphError};
+use crate::plan::{
+    guard, read_state, send_change, Actor, Change, Lookup, RowPlan, RowStatus, TargetUser,
+};
 
-use super::diff::{plan, Actor};
-use super::guard::guard;
 use super::journal::{Entry, Journal, JournalError, RowEnd};
-use super::local::{parse_default_method, LocalRow};
-use super::model::{Action, Change, RowPlan, RowStatus, Slot, TargetUser};
-use super::state::{read_state, Lookup};
+use super::local::LocalRow;
+use super::row::plan;
 
 /// Pause, resume and cancel an apply from another task (the UI).
 #[derive(Clone)]
@@ -136,66 +135,6 @@ pub fn explain(e: &GraphError) -> String {
             e.code()
         ),
         (s, None) => format!("{what}: {} ({s} {})", e.message(), e.code()),
-    }
-}
-
-fn number(text: Option<&str>) -> Result<PhoneNumber, GraphError> {
-    PhoneNumber::parse_graph(text.unwrap_or(""))
-        .map_err(|e| GraphError::InvalidInput(e.to_string()))
-}
-
-/// Sends one planned change through `GraphClient::write` (also used by single-user fixes).
-pub(crate) async fn send(
-    graph: &GraphClient,
-    user: &str,
-    change: &Change,
-) -> Result<crate::graph::Receipt, GraphError> {
-    let after = change.after.as_deref();
-    match (change.slot.phone_type(), change.slot, change.action) {
-        (Some(t), _, Action::Add) => {
-            graph
-                .write(user, MethodWrite::CreatePhone(t, &number(after)?))
-                .await
-        }
-        (Some(t), _, Action::Update) => {
-            graph
-                .write(user, MethodWrite::UpdatePhone(t, &number(after)?))
-                .await
-        }
-        (Some(t), _, Action::Remove) => graph.write(user, MethodWrite::DeletePhone(t)).await,
-        (_, Slot::Email, Action::Add) => {
-            graph
-                .write(user, MethodWrite::CreateEmail(after.unwrap_or("")))
-                .await
-        }
-        (_, Slot::Email, Action::Update) => {
-            graph
-                .write(user, MethodWrite::UpdateEmail(after.unwrap_or("")))
-                .await
-        }
-        (_, Slot::Email, Action::Remove) => graph.write(user, MethodWrite::DeleteEmail).await,
-        (_, Slot::SmsSignIn, Action::Enable) => {
-            graph.write(user, MethodWrite::EnableSmsSignIn).await
-        }
-        (_, Slot::SmsSignIn, Action::Disable) => {
-            graph.write(user, MethodWrite::DisableSmsSignIn).await
-        }
-        (_, Slot::DefaultMethod, Action::Set) => {
-            let method = after
-                .and_then(parse_default_method)
-                .ok_or_else(|| GraphError::InvalidInput("unknown default method".into()))?;
-            let prefs = SignInPreferences {
-                is_system_preferred_authentication_method_enabled: None,
-                user_preferred_method_for_secondary_authentication: Some(method),
-            };
-            graph
-                .write(user, MethodWrite::SetSignInPreferences(&prefs))
-                .await
-        }
-        _ => Err(GraphError::InvalidInput(format!(
-            "{:?} {:?} is not a write Prestage makes",
-            change.action, change.slot
-        ))),
     }
 }
 
@@ -332,7 +271,7 @@ async fn run_row(
                 seq,
                 change: change.clone(),
             })?;
-            let outcome = send(graph, &user.id, &change).await;
+            let outcome = send_change(graph, &user.id, &change).await;
             let (ok, request_id, error) = match &outcome {
                 Ok(receipt) => (true, receipt.request_id.clone(), None),
                 Err(e) => (false, e.request_id().map(str::to_string), Some(explain(e))),

@@ -3,34 +3,27 @@
 //! resumed or undone. Preview never fails as a whole: only an unreadable file is an error.
 
 mod apply;
-pub(crate) use apply::send as send_change;
-mod diff;
 mod export;
-mod guard;
 mod journal;
 mod local;
 mod lock;
-mod model;
 mod prefs;
 mod preview;
+mod row;
 mod runs;
-mod state;
 mod undo;
 
 pub use apply::{explain, ApplyControl, ApplyReport, ChangeResult, Mode, Progress, RowResult};
-pub use diff::{diff, method_name, phone_of, Actor};
 pub use export::{neutralize, results_csv};
 pub use journal::{
     list_runs, new_run_id, read_entries, summarize, Entry, JournalError, RowEnd, RunHeader,
     RunKind, RunList, RunSummary, UnreadableRun,
 };
 pub(crate) use local::{phone_want, valid_email};
-pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions};
+pub use local::{read_row, read_rows, LocalRow, PlanOptions};
 pub use lock::RunLock;
-pub use model::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, TargetUser, Want};
 pub use prefs::{ImportPrefs, PrefsError};
 pub(crate) use preview::plan_locals;
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{RunContext, RunOutcome, UndoPreview};
-pub use state::{read_state, read_states, Key, Lookup, Needs, UserState};
 pub use undo::{check_undoable, undo_plans, CannotUndo};

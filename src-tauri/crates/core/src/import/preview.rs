@@ -9,10 +9,11 @@ use crate::csv::{read_import, Column, CsvError, ImportFile};
 use crate::graph::GraphClient;
 use crate::phone::PhoneType;
 
-use super::diff::{plan, Actor};
 use super::local::{read_rows, LocalRow, PlanOptions};
-use super::model::{RowPlan, RowStatus, Want};
-use super::state::{read_states, Key, Lookup};
+use super::row::plan;
+use crate::plan::Actor;
+use crate::plan::{read_states, Key, Lookup};
+use crate::plan::{RowPlan, RowStatus, Want};
 
 /// What the file looked like, for the preview header.
 #[derive(Debug, Clone, Serialize)]
@@ -187,28 +188,29 @@ pub(crate) async fn plan_locals(
     let mut plans: Vec<RowPlan> = Vec::with_capacity(locals.len());
     let mut found: Vec<Option<Lookup>> = vec![None; keys.len()];
     let mut next = 0;
-    let mut emit_ready =
-        |found: &[Option<Lookup>], plans: &mut Vec<RowPlan>, on_rows: &mut dyn FnMut(&[RowPlan])| {
-            let start = plans.len();
-            while next < locals.len() {
-                let lookup = match lookup_of_row[next] {
-                    Some(k) => match &found[k] {
-                        Some(l) => Some(l),
-                        None => break,
-                    },
-                    None => None,
-                };
-                let mut p = plan(lines[next], &locals[next], lookup, actor);
-                if skip.get(next).copied().unwrap_or(false) {
-                    p.status = RowStatus::Skipped;
-                }
-                plans.push(p);
-                next += 1;
+    let mut emit_ready = |found: &[Option<Lookup>],
+                          plans: &mut Vec<RowPlan>,
+                          on_rows: &mut dyn FnMut(&[RowPlan])| {
+        let start = plans.len();
+        while next < locals.len() {
+            let lookup = match lookup_of_row[next] {
+                Some(k) => match &found[k] {
+                    Some(l) => Some(l),
+                    None => break,
+                },
+                None => None,
+            };
+            let mut p = plan(lines[next], &locals[next], lookup, actor);
+            if skip.get(next).copied().unwrap_or(false) {
+                p.status = RowStatus::Skipped;
             }
-            if plans.len() > start {
-                on_rows(&plans[start..]);
-            }
-        };
+            plans.push(p);
+            next += 1;
+        }
+        if plans.len() > start {
+            on_rows(&plans[start..]);
+        }
+    };
     emit_ready(&found, &mut plans, &mut on_rows);
     read_states(graph, &keys, concurrency, |offset, chunk| {
         for (k, lookup) in chunk.iter().enumerate() {

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::phone::{PhoneNumber, PhoneType};
 
 use super::journal::{list_runs, summarize, Entry, JournalError, RunKind, RunSummary};
-use super::local::parse_default_method;
-use super::model::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, Want};
+use crate::plan::parse_default_method;
+use crate::plan::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, Want};
 
 /// A row undo cannot restore.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -117,16 +117,7 @@ pub fn undo_plans(entries: &[Entry]) -> (Vec<RowPlan>, Vec<CannotUndo>) {
         let Some(row) = plans.get(&line) else {
             continue;
         };
-        let d = desired.entry(line).or_insert_with(|| Desired {
-            mobile: Want::Keep,
-            alternate_mobile: Want::Keep,
-            office: Want::Keep,
-            email: Want::Keep,
-            sms_sign_in: None,
-            default_method: None,
-            overwrite: true,
-            only_if_left: Vec::new(),
-        });
+        let d = desired.entry(line).or_insert_with(Desired::keep_all);
         let user = row
             .user
             .as_ref()
@@ -230,7 +221,7 @@ fn set_phone(d: &mut Desired, t: PhoneType, want: Want<PhoneNumber>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::model::TargetUser;
+    use crate::plan::TargetUser;
 
     fn row(line: usize) -> Entry {
         Entry::Plan {

@@ -18,8 +18,8 @@ use crate::directory::{Directory, DirectoryRole, Group, PhoneType};
 use crate::policy::Policy;
 use crate::roles::{AdminRole, RoleKind};
 pub(crate) use given::add_users;
-pub use staging::STAGING_GROUP;
 pub use given::SeedUser;
+pub use staging::STAGING_GROUP;
 pub(crate) use users::UserFactory;
 use vocab::DEPARTMENTS;
 

@@ -47,7 +47,11 @@ pub(crate) fn add(seed: u64, users: &mut [User], groups: &mut Vec<Group>) {
             }
         }
     }
-    let mut staging = group(&mut rng, STAGING_GROUP, "Users to pre-populate with their directory mobile number.");
+    let mut staging = group(
+        &mut rng,
+        STAGING_GROUP,
+        "Users to pre-populate with their directory mobile number.",
+    );
     staging.created = epoch_plus(2100, 0);
     let candidates: Vec<usize> = (ACCOUNTS.len()..users.len())
         .filter(|i| !users[*i].guest && users[*i].roles.is_empty())
@@ -67,25 +71,31 @@ pub(crate) fn add(seed: u64, users: &mut [User], groups: &mut Vec<Group>) {
         match k {
             // A switchboard number three people share (often typed into mobilePhone).
             0..=2 => u.mobile_phone = switchboard.clone().or(u.mobile_phone.take()),
-            3 => {
-                u.mobile_phone = u
-                    .mobile_phone
-                    .take()
-                    .map(|m| format!("{m} ext. 4021"))
-            }
+            3 => u.mobile_phone = u.mobile_phone.take().map(|m| format!("{m} ext. 4021")),
             4 => u.mobile_phone = u.business_phones.first().cloned(),
             5 => u.mobile_phone = Some("n/a".to_string()),
-            6 => u.usage_location = String::new(),
+            // No usageLocation: a national number is read in the run's default region.
+            6 => {
+                if let Some(n) = u
+                    .mobile_phone
+                    .as_deref()
+                    .and_then(|m| national(m, &u.usage_location))
+                {
+                    u.mobile_phone = Some(n);
+                }
+                u.usage_location = String::new();
+            }
             _ => {}
         }
         // Synced users carry what on-premises AD held: national format.
         if u.synced && k >= 7 {
-            if let Some(n) = u.mobile_phone.as_deref().and_then(|m| national(m, &u.usage_location)) {
+            if let Some(n) = u
+                .mobile_phone
+                .as_deref()
+                .and_then(|m| national(m, &u.usage_location))
+            {
                 u.mobile_phone = Some(n);
             }
-        }
-        if k == 6 && u.mobile_phone.is_none() {
-            u.mobile_phone = Some("+44 7700 900456".to_string());
         }
     }
     let g = groups.len();
@@ -102,9 +112,18 @@ mod tests {
 
     #[test]
     fn national_forms_follow_the_country() {
-        assert_eq!(national("+44 7700900123", "GB").as_deref(), Some("07700900123"));
-        assert_eq!(national("+1 2065550123", "US").as_deref(), Some("2065550123"));
-        assert_eq!(national("+34 612345678", "ES").as_deref(), Some("612345678"));
+        assert_eq!(
+            national("+44 7700900123", "GB").as_deref(),
+            Some("07700900123")
+        );
+        assert_eq!(
+            national("+1 2065550123", "US").as_deref(),
+            Some("2065550123")
+        );
+        assert_eq!(
+            national("+34 612345678", "ES").as_deref(),
+            Some("612345678")
+        );
         assert_eq!(national("+44 7700900123", "DE"), None);
     }
 }

@@ -1,5 +1,5 @@
-//! The vocabulary of an import: what a row wants (`Desired`), what a user has (`UserState`),
-//! the `Change`s between them, and the per-row `RowPlan` the admin previews and applies.
+//! The vocabulary of every plan: what is wanted for a user (`Desired`), the `Change`s that get
+//! there, and the per-row `RowPlan` the admin previews and applies (`UserState` is in state.rs).
 
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +38,22 @@ pub struct Desired {
     /// (see `guard.rs`); a slot changed since the run is left as it is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only_if_left: Vec<Left>,
+}
+
+impl Desired {
+    /// Asks for nothing: every slot kept, numbers may be overwritten once a slot is set.
+    pub fn keep_all() -> Desired {
+        Desired {
+            mobile: Want::Keep,
+            alternate_mobile: Want::Keep,
+            office: Want::Keep,
+            email: Want::Keep,
+            sms_sign_in: None,
+            default_method: None,
+            overwrite: true,
+            only_if_left: Vec::new(),
+        }
+    }
 }
 
 /// What a run left in a slot: the value of its last write there (`None`: removed / absent).
