@@ -52,7 +52,7 @@ use url::Url;
 pub use apps::{self_signed_certificate, DEFAULT_APP_ROLES};
 pub use config::{Faults, SandboxConfig};
 pub use roles::AdminRole;
-pub use seed::{SeedUser, STAGING_GROUP};
+pub use seed::{SeedUser, STAGING_GROUP, TENANT_DOMAIN};
 
 /// An account offered on the sign-in page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

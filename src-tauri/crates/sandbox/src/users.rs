@@ -99,6 +99,15 @@ fn prop(u: &User, name: &str) -> Value {
     }
 }
 
+/// A user property's canonical name, if `$select` may name it (case-insensitive).
+pub(crate) fn selectable(name: &str) -> Option<&'static str> {
+    DEFAULT_PROPS
+        .iter()
+        .chain(EXTRA_PROPS.iter())
+        .find(|p| p.eq_ignore_ascii_case(name))
+        .copied()
+}
+
 /// Resolves `$select` names (case-insensitive) to canonical ones, or 400.
 fn selected(req: &GraphRequest) -> Result<Vec<&'static str>, GraphError> {
     match req.query.select() {

@@ -148,6 +148,9 @@ pub async fn preview(
         if empty.get(i).copied().unwrap_or(false) {
             p.status = RowStatus::Skipped;
             p.problems = vec![nothing.clone()];
+        }
+        // Rows refused before Graph was asked still name their user.
+        if p.user.is_none() {
             if let Some(u) = users.get(i) {
                 p.user = Some(TargetUser {
                     id: u.id.clone(),

@@ -56,7 +56,7 @@ pub(crate) const ACCOUNTS: [(&str, &str, &str, AdminRole); 5] = [
 /// The account `/authorize` and the device flow pick when nothing else says: Priya Patel (PAA).
 pub(crate) const DEFAULT_ACCOUNT: usize = 1;
 
-pub(crate) const TENANT_DOMAIN: &str = "contoso-sandbox.onmicrosoft.com";
+pub const TENANT_DOMAIN: &str = "contoso-sandbox.onmicrosoft.com";
 pub(crate) const SMS_PILOT_GROUP: &str = "SMS sign-in pilot";
 
 /// Extra role holders drawn from ordinary members, besides the sign-in accounts.

@@ -63,9 +63,9 @@ pub(crate) fn add(seed: u64, users: &mut [User], groups: &mut Vec<Group>) {
         .filter(|(k, _)| *k < 12 || rng.gen_bool(0.1))
         .map(|(_, i)| *i)
         .collect();
-    let switchboard = users
-        .get(members.first().copied().unwrap_or(0))
-        .and_then(|u| u.business_phones.first().cloned());
+    let switchboard = members
+        .iter()
+        .find_map(|&i| users[i].business_phones.first().cloned());
     for (k, &i) in members.iter().enumerate() {
         let u = &mut users[i];
         match k {
