@@ -159,3 +159,31 @@ async fn app_only_sign_in_with_a_certificate_and_per_endpoint_roles() {
     let unknown = post_assertion(&t, "00000000-0000-0000-0000-000000000000", &once).await;
     assert_eq!(unknown["error_codes"][0], 700016, "{unknown}");
 }
+
+/// `.ci/test` runs this under `dbus-run-session` with an unlocked gnome-keyring: an app's key +
+/// certificate PEM (longer than one Windows credential holds) kept in the keychain's split
+/// store, read back whole, and signing in.
+#[tokio::test]
+#[ignore = "needs a Secret Service: .ci/test runs it under gnome-keyring"]
+async fn keychain_keeps_an_app_key_for_unattended_runs() {
+    use prestage_core::auth::KeyringStore;
+    let t = tenant(quick()).await;
+    let (key, cert) = self_signed_certificate("prestage-keychain", 30).unwrap();
+    let client_id = t.sandbox.register_app(&cert, &DEFAULT_APP_ROLES).unwrap();
+    let store =
+        KeyringStore::with_service(&format!("app.prestage.test.app.{}", std::process::id()));
+    let pem = format!("{key}{cert}");
+    assert!(pem.len() > prestage_core::auth::PART_LIMIT);
+    store.save_app_key(&client_id, &pem).unwrap();
+    let back = store.load_app_key(&client_id).unwrap().unwrap();
+    assert_eq!(back.as_str(), pem);
+    let credential = AppCredential::from_pem(&client_id, &back, None, "the OS keychain").unwrap();
+    Session::app_only(
+        sign_in(&t, credential),
+        ClientOptions::new(t.sandbox.base_url()),
+    )
+    .await
+    .expect("signs in with the key from the keychain");
+    store.delete_app_key(&client_id).unwrap();
+    assert!(store.load_app_key(&client_id).unwrap().is_none());
+}
