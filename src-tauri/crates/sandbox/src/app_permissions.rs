@@ -12,6 +12,7 @@
 //! | A5 | `.../authentication/phoneMethods` | read: `UserAuthMethod-Phone.Read.All`; both: `UserAuthMethod-Phone.ReadWrite.All`, `UserAuthenticationMethod.ReadWrite.All`; read: `UserAuthenticationMethod.Read.All` | 403 `accessDenied` "Request Authorization failed" |
 //! | A6 | `.../authentication/emailMethods` | as A5 with `UserAuthMethod-Email.*` | same |
 //! | A7 | `.../authentication/temporaryAccessPassMethods` | as A5 with `UserAuthMethod-TAP.*` | same |
+//! | A7b | `.../authentication/requirements` (per-user MFA state, beta) | read: `Policy.Read.All`; both: `Policy.ReadWrite.AuthenticationMethod` | same |
 //! | A8 | any other `.../authentication/...` (methods list, signInPreferences, ...) | `UserAuthenticationMethod.Read(Write).All` | same |
 //! | A9 | `/reports/authenticationMethods/...` | `AuditLog.Read.All` | 403 `Authorization_RequestDenied` |
 //! | A10 | `/policies/...` | read: `Policy.Read.All`; write: `Policy.ReadWrite.AuthenticationMethod` | 403 `Authorization_RequestDenied` |
@@ -72,6 +73,14 @@ pub(crate) fn check(roles: &[String], method: &Method, l: &[&str]) -> Result<(),
                 Some(&"phonemethods") => method_family("Phone", write),
                 Some(&"emailmethods") => method_family("Email", write),
                 Some(&"temporaryaccesspassmethods") => method_family("TAP", write),
+                // Per-user MFA state (beta): the policy permissions, as for a signed-in admin.
+                Some(&"requirements") if write => {
+                    vec!["Policy.ReadWrite.AuthenticationMethod".to_string()]
+                }
+                Some(&"requirements") => vec![
+                    "Policy.Read.All".to_string(),
+                    "Policy.ReadWrite.AuthenticationMethod".to_string(),
+                ],
                 _ => {
                     let mut ok = vec!["UserAuthenticationMethod.ReadWrite.All".to_string()];
                     if !write {

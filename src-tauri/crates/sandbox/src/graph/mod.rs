@@ -170,6 +170,8 @@ pub(crate) fn caller(inner: &Inner, auth: Option<&str>) -> Result<Caller, GraphE
         return Ok(Caller {
             user: None,
             reads_role_members: has("RoleManagement.Read.Directory") || has("Directory.Read.All"),
+            reads_policy: has("Policy.Read.All") || has("Policy.ReadWrite.AuthenticationMethod"),
+            writes_auth_method_policy: has("Policy.ReadWrite.AuthenticationMethod"),
             client_id: grant.client_id,
             powers: Powers::application(),
             app_roles: Some(grant.roles),
@@ -180,6 +182,9 @@ pub(crate) fn caller(inner: &Inner, auth: Option<&str>) -> Result<Caller, GraphE
         user: Some(user),
         reads_role_members: grant.has_scope("RoleManagement.Read.Directory")
             || grant.has_scope("Directory.Read.All"),
+        reads_policy: grant.has_scope("Policy.Read.All")
+            || grant.has_scope("Policy.ReadWrite.AuthenticationMethod"),
+        writes_auth_method_policy: grant.has_scope("Policy.ReadWrite.AuthenticationMethod"),
         client_id: grant.client_id,
         powers,
         app_roles: None,
