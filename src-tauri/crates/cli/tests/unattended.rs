@@ -175,6 +175,8 @@ fn an_unattended_directory_run_with_a_certificate() {
         said.contains("permission:  UserAuthMethod-Phone.ReadWrite.All ok"),
         "{said}"
     );
+    // The tenant is the one the token was issued in (its tid), not the alias the run named.
+    assert!(!said.contains("in tenant contoso-sandbox"), "{said}");
 
     // Preview: rows per user with the region used, what the directory gets wrong flagged.
     let preview = run(&["--app-certificate-key", key_arg]);

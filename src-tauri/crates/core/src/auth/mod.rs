@@ -66,7 +66,8 @@ impl AccessToken {
     pub(crate) fn tenant_claim(&self) -> Option<String> {
         use base64::Engine;
         let text = self.0.expose_secret();
-        let payload = text.split('.').nth(1)?;
+        // header.payload.signature: the payload is the second part from the end.
+        let payload = text.rsplit('.').nth(1)?;
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(payload.trim_end_matches('='))
             .ok()?;
@@ -115,6 +116,28 @@ impl TokenSource for StaticToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tenant_claim_is_read_from_the_payload() {
+        use base64::Engine;
+        let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let jwt = format!(
+            "{}.{}.sig",
+            b64(r#"{"alg":"RS256"}"#),
+            b64(r#"{"tid":"t-1"}"#)
+        );
+        assert_eq!(
+            AccessToken::new(jwt.clone()).tenant_claim().as_deref(),
+            Some("t-1")
+        );
+        assert_eq!(
+            AccessToken::new(format!("sbx-at.{jwt}"))
+                .tenant_claim()
+                .as_deref(),
+            Some("t-1")
+        );
+        assert_eq!(AccessToken::new("opaque").tenant_claim(), None);
+    }
 
     #[test]
     fn debug_never_shows_token_text() {
