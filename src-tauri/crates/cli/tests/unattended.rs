@@ -31,7 +31,16 @@ impl Drop for Sandbox {
 
 fn start_sandbox(cert: &Path) -> Sandbox {
     let mut child = Command::new(CLI)
-        .args(["sandbox", "--port", "0", "--users", "400", "--seed", "12"])
+        .args([
+            "sandbox",
+            "--port",
+            "0",
+            "--users",
+            "400",
+            "--seed",
+            "12",
+            "--auto-approve",
+        ])
         .args(["--latency-ms", "1", "--jitter-ms", "1"])
         .arg("--app-certificate")
         .arg(cert)
@@ -103,6 +112,15 @@ fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
         .build()
         .unwrap()
         .block_on(f)
+}
+
+/// The run id in the summary line ("— run <ID>, results …").
+fn applied_said(said: &str) -> String {
+    said.split(" run ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .map(|id| id.trim().to_string())
+        .unwrap_or_else(|| panic!("no run id in {said}"))
 }
 
 fn writes_applied(url: &str) -> u64 {
@@ -226,6 +244,7 @@ fn an_unattended_directory_run_with_a_certificate() {
         results.to_str().unwrap(),
     ]);
     let said = text(&applied);
+    let said_applied = said.clone();
     assert_eq!(applied.status.code(), Some(0), "{said}");
     assert!(
         said.contains(&format!("{changes} changes written, 0 failed")),
@@ -251,6 +270,18 @@ fn an_unattended_directory_run_with_a_certificate() {
     let said = text(&again);
     assert_eq!(again.status.code(), Some(0), "{said}");
     assert!(said.contains("0 changes written"), "{said}");
+
+    // The app's run is an import run like any other: an admin undoes it with `prestage-cli undo`.
+    let run_id = applied_said(&said_applied);
+    let undone = cli(&dir, &["undo", &run_id, "--sandbox", &sandbox.url, "--yes"]);
+    let said = text(&undone);
+    assert_eq!(undone.status.code(), Some(0), "{said}");
+    let after_undo = run(&["--app-certificate-key", key_arg]);
+    let said = text(&after_undo);
+    assert!(
+        said.contains(&format!("{changes} changes ({changes} add")),
+        "undone rows can be added again: {said}"
+    );
 
     // A key file others can read is refused before anything is sent.
     let loose = dir.join("loose.pem");
