@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "import_settings",
     "import_pick_file",
     "import_preview",
+    "import_find_groups",
+    "import_directory_preview",
     "import_map_header",
     "import_apply",
     "import_control",

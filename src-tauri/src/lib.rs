@@ -4,6 +4,7 @@
 
 mod browser;
 mod commands;
+mod import_directory;
 mod import_files;
 mod import_state;
 pub mod ipc;
@@ -111,6 +112,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::import::import_settings,
             commands::import::import_pick_file,
             commands::import::import_preview,
+            commands::import::import_find_groups,
+            commands::import::import_directory_preview,
             commands::import::import_map_header,
             commands::import::import_apply,
             commands::import::import_control,

@@ -202,6 +202,21 @@ export function importPreview(options, onRows) {
   return invoke("import_preview", { options, onRows: channel(onRows) });
 }
 
+/** Groups whose name contains `text` (or whose id is `text`): [{ id, name }]. */
+export function importFindGroups(text) {
+  return invoke("import_find_groups", { text });
+}
+
+/**
+ * A directory preview with DirectoryOptions ({ scope, onlyMissing, office, email, defaultRegion,
+ * updateExisting, countryRegions }): rows stream to `onRows(RowInfo[])`; resolves to
+ * DirectoryDone ({ previewId, name, scopeLabel, users, rows, counts, countriesToMap, retirement }).
+ * Apply, runs, resume, undo and export are the file import's.
+ */
+export function importDirectoryPreview(options, onRows) {
+  return invoke("import_directory_preview", { options, onRows: channel(onRows) });
+}
+
 /** Remembers which column `header` means (`column` null: ignore it again). */
 export function importMapHeader(header, column) {
   return invoke("import_map_header", { header, column });

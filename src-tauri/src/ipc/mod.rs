@@ -10,9 +10,10 @@ mod users;
 mod why_asked;
 
 pub use import::{
-    CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
-    ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow, RunsInfo, UndoPreviewInfo,
+    CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, DirectoryDone,
+    DirectoryOptions, FileInfo, GroupInfo, ImportSettings, PreviewDone, PreviewOptions,
+    ProgressInfo, RowEndInfo, RowInfo, RowResultInfo, RunControl, RunDone, RunEvent, RunInfoRow,
+    RunsInfo, UndoPreviewInfo,
 };
 pub use report::{ReportDone, ReportMessage, ReportRowInfo, SourceDto, TileInfo};
 pub use session::{

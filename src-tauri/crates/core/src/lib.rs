@@ -6,6 +6,7 @@ mod atomic_file;
 pub mod audit;
 pub mod auth;
 pub mod csv;
+pub mod directory_source;
 pub mod endpoints;
 mod error_text;
 pub mod fixes;

@@ -193,6 +193,8 @@ pub(crate) struct User {
     pub mail: Option<String>,
     pub mobile_phone: Option<String>,
     pub business_phones: Vec<String>,
+    /// `otherMails`: addresses outside the tenant (personal mail, a guest's home address).
+    pub other_mails: Vec<String>,
     pub job_title: Option<String>,
     pub department: Option<String>,
     pub office_location: Option<String>,

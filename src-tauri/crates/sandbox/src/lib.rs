@@ -8,6 +8,8 @@
 //! Reader, `nora.nobody@…` no administrator role.
 
 mod access;
+mod app_permissions;
+mod apps;
 mod batch;
 mod config;
 mod control;
@@ -50,9 +52,10 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use url::Url;
 
+pub use apps::{self_signed_certificate, DEFAULT_APP_ROLES};
 pub use config::{Faults, SandboxConfig};
 pub use roles::AdminRole;
-pub use seed::{SeedUser, STILL_ASKED};
+pub use seed::{SeedUser, STAGING_GROUP, STILL_ASKED, TENANT_DOMAIN};
 
 /// An account offered on the sign-in page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -81,6 +84,7 @@ fn app(shared: Arc<state::Shared>) -> Router {
             get(control::get_faults).put(control::put_faults),
         )
         .route("/_sandbox/expire-tokens", post(control::expire_tokens))
+        .route("/_sandbox/clock", axum::routing::put(control::put_clock))
         .route("/v1.0/{*rest}", any(graph::v1))
         .route("/beta/{*rest}", any(graph::beta))
         .route(
@@ -118,6 +122,8 @@ pub async fn start(config: SandboxConfig, port: u16) -> std::io::Result<RunningS
         policy: seeded.policy,
         access: seeded.access,
         tokens: tokens::TokenStore::default(),
+        apps: apps::Apps::default(),
+        clock_skew_s: 0,
         throttle,
         faults: config.faults.sanitized(),
         counters: state::Counters::default(),
@@ -180,6 +186,25 @@ impl RunningSandbox {
 
     pub fn set_faults(&self, f: Faults) {
         control::set_faults(&self.shared, f);
+    }
+
+    /// Registers an application for app-only sign-in with the public certificate in `cert_pem`
+    /// and the application permissions `roles` (admin consent given); returns its client id.
+    pub fn register_app(&self, cert_pem: &str, roles: &[&str]) -> Result<String, String> {
+        let certificate = apps::parse_certificate(cert_pem)?;
+        let mut inner = self.shared.lock();
+        let client_id = uuid::Uuid::new_v4().to_string();
+        inner.apps.registrations.push(apps::AppRegistration {
+            client_id: client_id.clone(),
+            certificates: vec![certificate],
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        });
+        Ok(client_id)
+    }
+
+    /// The token endpoint's clock runs `seconds` ahead of this machine's (negative: behind).
+    pub fn set_clock_skew(&self, seconds: i64) {
+        self.shared.lock().clock_skew_s = seconds;
     }
 
     /// Every access token issued so far is expired; refresh tokens still work.

@@ -244,6 +244,23 @@ impl Powers {
         p
     }
 
+    /// An app-only caller: its application permissions, checked per endpoint, decide; Graph
+    /// limits no targets by role and masks no numbers for it.
+    pub(crate) fn application() -> Powers {
+        Powers {
+            write_any: true,
+            write_unprivileged: true,
+            read_full: true,
+            read_masked: false,
+            read_reports: true,
+            read_policy: true,
+            write_policy: true,
+            read_mfa_state: true,
+            write_mfa_state: true,
+            read_security_policies: true,
+        }
+    }
+
     /// May this caller change the methods of a user holding `target_roles`?
     pub(crate) fn may_write_target(&self, target_roles: &[RoleKind]) -> bool {
         self.write_any

@@ -83,7 +83,7 @@ pub(crate) fn authorize_mfa_state_read(caller: &Caller) -> Result<(), GraphError
 
 /// Rules 6 and 18: may `caller` change `target`'s per-user MFA state?
 pub(crate) fn authorize_mfa_state_write(caller: &Caller, target: usize) -> Result<(), GraphError> {
-    if caller.user == target {
+    if caller.user == Some(target) {
         return Err(self_service());
     }
     if !caller.powers.write_mfa_state {
@@ -134,7 +134,7 @@ pub(crate) enum View {
 
 /// May `caller` read `target`'s methods? Self-reads are allowed and unmasked.
 pub(crate) fn authorize_read(caller: &Caller, target: usize) -> Result<View, GraphError> {
-    if caller.user == target || caller.powers.read_full {
+    if caller.user == Some(target) || caller.powers.read_full {
         Ok(View::Full)
     } else if caller.powers.read_masked {
         Ok(View::Masked)
@@ -149,7 +149,7 @@ pub(crate) fn authorize_write(
     dir: &Directory,
     target: usize,
 ) -> Result<(), GraphError> {
-    if caller.user == target {
+    if caller.user == Some(target) {
         return Err(self_service());
     }
     if caller.powers.may_write_target(&dir.users[target].roles) {

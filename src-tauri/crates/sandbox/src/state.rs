@@ -30,6 +30,11 @@ pub(crate) struct Inner {
     /// Conditional Access, authentication strengths, security defaults.
     pub access: Access,
     pub tokens: TokenStore,
+    /// App registrations for app-only sign-in, and the assertion ids already used.
+    pub apps: crate::apps::Apps,
+    /// Seconds the token endpoint's clock runs ahead (negative: behind) of this machine's, to
+    /// test assertions outside their valid time (`/_sandbox/clock`).
+    pub clock_skew_s: i64,
     pub throttle: Throttle,
     pub faults: Faults,
     pub counters: Counters,
@@ -63,10 +68,14 @@ impl Counters {
     }
 }
 
-/// The signed-in user behind a Graph request.
+/// Who is behind a Graph request: a signed-in user, or an application (app-only token).
 #[derive(Clone, Debug)]
 pub(crate) struct Caller {
-    pub user: usize,
+    /// The signed-in user; `None` for an app-only caller.
+    pub user: Option<usize>,
+    /// App-only callers: the application permissions granted (`roles`), checked per endpoint
+    /// (`app_permissions.rs`). `None` for a signed-in user.
+    pub app_roles: Option<Vec<String>>,
     pub client_id: String,
     pub powers: Powers,
     /// The token carries a directory read permission that lists role members

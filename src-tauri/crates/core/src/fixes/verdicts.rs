@@ -140,6 +140,7 @@ pub(crate) fn state_of(
         has_software_oath: has(MethodKind::SoftwareOath),
         preferences,
         roles,
+        other_mfa: Some(methods.iter().any(|m| m.kind.is_mfa_besides_phone())),
     }
 }
 

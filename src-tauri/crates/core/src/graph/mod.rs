@@ -13,6 +13,7 @@ mod policy;
 mod preferences;
 mod reports;
 mod requirements;
+mod source;
 mod tap;
 mod transport;
 mod users;
@@ -33,6 +34,7 @@ pub use policy::{SmsConfiguration, SmsTarget, VoiceConfiguration};
 pub use preferences::{PreferredMethod, SignInPreferences};
 pub use reports::{RegistrationPage, UserRegistrationDetails};
 pub use requirements::{PerUserMfaState, SecurityDefaults};
+pub use source::{SourceUser, SOURCE_SELECT};
 pub use tap::{TapRequest, TemporaryAccessPass};
 pub use transport::RawResponse;
 pub use users::{

@@ -19,9 +19,11 @@ pub use journal::{
     list_runs, new_run_id, read_entries, summarize, Entry, JournalError, RowEnd, RunHeader,
     RunKind, RunList, RunSummary, UnreadableRun,
 };
+pub(crate) use local::{phone_want, valid_email};
 pub use local::{read_row, read_rows, LocalRow, PlanOptions};
 pub use lock::RunLock;
 pub use prefs::{ImportPrefs, PrefsError};
+pub(crate) use preview::plan_locals;
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{RunContext, RunOutcome, UndoPreview, ROWS_IN_FLIGHT};
 pub use undo::{check_undoable, undo_plans, CannotUndo};

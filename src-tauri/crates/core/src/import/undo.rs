@@ -200,6 +200,7 @@ pub fn undo_plans(entries: &[Entry]) -> (Vec<RowPlan>, Vec<CannotUndo>) {
                 warnings: Vec::new(),
                 desired: Some(d),
                 fingerprint: String::new(),
+                region: None,
             })
         })
         .collect();
@@ -238,6 +239,7 @@ mod tests {
                 warnings: Vec::new(),
                 desired: None,
                 fingerprint: String::new(),
+                region: None,
             }),
         }
     }

@@ -20,6 +20,9 @@ impl Actor<'_> {
             .iter()
             .any(|t| matches!(desired.phone(*t), Want::Remove));
         Needs {
+            // An app reads only the methods its permission covers (phones, email).
+            phones_only: self.powers.application,
+            email: !desired.email.is_keep(),
             roles: !self.powers.writes_any_user(),
             preferences: desired.sms_sign_in.is_some()
                 || desired.default_method.is_some()

@@ -39,6 +39,7 @@ pub(crate) fn state(phones: Vec<PhoneMethod>, default: Option<PreferredMethod>) 
             user_preferred_method_for_secondary_authentication: default,
         },
         roles: vec![],
+        other_mfa: Some(false),
     }
 }
 

@@ -182,6 +182,10 @@ pub struct RowPlan {
     pub desired: Option<Desired>,
     /// A digest of the state the plan was made against; apply re-reads and compares.
     pub fingerprint: String,
+    /// Directory rows: the region national numbers were read in, and where it came from
+    /// (e.g. "DE (usageLocation)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 impl RowPlan {

@@ -32,6 +32,9 @@ pub struct UserState {
     pub has_software_oath: bool,
     pub preferences: SignInPreferences,
     pub roles: Vec<Role>,
+    /// Has an MFA method besides phones (Authenticator, passkey, OATH, Windows Hello, ...);
+    /// `None` when only the phone (and email) methods were read (`Needs::phones_only`).
+    pub other_mfa: Option<bool>,
 }
 
 impl UserState {
@@ -91,11 +94,18 @@ pub struct Needs {
     /// Sign-in preferences (only for rows that touch SMS sign-in or the default method, or
     /// remove a phone, which is refused while it is the default).
     pub preferences: bool,
+    /// Read only the phone methods (and the email method when `email`), not every method: what
+    /// an app granted only `UserAuthMethod-Phone.ReadWrite.All` may read (unattended runs).
+    pub phones_only: bool,
+    /// With `phones_only`: the row touches the email method.
+    pub email: bool,
 }
 
 impl Needs {
     fn requests(self) -> usize {
-        2 + usize::from(self.roles) + usize::from(self.preferences)
+        2 + usize::from(self.roles)
+            + usize::from(self.preferences)
+            + usize::from(self.phones_only && self.email)
     }
 }
 
@@ -123,9 +133,19 @@ fn requests_for(i: usize, key: &Key) -> Vec<BatchRequest> {
         BatchRequest::get(format!("{i}u"), format!("/users/{k}?$select={USER_SELECT}")),
         BatchRequest::get(
             format!("{i}m"),
-            format!("/users/{k}/authentication/methods"),
+            if key.needs.phones_only {
+                format!("/users/{k}/authentication/phoneMethods")
+            } else {
+                format!("/users/{k}/authentication/methods")
+            },
         ),
     ];
+    if key.needs.phones_only && key.needs.email {
+        out.push(BatchRequest::get(
+            format!("{i}e"),
+            format!("/users/{k}/authentication/emailMethods"),
+        ));
+    }
     if key.needs.roles {
         out.push(BatchRequest::get(
             format!("{i}r"),
@@ -154,16 +174,16 @@ fn api_error(r: &BatchResponse) -> GraphError {
     }
 }
 
-fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
+fn assemble(i: usize, answers: &[BatchResponse], phones_only: bool) -> Lookup {
     let get = |suffix: &str| answers.iter().find(|a| a.id == format!("{i}{suffix}"));
     let (Some(u), Some(m)) = (get("u"), get("m")) else {
         return Lookup::Failed(GraphError::Decode("the batch answer is incomplete".into()));
     };
-    let (r, s) = (get("r"), get("s"));
+    let (r, s, e) = (get("r"), get("s"), get("e"));
     if u.status == 404 {
         return Lookup::NotFound;
     }
-    for a in [Some(u), Some(m), r, s].into_iter().flatten() {
+    for a in [Some(u), Some(m), r, s, e].into_iter().flatten() {
         if !a.is_success() {
             return Lookup::Failed(api_error(a));
         }
@@ -174,11 +194,19 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
         let mut phones = Vec::new();
         let mut email = None;
         let (mut has_authenticator, mut has_software_oath) = (false, false);
+        let mut other_mfa = (!phones_only).then_some(false);
         for method in methods.value {
-            let kind = method
-                .get("@odata.type")
-                .and_then(|t| t.as_str())
-                .map(MethodKind::from_odata_type);
+            let kind = if phones_only {
+                Some(MethodKind::Phone)
+            } else {
+                method
+                    .get("@odata.type")
+                    .and_then(|t| t.as_str())
+                    .map(MethodKind::from_odata_type)
+            };
+            if kind.as_ref().is_some_and(MethodKind::is_mfa_besides_phone) {
+                other_mfa = Some(true);
+            }
             match kind {
                 Some(MethodKind::Phone) => phones.push(
                     serde_json::from_value::<PhoneMethod>(method)
@@ -194,6 +222,15 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
                 Some(MethodKind::SoftwareOath) => has_software_oath = true,
                 _ => {}
             }
+        }
+        if let Some(e) = e {
+            let list: Page<serde_json::Value> = e.json()?;
+            email = list
+                .value
+                .first()
+                .and_then(|m| m.get("emailAddress"))
+                .and_then(|a| a.as_str())
+                .map(str::to_string);
         }
         let member_of: Page<DirectoryObject> = match r {
             Some(r) => r.json()?,
@@ -225,6 +262,7 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
                 .iter()
                 .filter_map(Role::from_directory_object)
                 .collect(),
+            other_mfa,
         })
     })();
     match parsed {
@@ -241,7 +279,9 @@ async fn read_chunk(graph: &GraphClient, keys: &[Key]) -> Vec<Lookup> {
         .flat_map(|(i, k)| requests_for(i, k))
         .collect();
     match graph.batch(Api::Beta, requests).await {
-        Ok(answers) => (0..keys.len()).map(|i| assemble(i, &answers)).collect(),
+        Ok(answers) => (0..keys.len())
+            .map(|i| assemble(i, &answers, keys[i].needs.phones_only))
+            .collect(),
         Err(e) => keys.iter().map(|_| Lookup::Failed(e.clone())).collect(),
     }
 }

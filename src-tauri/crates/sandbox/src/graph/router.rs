@@ -157,9 +157,14 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 /// Routes one request by its segments.
 pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
     let l: Vec<&str> = req.lower.iter().map(String::as_str).collect();
+    if let Some(roles) = &ctx.caller.app_roles {
+        crate::app_permissions::check(roles, &req.method, &l)?;
+    }
     match l.as_slice() {
         ["me", rest @ ..] => {
-            let me = ctx.caller.user;
+            let me = ctx.caller.user.ok_or_else(|| {
+                GraphError::odata("/me request is only valid with delegated authentication flow.")
+            })?;
             user_scope(ctx, req, me, rest, 1)
         }
         ["users"] => users::list(ctx, req),

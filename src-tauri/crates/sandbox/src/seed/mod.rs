@@ -4,6 +4,7 @@
 
 mod countries;
 mod given;
+mod staging;
 mod still_asked;
 mod users;
 mod vocab;
@@ -32,6 +33,7 @@ pub(crate) fn tenant_policies(s: &mut Seeded, config: &crate::SandboxConfig, now
         still_asked::seed(s, now);
     }
 }
+pub use staging::STAGING_GROUP;
 pub(crate) use users::UserFactory;
 use vocab::DEPARTMENTS;
 
@@ -68,7 +70,7 @@ pub(crate) const ACCOUNTS: [(&str, &str, &str, AdminRole); 5] = [
 /// The account `/authorize` and the device flow pick when nothing else says: Priya Patel (PAA).
 pub(crate) const DEFAULT_ACCOUNT: usize = 1;
 
-pub(crate) const TENANT_DOMAIN: &str = "contoso-sandbox.onmicrosoft.com";
+pub const TENANT_DOMAIN: &str = "contoso-sandbox.onmicrosoft.com";
 pub(crate) const SMS_PILOT_GROUP: &str = "SMS sign-in pilot";
 
 /// Extra role holders drawn from ordinary members, besides the sign-in accounts.
@@ -180,7 +182,8 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         }
     }
 
-    let groups = build_groups(&mut rng, &mut users);
+    let mut groups = build_groups(&mut rng, &mut users);
+    staging::add(seed, &mut users, &mut groups);
     let roles = RoleKind::ALL
         .iter()
         .map(|kind| DirectoryRole {

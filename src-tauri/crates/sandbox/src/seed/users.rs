@@ -204,6 +204,7 @@ impl UserFactory {
             mail,
             mobile_phone,
             business_phones,
+            other_mails: Vec::new(),
             job_title: (!guest).then(|| (*pick(rng, titles)).to_owned()),
             department: (!guest).then(|| dept.to_owned()),
             office_location: (!guest).then(|| format!("{city} {}", rng.gen_range(1..6))),
