@@ -22,6 +22,7 @@ mod phone_format;
 mod policy;
 mod policy_api;
 mod preferences;
+mod register;
 mod reports;
 mod roles;
 mod rules;
@@ -48,6 +49,7 @@ use tokio::task::JoinHandle;
 use url::Url;
 
 pub use config::{Faults, SandboxConfig};
+pub use register::RegisterError;
 pub use roles::AdminRole;
 pub use seed::SeedUser;
 
@@ -78,6 +80,7 @@ fn app(shared: Arc<state::Shared>) -> Router {
             get(control::get_faults).put(control::put_faults),
         )
         .route("/_sandbox/expire-tokens", post(control::expire_tokens))
+        .route("/_sandbox/users/{user}/register", post(register::route))
         .route("/v1.0/{*rest}", any(graph::v1))
         .route("/beta/{*rest}", any(graph::beta))
         .route(
@@ -170,6 +173,20 @@ impl RunningSandbox {
     /// an id or UPN already in the tenant, is refused with the reason.
     pub fn add_users(&self, users: &[SeedUser]) -> Result<(), String> {
         seed::add_users(&mut self.shared.lock().dir, users)
+    }
+
+    /// A user registers a method with their Temporary Access Pass, as at aka.ms/mysecurityinfo
+    /// (`method`: `microsoftAuthenticator`, `fido2` or `windowsHelloForBusiness`). The pass must
+    /// be theirs and usable; a one-time pass is consumed. Returns the new method's id.
+    pub fn register_method(
+        &self,
+        user: &str,
+        method: &str,
+        pass: &str,
+    ) -> Result<String, RegisterError> {
+        let method = serde_json::from_value(serde_json::Value::String(method.to_string()))
+            .map_err(|_| RegisterError::UnknownMethod(method.to_string()))?;
+        register::register(&self.shared, user, method, pass)
     }
 
     pub fn set_faults(&self, f: Faults) {
