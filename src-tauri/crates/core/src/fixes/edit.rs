@@ -39,16 +39,7 @@ pub enum Edit {
 }
 
 fn keep_all() -> Desired {
-    Desired {
-        mobile: Want::Keep,
-        alternate_mobile: Want::Keep,
-        office: Want::Keep,
-        email: Want::Keep,
-        sms_sign_in: None,
-        default_method: None,
-        overwrite: true,
-        only_if_left: Vec::new(),
-    }
+    Desired::keep_all()
 }
 
 fn with_phone(t: PhoneType, want: Want<PhoneNumber>) -> Desired {

@@ -249,6 +249,34 @@ pub fn diff(desired: &Desired, state: &UserState) -> (Vec<Change>, Vec<String>, 
         _ => None,
     };
 
+    let tap = match (&desired.tap, &state.tap) {
+        (Want::Set(spec), Some(t)) if t.created.is_some_and(|c| c >= spec.issued_after) => None,
+        (Want::Set(spec), now) => {
+            if let Some(t) = now {
+                let when = t
+                    .created
+                    .map(|c| format!(" (issued {})", c.format("%Y-%m-%d %H:%M UTC")))
+                    .unwrap_or_default();
+                warnings.push(format!(
+                    "already has a Temporary Access Pass{when}: the new pass replaces it"
+                ));
+            }
+            Some(Change {
+                slot: Slot::Tap,
+                action: Action::Add,
+                before: now.as_ref().map(|t| t.id.clone()),
+                after: Some(spec.describe()),
+            })
+        }
+        (Want::Remove, Some(t)) => Some(Change {
+            slot: Slot::Tap,
+            action: Action::Remove,
+            before: Some(t.id.clone()),
+            after: None,
+        }),
+        _ => None,
+    };
+
     // Graph's order: a default that points at a removed phone moves first; alternate goes before
     // mobile; mobile is added before alternate; then email, SMS sign-in, the default.
     let rank = |c: &Change| match (c.action, c.slot) {
@@ -267,6 +295,7 @@ pub fn diff(desired: &Desired, state: &UserState) -> (Vec<Change>, Vec<String>, 
     phones.sort_by_key(rank);
     changes.extend(phones);
     changes.extend(email);
+    changes.extend(tap);
     changes.extend(sms);
     if !default_first {
         changes.extend(default_change);
@@ -440,7 +469,57 @@ mod tests {
                 user_preferred_method_for_secondary_authentication: default,
             },
             roles: vec![],
+            tap: None,
+            registered: vec![],
         }
+    }
+
+    #[test]
+    fn a_pass_is_issued_once_per_plan_and_replaces_an_older_one() {
+        use crate::import::model::TapSpec;
+        use crate::import::TapState;
+        let t0 = chrono::Utc::now();
+        let spec = TapSpec {
+            lifetime_minutes: 60,
+            once: true,
+            start: None,
+            issued_after: t0,
+        };
+        let d = Desired {
+            tap: Want::Set(spec),
+            ..Desired::keep_all()
+        };
+        let mut st = state(vec![], None);
+        let (c, p, w) = diff(&d, &st);
+        assert!(p.is_empty() && w.is_empty());
+        assert_eq!((c[0].slot, c[0].action), (Slot::Tap, Action::Add));
+        let pass = |created: chrono::DateTime<chrono::Utc>| TapState {
+            id: "old".into(),
+            created: Some(created),
+            start: Some(created),
+            lifetime_minutes: Some(60),
+            once: Some(true),
+            usable: Some(true),
+            reason: Some("EnabledByPolicy".into()),
+        };
+        st.tap = Some(pass(t0 - chrono::Duration::days(1)));
+        let (c, _, w) = diff(&d, &st);
+        assert_eq!(c[0].before.as_deref(), Some("old"));
+        assert!(w[0].contains("replaces it"), "{w:?}");
+        st.tap = Some(pass(t0 + chrono::Duration::seconds(1)));
+        assert!(
+            diff(&d, &st).0.is_empty(),
+            "this plan's own pass is not issued again"
+        );
+        let remove = Desired {
+            tap: Want::Remove,
+            ..Desired::keep_all()
+        };
+        let (c, _, _) = diff(&remove, &st);
+        assert_eq!(
+            (c[0].action, c[0].before.as_deref()),
+            (Action::Remove, Some("old"))
+        );
     }
 
     #[test]
@@ -487,6 +566,7 @@ mod tests {
             email: Want::Keep,
             sms_sign_in: None,
             default_method: None,
+            tap: Want::Keep,
             overwrite: true,
             only_if_left: Vec::new(),
         }
@@ -593,6 +673,7 @@ mod tests {
         assert!(diff(&drop_office, &office_default).1[0].contains("default method"));
         let move_default = Desired {
             default_method: Some(PreferredMethod::Sms),
+            tap: Want::Keep,
             ..drop_office
         };
         let (c, p, _) = diff(&move_default, &office_default);
@@ -606,6 +687,7 @@ mod tests {
         );
         let push = Desired {
             default_method: Some(PreferredMethod::Push),
+            tap: Want::Keep,
             ..want()
         };
         assert!(diff(&push, &office_default).1[0].contains("Authenticator"));

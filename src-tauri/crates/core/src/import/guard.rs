@@ -58,6 +58,7 @@ fn current(slot: Slot, state: &UserState) -> Option<String> {
             .preferences
             .user_preferred_method_for_secondary_authentication
             .map(method_name),
+        Slot::Tap => state.tap.as_ref().map(|t| t.id.clone()),
     }
 }
 
@@ -100,6 +101,7 @@ fn keep(d: &mut Desired, slot: Slot) {
         Slot::Email => d.email = Want::Keep,
         Slot::SmsSignIn => d.sms_sign_in = None,
         Slot::DefaultMethod => d.default_method = None,
+        Slot::Tap => d.tap = Want::Keep,
     }
 }
 
@@ -134,6 +136,8 @@ mod tests {
             has_software_oath: false,
             preferences: SignInPreferences::default(),
             roles: vec![],
+            tap: None,
+            registered: vec![],
         }
     }
 
@@ -145,6 +149,7 @@ mod tests {
             email: Want::Keep,
             sms_sign_in: None,
             default_method: None,
+            tap: Want::Keep,
             overwrite: true,
             only_if_left: vec![Left {
                 slot: Slot::Mobile,

@@ -17,7 +17,10 @@ mod runs;
 mod state;
 mod undo;
 
-pub use apply::{explain, ApplyControl, ApplyReport, ChangeResult, Mode, Progress, RowResult};
+pub use apply::{
+    explain, unusable_pass, ApplyControl, ApplyReport, ChangeResult, IssuedPass, Mode, Progress,
+    RowResult,
+};
 pub use diff::{diff, method_name, phone_of, Actor};
 pub use export::{neutralize, results_csv};
 pub use journal::{
@@ -26,9 +29,12 @@ pub use journal::{
 };
 pub use local::{parse_default_method, read_row, read_rows, LocalRow, PlanOptions};
 pub use lock::RunLock;
-pub use model::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, TargetUser, Want};
+pub use model::{
+    Action, Change, Desired, Left, RowPlan, RowStatus, Slot, TapSpec, TargetUser, Want,
+};
 pub use prefs::{ImportPrefs, PrefsError};
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{RunContext, RunOutcome, UndoPreview};
-pub use state::{read_state, read_states, Key, Lookup, Needs, UserState};
+pub(crate) use state::note_method;
+pub use state::{read_state, read_states, Key, Lookup, Needs, Registered, TapState, UserState};
 pub use undo::{check_undoable, undo_plans, CannotUndo};

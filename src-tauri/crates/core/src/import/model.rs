@@ -1,6 +1,7 @@
 //! The vocabulary of an import: what a row wants (`Desired`), what a user has (`UserState`),
 //! the `Change`s between them, and the per-row `RowPlan` the admin previews and applies.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::graph::PreferredMethod;
@@ -22,6 +23,39 @@ impl<T> Want<T> {
     }
 }
 
+impl<T> Default for Want<T> {
+    fn default() -> Self {
+        Want::Keep
+    }
+}
+
+/// A Temporary Access Pass to issue (the pass itself is never part of a plan or a journal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TapSpec {
+    /// 10–43200 minutes, within the tenant's TAP policy.
+    pub lifetime_minutes: u32,
+    /// One-time use: the user must finish registering within 10 minutes of signing in with it.
+    pub once: bool,
+    /// When the pass becomes valid (None: at once).
+    pub start: Option<DateTime<Utc>>,
+    /// A pass created at or after this instant is this plan's own: resume and re-plans find it
+    /// issued instead of issuing another.
+    pub issued_after: DateTime<Utc>,
+}
+
+impl TapSpec {
+    /// In words, for the preview and the journal ("60 min, one-time, from 2027-01-10 08:00 UTC").
+    pub fn describe(&self) -> String {
+        let once = if self.once { "one-time" } else { "multi-use" };
+        let from = self
+            .start
+            .map(|s| format!(", from {}", s.format("%Y-%m-%d %H:%M UTC")))
+            .unwrap_or_default();
+        format!("pass: {} min, {once}{from}", self.lifetime_minutes)
+    }
+}
+
 /// Everything a row asks for, already validated and normalized.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -32,6 +66,9 @@ pub struct Desired {
     pub email: Want<String>,
     pub sms_sign_in: Option<bool>,
     pub default_method: Option<PreferredMethod>,
+    /// A Temporary Access Pass: issue one (replacing any other), delete the live one, or keep.
+    #[serde(default, skip_serializing_if = "Want::is_keep")]
+    pub tap: Want<TapSpec>,
     /// Replace numbers that already exist (false: existing numbers are kept).
     pub overwrite: bool,
     /// Undo only: each slot is restored only while it still holds what the run left there
@@ -49,6 +86,21 @@ pub struct Left {
 }
 
 impl Desired {
+    /// Asks for nothing (every slot kept); overwrite on.
+    pub fn keep_all() -> Self {
+        Desired {
+            mobile: Want::Keep,
+            alternate_mobile: Want::Keep,
+            office: Want::Keep,
+            email: Want::Keep,
+            sms_sign_in: None,
+            default_method: None,
+            tap: Want::Keep,
+            overwrite: true,
+            only_if_left: Vec::new(),
+        }
+    }
+
     pub fn phone(&self, t: PhoneType) -> &Want<PhoneNumber> {
         match t {
             PhoneType::Mobile => &self.mobile,
@@ -62,6 +114,7 @@ impl Desired {
             && self.email.is_keep()
             && self.sms_sign_in.is_none()
             && self.default_method.is_none()
+            && self.tap.is_keep()
     }
 }
 
@@ -75,6 +128,8 @@ pub enum Slot {
     Email,
     SmsSignIn,
     DefaultMethod,
+    /// The user's Temporary Access Pass (its value in a journal is the pass's id, never the pass).
+    Tap,
 }
 
 impl Slot {
@@ -103,6 +158,7 @@ impl Slot {
             Slot::Email => "email",
             Slot::SmsSignIn => "SMS sign-in",
             Slot::DefaultMethod => "default method",
+            Slot::Tap => "Temporary Access Pass",
         }
     }
 }

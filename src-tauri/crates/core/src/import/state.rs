@@ -6,6 +6,8 @@ use futures::stream::{self, StreamExt};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use chrono::{DateTime, Utc};
+
 use crate::graph::USER_SELECT;
 use crate::graph::{
     Api, BatchRequest, BatchResponse, DirectoryObject, GraphClient, GraphError, MethodKind,
@@ -32,6 +34,56 @@ pub struct UserState {
     pub has_software_oath: bool,
     pub preferences: SignInPreferences,
     pub roles: Vec<Role>,
+    /// The user's Temporary Access Pass (Graph keeps at most one).
+    pub tap: Option<TapState>,
+    /// Strong methods (Authenticator, passkeys / FIDO2, Windows Hello, platform credentials,
+    /// software OATH) with when each was registered.
+    pub registered: Vec<Registered>,
+}
+
+/// A Temporary Access Pass as Graph lists it (never the pass itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TapState {
+    pub id: String,
+    pub created: Option<DateTime<Utc>>,
+    pub start: Option<DateTime<Utc>>,
+    pub lifetime_minutes: Option<u32>,
+    pub once: Option<bool>,
+    pub usable: Option<bool>,
+    /// Graph's `methodUsabilityReason` (`EnabledByPolicy`, `DisabledByPolicy`, `Expired`,
+    /// `NotYetValid`, `OneTimeUsed`).
+    pub reason: Option<String>,
+}
+
+impl TapState {
+    /// When the pass stops working.
+    pub fn expires(&self) -> Option<DateTime<Utc>> {
+        let start = self.start.or(self.created)?;
+        Some(start + chrono::Duration::minutes(i64::from(self.lifetime_minutes?)))
+    }
+}
+
+/// A strong method and when it was registered.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registered {
+    pub kind: MethodKind,
+    pub created: Option<DateTime<Utc>>,
+}
+
+impl Registered {
+    /// Signs in without a phone and without a password: a passkey / FIDO2 key, Windows Hello,
+    /// a platform credential or passwordless Authenticator.
+    pub fn is_passkey(&self) -> bool {
+        matches!(
+            self.kind,
+            MethodKind::Fido2
+                | MethodKind::WindowsHelloForBusiness
+                | MethodKind::PlatformCredential
+                | MethodKind::PasswordlessMicrosoftAuthenticator
+        )
+    }
 }
 
 impl UserState {
@@ -44,6 +96,10 @@ impl UserState {
     /// change as a side effect of other users' numbers, which must not void a mobile change).
     pub fn fingerprint(&self, desired: Option<&super::model::Desired>) -> String {
         let with_sms = desired.is_some_and(|d| d.sms_sign_in.is_some());
+        let tap = match desired.map(|d| &d.tap) {
+            Some(super::model::Want::Keep) | None => String::new(),
+            Some(_) => self.tap.as_ref().map(|t| t.id.clone()).unwrap_or_default(),
+        };
         let mut phones: Vec<String> = self
             .phones
             .iter()
@@ -58,7 +114,7 @@ impl UserState {
             .collect();
         phones.sort();
         let text = format!(
-            "{}|{}|{:?}|{:?}",
+            "{}|{}|{:?}|{:?}|{tap}",
             phones.join(";"),
             self.email.as_deref().unwrap_or(""),
             self.preferences
@@ -68,6 +124,40 @@ impl UserState {
         );
         let digest = Sha256::digest(text.as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Notes a TAP or a strong method from one entry of `/authentication/methods` (the one reading
+/// of those for the bulk engine and the single-user overview).
+pub(crate) fn note_method(
+    kind: &MethodKind,
+    created: Option<DateTime<Utc>>,
+    props: &serde_json::Map<String, serde_json::Value>,
+    tap: &mut Option<TapState>,
+    registered: &mut Vec<Registered>,
+) {
+    match kind {
+        MethodKind::TemporaryAccessPass => {
+            let Ok(t) = serde_json::from_value::<crate::graph::TemporaryAccessPass>(
+                serde_json::Value::Object(props.clone()),
+            ) else {
+                return;
+            };
+            *tap = Some(TapState {
+                id: t.id.clone(),
+                created,
+                start: t.start_date_time,
+                lifetime_minutes: t.lifetime_in_minutes,
+                once: t.is_usable_once,
+                usable: t.is_usable,
+                reason: t.method_usability_reason.clone(),
+            });
+        }
+        k if k.is_mfa() && *k != MethodKind::Phone => registered.push(Registered {
+            kind: k.clone(),
+            created,
+        }),
+        _ => {}
     }
 }
 
@@ -174,11 +264,20 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
         let mut phones = Vec::new();
         let mut email = None;
         let (mut has_authenticator, mut has_software_oath) = (false, false);
+        let (mut tap, mut registered) = (None, Vec::new());
         for method in methods.value {
             let kind = method
                 .get("@odata.type")
                 .and_then(|t| t.as_str())
                 .map(MethodKind::from_odata_type);
+            let created = method
+                .get("createdDateTime")
+                .and_then(|c| c.as_str())
+                .and_then(|c| DateTime::parse_from_rfc3339(c).ok())
+                .map(|c| c.with_timezone(&Utc));
+            if let (Some(k), Some(props)) = (kind.as_ref(), method.as_object()) {
+                note_method(k, created, props, &mut tap, &mut registered);
+            }
             match kind {
                 Some(MethodKind::Phone) => phones.push(
                     serde_json::from_value::<PhoneMethod>(method)
@@ -225,6 +324,8 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
                 .iter()
                 .filter_map(Role::from_directory_object)
                 .collect(),
+            tap,
+            registered,
         })
     })();
     match parsed {
