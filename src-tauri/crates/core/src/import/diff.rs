@@ -19,14 +19,9 @@ pub struct Actor<'a> {
 impl Actor<'_> {
     /// What must be read about a user to plan `desired` for this actor.
     pub fn needs(&self, desired: &Desired) -> super::state::Needs {
-        let removes_phone = PhoneType::ALL
-            .iter()
-            .any(|t| matches!(desired.phone(*t), Want::Remove));
         super::state::Needs {
             roles: !self.powers.writes_any_user(),
-            preferences: desired.sms_sign_in.is_some()
-                || desired.default_method.is_some()
-                || removes_phone,
+            preferences: desired.needs_preferences(),
         }
     }
 }

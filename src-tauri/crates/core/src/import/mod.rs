@@ -21,6 +21,7 @@ pub use apply::{
     explain, unusable_pass, ApplyControl, ApplyReport, ChangeResult, IssuedPass, Mode, Progress,
     RowResult,
 };
+pub(crate) use diff::plan as plan_row;
 pub use diff::{diff, method_name, phone_of, Actor};
 pub use export::{neutralize, results_csv};
 pub use journal::{

@@ -8,10 +8,11 @@ use crate::graph::PreferredMethod;
 use crate::phone::{PhoneNumber, PhoneType};
 
 /// What a cell asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "want", content = "value")]
 pub enum Want<T> {
     /// Leave the method as it is.
+    #[default]
     Keep,
     Set(T),
     Remove,
@@ -20,12 +21,6 @@ pub enum Want<T> {
 impl<T> Want<T> {
     pub fn is_keep(&self) -> bool {
         matches!(self, Want::Keep)
-    }
-}
-
-impl<T> Default for Want<T> {
-    fn default() -> Self {
-        Want::Keep
     }
 }
 
@@ -107,6 +102,16 @@ impl Desired {
             PhoneType::AlternateMobile => &self.alternate_mobile,
             PhoneType::Office => &self.office,
         }
+    }
+
+    /// Planning it depends on the sign-in preferences: SMS sign-in, the default method, or a
+    /// phone removal (a phone that is the default cannot be removed).
+    pub fn needs_preferences(&self) -> bool {
+        self.sms_sign_in.is_some()
+            || self.default_method.is_some()
+            || PhoneType::ALL
+                .iter()
+                .any(|t| matches!(self.phone(*t), Want::Remove))
     }
 
     pub fn is_empty(&self) -> bool {

@@ -113,14 +113,22 @@ impl UserState {
             })
             .collect();
         phones.sort();
+        // Preferences only when the plan read them (apply re-reads with the same needs).
+        let prefs = if desired.is_none_or(|d| d.needs_preferences()) {
+            format!(
+                "{:?}|{:?}",
+                self.preferences
+                    .user_preferred_method_for_secondary_authentication,
+                self.preferences
+                    .is_system_preferred_authentication_method_enabled,
+            )
+        } else {
+            String::new()
+        };
         let text = format!(
-            "{}|{}|{:?}|{:?}|{tap}",
+            "{}|{}|{prefs}|{tap}",
             phones.join(";"),
             self.email.as_deref().unwrap_or(""),
-            self.preferences
-                .user_preferred_method_for_secondary_authentication,
-            self.preferences
-                .is_system_preferred_authentication_method_enabled,
         );
         let digest = Sha256::digest(text.as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod campaign;
 mod fixes;
 mod fixture_previews;
 mod fuzz_corpus;
