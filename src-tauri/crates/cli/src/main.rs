@@ -3,6 +3,7 @@
 
 mod auth_cmd;
 mod import_cmd;
+mod migrate_cmd;
 mod report_cmd;
 mod sandbox_cmd;
 mod user_cmd;
@@ -41,6 +42,10 @@ enum Command {
     Undo(import_cmd::RunArgs),
     /// The tenant report: who is registered with what, who cannot do MFA, who breaks on 1 Feb 2027.
     Report(report_cmd::ReportArgs),
+    /// The move off SMS and voice before 1 Feb 2027: a saved campaign, every step previewed,
+    /// applied as a run (resumable, undoable).
+    #[command(subcommand)]
+    Migrate(migrate_cmd::Migrate),
     #[command(flatten)]
     Fix(user_cmd::Command),
 }
@@ -58,6 +63,7 @@ async fn main() -> ExitCode {
         Command::Resume(args) => import_cmd::run_resume(args).await,
         Command::Undo(args) => import_cmd::run_undo(args).await,
         Command::Report(args) => report_cmd::run(args).await,
+        Command::Migrate(command) => migrate_cmd::run(command).await,
         Command::Fix(command) => user_cmd::run(command).await,
     }
 }

@@ -17,7 +17,8 @@ pub use file::{
     Stage, Step, StepRun,
 };
 pub use passes::{
-    delivery_csv, offset_name, parse_offset, record_delivery, recover, recovery, Recovery,
+    delivery_csv, offset_name, parse_offset, parse_start, record_delivery, recover, recovery,
+    Recovery,
 };
 pub use policy::{policy_context, PolicyContext, PolicyLine};
 pub use status::{status, CampaignStatus, StageCount, UserStatus};

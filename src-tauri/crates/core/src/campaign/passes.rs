@@ -46,6 +46,19 @@ pub fn parse_offset(text: &str) -> Result<FixedOffset, CampaignError> {
     FixedOffset::east_opt(sign * (h * 3600 + m * 60)).ok_or_else(bad)
 }
 
+/// A start date and time with its UTC offset (`2027-01-11T08:00:00+01:00`; seconds optional).
+pub fn parse_start(text: &str) -> Result<DateTime<Utc>, CampaignError> {
+    let t = text.trim();
+    DateTime::parse_from_rfc3339(t)
+        .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M%:z"))
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| {
+            CampaignError::Invalid(format!(
+                "'{t}' is not a date and time with a UTC offset, e.g. 2027-01-11T08:00+01:00."
+            ))
+        })
+}
+
 /// `+01:00` / `UTC`, as the CSV headers show it.
 pub fn offset_name(tz: FixedOffset) -> String {
     if tz.local_minus_utc() == 0 {
@@ -330,5 +343,11 @@ mod tests {
             assert!(parse_offset(bad).is_err(), "{bad}");
         }
         assert_eq!(offset_name(parse_offset("+01:00").unwrap()), "UTC+01:00");
+        let start = parse_start("2027-01-11T08:00+01:00").unwrap();
+        assert_eq!(start.to_rfc3339(), "2027-01-11T07:00:00+00:00");
+        assert!(
+            parse_start("2027-01-11 08:00").is_err(),
+            "an offset is required"
+        );
     }
 }

@@ -41,6 +41,8 @@ pub struct StepOptions {
     pub keep_office: bool,
     /// Remove phones: more users than this asks for a typed confirmation (None: 50).
     pub threshold: Option<usize>,
+    /// Passes: at most this many users in this wave (in cohort order).
+    pub wave: Option<usize>,
 }
 
 /// A user a step leaves alone (or cannot restore), and why.
@@ -400,6 +402,10 @@ pub async fn preview_step(
             ));
         } else if group.as_ref().is_some_and(|g| g.contains(&m.id)) {
             notes.push(note(who, "now a member of the exclusion group"));
+        } else if step == Step::Tap && campaign.delivery(&m.id).is_some() {
+            notes.push(note(who, "already has a pass from this campaign (delivered); issue a new one from the user's page if it was lost"));
+        } else if step == Step::Tap && opts.wave.is_some_and(|w| members.len() >= w) {
+            notes.push(note(who, "not in this wave"));
         } else {
             members.push((i + 1, m));
         }
