@@ -11,8 +11,9 @@ use std::sync::{Mutex, MutexGuard};
 use prestage_core::csv::{template, Column};
 use prestage_core::import::{
     list_runs, preview, results_csv, ApplyControl, ImportPrefs, JournalError, PlanOptions,
-    PrefsError, RowPlan, RowResult, RunLock, RunOutcome,
+    PrefsError, RowResult, RunLock, RunOutcome,
 };
+use prestage_core::plan::RowPlan;
 use tokio_util::sync::CancellationToken;
 
 use crate::ipc::{

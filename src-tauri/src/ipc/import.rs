@@ -3,7 +3,8 @@
 //! cannot silently change what the UI reads. Never a file path the webview did not already know.
 
 use prestage_core::csv::{Column, CsvError};
-use prestage_core::import::{Action, Change, Counts, FileSummary, RowPlan, RowStatus, TargetUser};
+use prestage_core::import::{Counts, FileSummary};
+use prestage_core::plan::{Action, Change, RowPlan, RowStatus, TargetUser};
 use serde::{Deserialize, Serialize};
 
 use super::IpcError;

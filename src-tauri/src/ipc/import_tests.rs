@@ -2,8 +2,9 @@
 
 use super::*;
 use prestage_core::import::{
-    summarize, ChangeResult, Entry, Progress, RowEnd, RowResult, RunHeader, RunKind, Slot,
+    summarize, ChangeResult, Entry, Progress, RowEnd, RowResult, RunHeader, RunKind,
 };
+use prestage_core::plan::Slot;
 use serde_json::json;
 
 fn plan() -> RowPlan {

@@ -4,8 +4,8 @@
 
 use prestage_core::fixes::{Registration, UserOverview, Verdict};
 use prestage_core::graph::MethodKind;
-use prestage_core::import::method_name;
 use prestage_core::phone::PhoneType;
+use prestage_core::plan::method_name;
 use serde::{Deserialize, Serialize};
 
 use super::IpcError;

@@ -9,9 +9,9 @@ use std::process::ExitCode;
 
 use prestage_core::csv::{normalize_header, Column};
 use prestage_core::import::{
-    list_runs, preview, results_csv, ApplyControl, ImportPrefs, PlanOptions, RowPlan, RunList,
-    RunLock,
+    list_runs, preview, results_csv, ApplyControl, ImportPrefs, PlanOptions, RunList, RunLock,
 };
+use prestage_core::plan::RowPlan;
 use prestage_core::session::Session;
 use url::Url;
 

@@ -11,8 +11,9 @@ use prestage_core::fixes::{
     apply_edit, check_phone, issue_tap, remove_method, require_reregistration, user_overview, Edit,
     FixError, TapChoice,
 };
-use prestage_core::import::{explain, parse_default_method};
+use prestage_core::import::explain;
 use prestage_core::phone::PhoneType;
+use prestage_core::plan::parse_default_method;
 use prestage_core::session::Session;
 
 use crate::import_cmd::{exit, session};

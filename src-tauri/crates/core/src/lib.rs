@@ -17,6 +17,7 @@ pub mod import;
 mod jsonl;
 pub mod phone;
 pub mod places;
+pub mod plan;
 pub mod report;
 pub mod roles;
 pub mod session;

@@ -14,7 +14,8 @@ use crate::auth::{
     SignInConfig, StoreError, TokenSet, TokenStore,
 };
 use crate::graph::{ClientOptions, GraphClient};
-use crate::import::{Actor, RunContext};
+use crate::import::RunContext;
+use crate::plan::Actor;
 use crate::roles::{Powers, Refusal, Role};
 use crate::CoreError;
 

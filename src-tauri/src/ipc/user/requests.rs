@@ -4,7 +4,7 @@
 use prestage_core::audit::AuditEntry;
 use prestage_core::fixes::{Edit, FixError, IssuedTap, Outcome, PhoneCheck, TapChoice};
 use prestage_core::graph::{MethodKind, PreferredMethod};
-use prestage_core::import::parse_default_method;
+use prestage_core::plan::parse_default_method;
 use serde::{Deserialize, Serialize};
 
 use super::{kind_from_name, text, KeptInfo, PhoneSlot};

@@ -3,9 +3,8 @@
 
 use std::io::Write;
 
-use prestage_core::import::{
-    Change, Progress, RowPlan, RowResult, RowStatus, RunOutcome, UndoPreview,
-};
+use prestage_core::import::{Progress, RowResult, RunOutcome, UndoPreview};
+use prestage_core::plan::{Change, RowPlan, RowStatus};
 
 pub(super) fn status_word(s: RowStatus) -> &'static str {
     match s {

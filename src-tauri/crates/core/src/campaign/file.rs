@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::CampaignError;
-use crate::import::TapSpec;
+use crate::plan::TapSpec;
 
 /// Where a user is in the move off SMS and voice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -14,9 +14,10 @@ use super::file::{save, Campaign, Delivery, Stage, Step, StepRun};
 use super::steps::{resume_run, StepOutcome, UserNote};
 use super::CampaignError;
 use crate::import::{
-    new_run_id, read_entries, summarize, Action, ApplyControl, Entry, IssuedPass, PlanOptions,
-    Progress, RowEnd, RowResult, RunContext, Slot, TapSpec,
+    new_run_id, read_entries, summarize, ApplyControl, Entry, IssuedPass, PlanOptions, Progress,
+    RowEnd, RowResult, RunContext,
 };
+use crate::plan::{Action, Slot, TapSpec};
 
 /// A time zone as a fixed UTC offset (`UTC`, `Z`, `+01:00`, `-0500`): Graph takes one too.
 pub fn parse_offset(text: &str) -> Result<FixedOffset, CampaignError> {

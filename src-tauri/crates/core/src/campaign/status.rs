@@ -12,8 +12,9 @@ use super::file::{save, Campaign, Excluded, Stage, StepRun};
 use super::passes::{recovery, Recovery};
 use super::steps::{has_strong, registered_since};
 use super::CampaignError;
-use crate::import::{self, method_name, Key, Lookup, Needs, RunContext};
+use crate::import::{self, RunContext};
 use crate::phone::PhoneType;
+use crate::plan::{self, method_name, Key, Lookup, Needs};
 
 /// One member as they are now.
 #[derive(Debug, Clone, Serialize)]
@@ -100,7 +101,7 @@ pub async fn status(
             needs,
         })
         .collect();
-    let lookups = import::read_states(ctx.graph, &keys, ctx.concurrency, |_, _| {}).await;
+    let lookups = plan::read_states(ctx.graph, &keys, ctx.concurrency, |_, _| {}).await;
     let mut users = Vec::new();
     for (m, lookup) in campaign.members.clone().iter().zip(lookups.iter()) {
         let mut u = UserStatus {

@@ -14,11 +14,14 @@ use super::file::{save, Campaign, Stage, Step, StepRun};
 use super::CampaignError;
 use crate::graph::{GraphClient, PreferredMethod};
 use crate::import::{
-    self, new_run_id, phone_of, ApplyControl, Counts, Desired, IssuedPass, Key, LocalRow, Lookup,
-    Needs, PlanOptions, Progress, RowEnd, RowPlan, RowResult, RowStatus, RunContext, RunOutcome,
-    TapSpec, UserState, Want,
+    self, new_run_id, ApplyControl, Counts, IssuedPass, PlanOptions, Progress, RowEnd, RowResult,
+    RunContext, RunOutcome,
 };
 use crate::phone::PhoneType;
+use crate::plan::{
+    self, phone_of, plan_user, Desired, Key, Lookup, Needs, RowPlan, RowStatus, Slot, TapSpec,
+    UserState, Want,
+};
 
 /// Entra Connect's accidental-delete guard defaults to 500; a campaign is stricter.
 pub const DEFAULT_THRESHOLD: usize = 50;
@@ -170,7 +173,7 @@ fn desired_for(
                     .map(|t| {
                         format!(
                             "; their {} stays while it is the default method (a default phone cannot be deleted)",
-                            import::Slot::phone(t).label()
+                            Slot::phone(t).label()
                         )
                     })
                     .unwrap_or_default();
@@ -232,7 +235,7 @@ fn desired_for(
             if let Some(t) = keep {
                 warnings.push(format!(
                     "the {} stays: it is the user's default method (a default phone cannot be deleted); set the default first",
-                    import::Slot::phone(t).label()
+                    Slot::phone(t).label()
                 ));
             }
             let sspr = state.email.is_some() || state.has_authenticator;
@@ -297,6 +300,29 @@ async fn tap_scope(graph: &GraphClient) -> Result<TapScope, crate::graph::GraphE
         }
     }
     Ok(scope)
+}
+
+/// One member's plan as a run row (line = their place in the cohort), through `plan_user`.
+fn plan_row(
+    line: usize,
+    desired: Desired,
+    state: &UserState,
+    mut warnings: Vec<String>,
+    actor: &plan::Actor<'_>,
+) -> RowPlan {
+    let planned = plan_user(&desired, state, actor);
+    warnings.extend(planned.warnings);
+    RowPlan {
+        line,
+        user_input: state.user.id.clone(),
+        user: Some(state.user.clone()),
+        status: planned.status,
+        changes: planned.changes,
+        problems: planned.problems,
+        warnings,
+        fingerprint: state.fingerprint(Some(&desired)),
+        desired: Some(desired),
+    }
 }
 
 /// Marks a row as refused with `problem` (nothing of it will be written).
@@ -421,7 +447,7 @@ pub async fn preview_step(
             needs,
         })
         .collect();
-    let lookups = import::read_states(ctx.graph, &keys, ctx.concurrency, |_, _| {}).await;
+    let lookups = plan::read_states(ctx.graph, &keys, ctx.concurrency, |_, _| {}).await;
     let mut rows = Vec::new();
     let mut cannot_restore = Vec::new();
     let masked = ctx.actor.powers.sees_masked_numbers();
@@ -459,15 +485,7 @@ pub async fn preview_step(
                 continue;
             }
         };
-        let local = LocalRow {
-            user_input: m.id.clone(),
-            expect_upn: None,
-            expect_mail: None,
-            desired: Some(desired),
-            problems: Vec::new(),
-            warnings,
-        };
-        let row = import::plan_row(*line, &local, Some(lookup), &ctx.actor);
+        let row = plan_row(*line, desired, state, warnings, &ctx.actor);
         if step == Step::RemovePhones && masked && row.writes() {
             cannot_restore.push(note(
                 who,

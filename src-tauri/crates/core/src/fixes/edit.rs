@@ -7,12 +7,13 @@ use serde::Serialize;
 
 use super::{audit, phone_check, AuditNote, FixError, Outcome, Written};
 use crate::audit::AuditLog;
-use crate::graph::{GraphClient, GraphError, PreferredMethod, Receipt};
-use crate::import::{
-    diff, explain, method_name, read_state, Action, Actor, Change, Desired, Lookup, Needs, Slot,
-    UserState, Want,
-};
+use crate::graph::{GraphClient, GraphError, PreferredMethod};
+use crate::import::explain;
 use crate::phone::{PhoneNumber, PhoneType};
+use crate::plan::{
+    diff, method_name, read_state, send_change, Action, Actor, Change, Desired, Diff, Lookup,
+    Needs, Slot, UserState, Want,
+};
 use crate::session::Session;
 
 /// One change an admin asks for.
@@ -38,12 +39,8 @@ pub enum Edit {
     },
 }
 
-fn keep_all() -> Desired {
-    Desired::keep_all()
-}
-
 fn with_phone(t: PhoneType, want: Want<PhoneNumber>) -> Desired {
-    let mut d = keep_all();
+    let mut d = Desired::keep_all();
     match t {
         PhoneType::Mobile => d.mobile = want,
         PhoneType::AlternateMobile => d.alternate_mobile = want,
@@ -70,19 +67,19 @@ impl Edit {
             Edit::RemovePhone { phone_type } => with_phone(*phone_type, Want::Remove),
             Edit::SetEmail { address } => Desired {
                 email: Want::Set(address.trim().to_string()),
-                ..keep_all()
+                ..Desired::keep_all()
             },
             Edit::RemoveEmail => Desired {
                 email: Want::Remove,
-                ..keep_all()
+                ..Desired::keep_all()
             },
             Edit::SmsSignIn { enabled } => Desired {
                 sms_sign_in: Some(*enabled),
-                ..keep_all()
+                ..Desired::keep_all()
             },
             Edit::DefaultMethod { method } => Desired {
                 default_method: Some(*method),
-                ..keep_all()
+                ..Desired::keep_all()
             },
         })
     }
@@ -110,7 +107,7 @@ fn reword(text: String) -> String {
 }
 
 /// Pre-flight of `desired` against `state` for `actor`: the role check, the number-only slot
-/// rules, then `import::diff` (alternate needs mobile, mobile can't go while alternate exists,
+/// rules, then `plan::diff` (alternate needs mobile, mobile can't go while alternate exists,
 /// the default phone can't be removed, SMS sign-in needs a mobile and the policy).
 pub fn preflight_edit(desired: &Desired, state: &UserState, actor: &Actor<'_>) -> Preflight {
     if let Err(r) = actor
@@ -131,7 +128,11 @@ pub fn preflight_edit(desired: &Desired, state: &UserState, actor: &Actor<'_>) -
             ));
         }
     }
-    let (changes, found, warnings) = diff(desired, state);
+    let Diff {
+        changes,
+        problems: found,
+        warnings,
+    } = diff(desired, state);
     problems.extend(found.into_iter().map(reword).map(sentence));
     Preflight {
         changes: if problems.is_empty() {
@@ -155,11 +156,6 @@ pub(crate) fn sentence(text: String) -> String {
         out.push('.');
     }
     out
-}
-
-/// Sends one planned change through the single write path (the bulk engine's mapping).
-async fn send(graph: &GraphClient, user: &str, c: &Change) -> Result<Receipt, GraphError> {
-    crate::import::send_change(graph, user, c).await
 }
 
 pub(crate) fn verb(a: Action) -> &'static str {
@@ -221,7 +217,7 @@ pub async fn apply_edit(
     }
     log.ready()?;
     for change in &plan.changes {
-        let result = send(graph, &state.user.id, change).await;
+        let result = send_change(graph, &state.user.id, change).await;
         let note = AuditNote {
             method: change.slot.label(),
             action: verb(change.action),
@@ -306,7 +302,7 @@ async fn landed(
         return None;
     }
     let now = fresh_state(graph, &state.user.id).await.ok()?;
-    let (again, _, _) = diff(desired, &now);
+    let again = diff(desired, &now).changes;
     Some(!again.iter().any(|c| c.slot == change.slot))
 }
 

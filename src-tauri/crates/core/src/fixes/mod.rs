@@ -2,7 +2,7 @@
 //! what Graph would refuse before anything is sent, and the writes themselves — phones, email,
 //! SMS sign-in, default method (`edit`), Temporary Access Passes (`tap`), removals and "require
 //! re-registration" (`remove`). Every write goes through `GraphClient::write` and lands in the
-//! audit log; the ordering rules are the bulk engine's (`import::diff`), never a second copy.
+//! audit log; the ordering rules are the bulk engine's (`plan::diff`), never a second copy.
 
 mod edit;
 mod overview;
@@ -83,7 +83,7 @@ pub(crate) struct AuditNote<'a> {
 pub(crate) fn audit(
     log: &AuditLog,
     session: &Session,
-    user: &crate::import::TargetUser,
+    user: &crate::plan::TargetUser,
     note: AuditNote<'_>,
     result: &Result<Receipt, GraphError>,
     warnings: &mut Vec<String>,
@@ -118,7 +118,7 @@ pub(crate) fn audit(
 }
 
 /// The reason the signed-in admin may not change `state`'s user, if any.
-pub(crate) fn refusal(session: &Session, state: &crate::import::UserState) -> Option<String> {
+pub(crate) fn refusal(session: &Session, state: &crate::plan::UserState) -> Option<String> {
     session
         .powers()
         .check_write(&state.roles, state.user.id == session.account().id)

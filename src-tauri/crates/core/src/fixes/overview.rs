@@ -12,8 +12,8 @@ use super::tap::{tap_policy, TapPolicy};
 use super::verdicts::{actions, kind_label, removable, state_of, Actions};
 use super::{reregistration_plan, FixError, ReregPlan};
 use crate::graph::{AuthMethod, GraphClient, MethodKind, PreferredMethod, SmsSignInState};
-use crate::import::Actor;
 use crate::phone::PhoneType;
+use crate::plan::Actor;
 use crate::roles::Role;
 use crate::session::Session;
 

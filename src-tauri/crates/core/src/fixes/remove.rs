@@ -10,8 +10,8 @@ use super::verdicts::{kind_label, removable};
 use super::{audit, refusal, AuditNote, FixError, Outcome, Written};
 use crate::audit::AuditLog;
 use crate::graph::{AuthMethod, MethodKind, MethodWrite, PreferredMethod, SignInPreferences};
-use crate::import::{method_name, phone_of};
 use crate::phone::PhoneType;
+use crate::plan::{method_name, phone_of};
 use crate::session::Session;
 
 /// One write of a re-registration.
@@ -229,7 +229,7 @@ pub async fn remove_method(
 async fn run(
     session: &Session,
     log: &AuditLog,
-    user: &crate::import::TargetUser,
+    user: &crate::plan::TargetUser,
     step: &Step,
     before: Option<String>,
     outcome: &mut Outcome,

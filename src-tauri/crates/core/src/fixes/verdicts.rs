@@ -7,8 +7,8 @@ use serde::Serialize;
 use super::edit::{default_label, default_name, preflight_edit, Edit};
 use super::ReregPlan;
 use crate::graph::{AuthMethod, MethodKind, PhoneMethod, PreferredMethod, SignInPreferences, User};
-use crate::import::{Actor, TargetUser, UserState};
 use crate::phone::PhoneType;
+use crate::plan::{Actor, TargetUser, UserState};
 use crate::roles::Role;
 
 /// Can the action be taken, and if not, why (a sentence); warnings worth seeing first.
@@ -124,7 +124,7 @@ pub(crate) fn state_of(
     let has = |k: MethodKind| methods.iter().any(|m| m.kind == k);
     let (mut tap, mut registered) = (None, Vec::new());
     for m in methods {
-        crate::import::note_method(&m.kind, m.created, &m.properties, &mut tap, &mut registered);
+        crate::plan::note_method(&m.kind, m.created, &m.properties, &mut tap, &mut registered);
     }
     UserState {
         user: TargetUser {

@@ -12,18 +12,15 @@ use serde::Serialize;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::graph::{
-    GraphClient, GraphError, MethodKind, MethodWrite, SignInPreferences, TapRequest,
-    TemporaryAccessPass,
+use crate::graph::{GraphClient, GraphError, TapRequest, TemporaryAccessPass};
+use crate::plan::{
+    guard, read_state, send_change, Action, Actor, Change, Desired, Lookup, RowPlan, RowStatus,
+    Slot, TargetUser, Want,
 };
-use crate::phone::PhoneNumber;
 
-use super::diff::{plan, Actor};
-use super::guard::guard;
 use super::journal::{Entry, Journal, JournalError, RowEnd};
-use super::local::{parse_default_method, LocalRow};
-use super::model::{Action, Change, Desired, RowPlan, RowStatus, Slot, TargetUser, Want};
-use super::state::{read_state, Lookup};
+use super::local::LocalRow;
+use super::row::plan;
 
 /// Pause, resume and cancel an apply from another task (the UI).
 #[derive(Clone)]
@@ -153,75 +150,6 @@ pub fn explain(e: &GraphError) -> String {
     }
 }
 
-fn number(text: Option<&str>) -> Result<PhoneNumber, GraphError> {
-    PhoneNumber::parse_graph(text.unwrap_or(""))
-        .map_err(|e| GraphError::InvalidInput(e.to_string()))
-}
-
-/// Sends one planned change through `GraphClient::write` (also used by single-user fixes).
-pub(crate) async fn send(
-    graph: &GraphClient,
-    user: &str,
-    change: &Change,
-) -> Result<crate::graph::Receipt, GraphError> {
-    let after = change.after.as_deref();
-    match (change.slot.phone_type(), change.slot, change.action) {
-        (Some(t), _, Action::Add) => {
-            graph
-                .write(user, MethodWrite::CreatePhone(t, &number(after)?))
-                .await
-        }
-        (Some(t), _, Action::Update) => {
-            graph
-                .write(user, MethodWrite::UpdatePhone(t, &number(after)?))
-                .await
-        }
-        (Some(t), _, Action::Remove) => graph.write(user, MethodWrite::DeletePhone(t)).await,
-        (_, Slot::Email, Action::Add) => {
-            graph
-                .write(user, MethodWrite::CreateEmail(after.unwrap_or("")))
-                .await
-        }
-        (_, Slot::Email, Action::Update) => {
-            graph
-                .write(user, MethodWrite::UpdateEmail(after.unwrap_or("")))
-                .await
-        }
-        (_, Slot::Email, Action::Remove) => graph.write(user, MethodWrite::DeleteEmail).await,
-        (_, Slot::SmsSignIn, Action::Enable) => {
-            graph.write(user, MethodWrite::EnableSmsSignIn).await
-        }
-        (_, Slot::Tap, Action::Remove) => {
-            let id = change.before.as_deref().unwrap_or("");
-            graph
-                .write(
-                    user,
-                    MethodWrite::DeleteMethod(&MethodKind::TemporaryAccessPass, id),
-                )
-                .await
-        }
-        (_, Slot::SmsSignIn, Action::Disable) => {
-            graph.write(user, MethodWrite::DisableSmsSignIn).await
-        }
-        (_, Slot::DefaultMethod, Action::Set) => {
-            let method = after
-                .and_then(parse_default_method)
-                .ok_or_else(|| GraphError::InvalidInput("unknown default method".into()))?;
-            let prefs = SignInPreferences {
-                is_system_preferred_authentication_method_enabled: None,
-                user_preferred_method_for_secondary_authentication: Some(method),
-            };
-            graph
-                .write(user, MethodWrite::SetSignInPreferences(&prefs))
-                .await
-        }
-        _ => Err(GraphError::InvalidInput(format!(
-            "{:?} {:?} is not a write Prestage makes",
-            change.action, change.slot
-        ))),
-    }
-}
-
 fn ended(row: &RowPlan, end: RowEnd, message: Option<String>) -> RowResult {
     RowResult {
         line: row.line,
@@ -248,7 +176,7 @@ async fn send_for_row(
     desired: Option<&Desired>,
 ) -> Result<Sent, GraphError> {
     if (change.slot, change.action) != (Slot::Tap, Action::Add) {
-        let receipt = send(graph, user, change).await?;
+        let receipt = send_change(graph, user, change).await?;
         return Ok(Sent {
             request_id: receipt.request_id,
             tap: None,

@@ -4,8 +4,8 @@
 
 use super::apply::RowResult;
 use super::journal::RowEnd;
-use super::model::{Action, Change};
 use crate::phone::mask;
+use crate::plan::{Action, Change};
 
 /// Prefixes a quote to cells a spreadsheet would run as a formula.
 pub fn neutralize(cell: &str) -> String {

@@ -12,8 +12,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::local::PlanOptions;
-use super::model::{Change, RowPlan};
 use crate::jsonl::{self, Create};
+use crate::plan::{Change, RowPlan};
 
 /// Why the journal could not be written or read.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -323,7 +323,7 @@ pub fn list_runs(dir: &Path) -> RunList {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::model::{Action, Slot};
+    use crate::plan::{Action, Slot};
 
     fn temp_dir(name: &str) -> PathBuf {
         let dir =

@@ -3,10 +3,8 @@
 //! office, alternate needs mobile) turned into problems or warnings with a reason.
 
 use crate::csv::{shorten, Column, ImportFile, ImportRow};
-use crate::graph::PreferredMethod;
 use crate::phone::{normalize, LineKind, PhoneNumber, PhoneType, Repair};
-
-use super::model::{Desired, Want};
+use crate::plan::{parse_default_method, Desired, RowPlan, Want};
 
 /// Choices the admin makes for the whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -34,7 +32,7 @@ pub struct LocalRow {
 impl LocalRow {
     /// A previewed row read again to re-plan it (apply's re-check, resume, undo): what it asks
     /// for, without the file's checks, which the preview already passed.
-    pub fn of_plan(row: &super::model::RowPlan) -> Self {
+    pub fn of_plan(row: &RowPlan) -> Self {
         LocalRow {
             user_input: row.user_input.clone(),
             expect_upn: None,
@@ -56,28 +54,6 @@ fn truthy(text: &str) -> Option<bool> {
     }
 }
 
-/// Accepts Graph's names and the words admins use.
-pub fn parse_default_method(text: &str) -> Option<PreferredMethod> {
-    let key: String = text
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    Some(match key.as_str() {
-        "sms" | "text" | "textmessage" => PreferredMethod::Sms,
-        "voicemobile" | "call" | "callmobile" | "phonecall" => PreferredMethod::VoiceMobile,
-        "voicealternatemobile" | "callalternate" | "callalternatemobile" => {
-            PreferredMethod::VoiceAlternateMobile
-        }
-        "voiceoffice" | "calloffice" | "officephone" => PreferredMethod::VoiceOffice,
-        "push" | "authenticator" | "microsoftauthenticator" | "app" | "notification" => {
-            PreferredMethod::Push
-        }
-        "oath" | "totp" | "code" | "softwareoath" | "verificationcode" => PreferredMethod::Oath,
-        _ => return None,
-    })
-}
-
 fn valid_email(text: &str) -> bool {
     text.split_once('@')
         .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
@@ -92,7 +68,7 @@ fn phone_want(
     problems: &mut Vec<String>,
     warnings: &mut Vec<String>,
 ) -> Want<PhoneNumber> {
-    let label = super::model::Slot::phone(phone_type).label();
+    let label = crate::plan::Slot::phone(phone_type).label();
     let Some(text) = cell.map(str::trim).filter(|t| !t.is_empty()) else {
         return if blank_removes {
             Want::Remove
@@ -384,14 +360,6 @@ mod tests {
         assert_eq!(without_email.mobile, Want::Remove);
         assert_eq!(without_email.email, Want::Keep);
         assert_eq!(without_email.alternate_mobile, Want::Keep);
-        assert_eq!(
-            parse_default_method("Voice Mobile"),
-            Some(PreferredMethod::VoiceMobile)
-        );
-        assert_eq!(
-            parse_default_method("Authenticator"),
-            Some(PreferredMethod::Push)
-        );
         let mut r = row("", "");
         r.sms_sign_in = Some("maybe".into());
         assert!(read_row_all(&r, &PlanOptions::default()).problems[0].contains("SmsSignIn"));

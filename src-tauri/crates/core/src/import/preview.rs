@@ -9,10 +9,11 @@ use crate::csv::{read_import, Column, CsvError, ImportFile};
 use crate::graph::GraphClient;
 use crate::phone::PhoneType;
 
-use super::diff::{plan, Actor};
 use super::local::{read_rows, LocalRow, PlanOptions};
-use super::model::{RowPlan, RowStatus, Want};
-use super::state::{read_states, Key};
+use super::row::plan;
+use crate::plan::Actor;
+use crate::plan::{read_states, Key};
+use crate::plan::{RowPlan, RowStatus, Want};
 
 /// What the file looked like, for the preview header.
 #[derive(Debug, Clone, Serialize)]
@@ -155,9 +156,9 @@ pub async fn preview(
         }
     }
     let mut plans: Vec<RowPlan> = Vec::with_capacity(locals.len());
-    let mut found: Vec<Option<super::state::Lookup>> = vec![None; keys.len()];
+    let mut found: Vec<Option<crate::plan::Lookup>> = vec![None; keys.len()];
     let mut next = 0;
-    let mut emit_ready = |found: &[Option<super::state::Lookup>],
+    let mut emit_ready = |found: &[Option<crate::plan::Lookup>],
                           plans: &mut Vec<RowPlan>,
                           on_rows: &mut dyn FnMut(&[RowPlan])| {
         let start = plans.len();

@@ -10,16 +10,17 @@ use serde::Serialize;
 use crate::graph::GraphClient;
 
 use super::apply::{apply, ApplyControl, ApplyReport, Mode, Progress, RowResult};
-use super::diff::{plan, Actor};
 use super::journal::{
     new_run_id, read_entries, summarize, Entry, Journal, JournalError, RunHeader, RunKind,
     RunSummary,
 };
 use super::local::{LocalRow, PlanOptions};
 use super::lock::RunLock;
-use super::model::RowPlan;
-use super::state::{read_states, Key};
+use super::row::plan;
 use super::undo::{check_undoable, undo_plans, CannotUndo};
+use crate::plan::Actor;
+use crate::plan::RowPlan;
+use crate::plan::{read_states, Key};
 
 /// Everything a run needs besides its rows; both front ends build it from their session.
 pub struct RunContext<'a> {

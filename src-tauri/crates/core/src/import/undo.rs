@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::phone::{PhoneNumber, PhoneType};
 
 use super::journal::{list_runs, summarize, Entry, JournalError, RunKind, RunSummary};
-use super::local::parse_default_method;
-use super::model::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, Want};
+use crate::plan::parse_default_method;
+use crate::plan::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, Want};
 
 /// A row undo cannot restore.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -248,7 +248,7 @@ fn set_phone(d: &mut Desired, t: PhoneType, want: Want<PhoneNumber>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::model::TargetUser;
+    use crate::plan::TargetUser;
 
     fn row(line: usize) -> Entry {
         Entry::Plan {

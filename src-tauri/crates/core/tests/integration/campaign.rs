@@ -10,7 +10,8 @@ use std::time::Duration;
 use prestage_core::campaign::{
     self, Maker, NewCampaign, Pick, Stage, Step, StepOptions, TapChoice,
 };
-use prestage_core::import::{ApplyControl, RowStatus};
+use prestage_core::import::ApplyControl;
+use prestage_core::plan::RowStatus;
 use prestage_core::report::{self, ReportEvent, ReportRow, SourceChoice, Tile};
 use prestage_core::session::Session;
 use prestage_core::throttle::ThrottleOptions;

@@ -17,7 +17,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use prestage_core::import::{preview, Actor, Change, Counts, PlanOptions, RowPlan, RowStatus};
+use prestage_core::import::{preview, Counts, PlanOptions};
+use prestage_core::plan::{Actor, Change, RowPlan, RowStatus};
 use prestage_sandbox::{AdminRole, SandboxConfig, SeedUser};
 use serde::Serialize;
 

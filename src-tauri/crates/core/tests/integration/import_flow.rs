@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use prestage_core::import::{preview, ApplyControl, PlanOptions, RowEnd, RowStatus};
+use prestage_core::import::{preview, ApplyControl, PlanOptions, RowEnd};
 use prestage_core::phone::PhoneType;
+use prestage_core::plan::RowStatus;
 use prestage_core::GraphClient;
 use prestage_sandbox::AdminRole;
 

@@ -4,9 +4,8 @@
 
 use std::collections::HashMap;
 
-use prestage_core::import::{
-    preview, ApplyControl, JournalError, PlanOptions, RowEnd, RowStatus, RunLock,
-};
+use prestage_core::import::{preview, ApplyControl, JournalError, PlanOptions, RowEnd, RunLock};
+use prestage_core::plan::RowStatus;
 use prestage_core::session::Session;
 use prestage_core::GraphClient;
 use prestage_sandbox::AdminRole;

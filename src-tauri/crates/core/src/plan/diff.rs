@@ -1,29 +1,24 @@
-//! The one rule of Prestage's bulk engine: desired state vs current state gives the changes, in
-//! the order Graph accepts them. Preview, apply's re-check, resume and undo all call `plan`.
-//! Pure: no I/O, so every case is unit-tested.
+//! The one rule of Prestage: desired state vs current state gives the changes, in the order Graph
+//! accepts them, or the problems that make it impossible. Preview, apply's re-check, resume, undo
+//! and single-user fixes all come through here (via `plan_user`). Pure: no I/O, so every case is
+//! unit-tested.
 
 use crate::graph::{PhoneMethod, PreferredMethod, SmsSignInState};
 use crate::phone::{digits, PhoneNumber, PhoneType};
-use crate::roles::Powers;
 
-use super::local::LocalRow;
-use super::model::{Action, Change, Desired, RowPlan, RowStatus, Slot, Want};
-use super::state::{Lookup, UserState};
+use super::methods::{method_name, phone_of};
+use super::model::{Action, Change, Desired, Slot, Want};
+use super::state::UserState;
 
-/// Who is applying: for pre-flight checks.
-pub struct Actor<'a> {
-    pub powers: &'a Powers,
-    pub my_id: &'a str,
-}
-
-impl Actor<'_> {
-    /// What must be read about a user to plan `desired` for this actor.
-    pub fn needs(&self, desired: &Desired) -> super::state::Needs {
-        super::state::Needs {
-            roles: !self.powers.writes_any_user(),
-            preferences: desired.needs_preferences(),
-        }
-    }
+/// What `diff` found: the writes in Graph's order, or why the desired state cannot be reached.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    /// The writes, in the order Graph accepts them (empty when nothing differs).
+    pub changes: Vec<Change>,
+    /// Why the desired state cannot be reached; when not empty, `changes` must not be applied.
+    pub problems: Vec<String>,
+    /// What the admin should know but that does not stop the writes.
+    pub warnings: Vec<String>,
 }
 
 /// Graph masks numbers for some roles with `X` (extensions use a lowercase `x`).
@@ -35,25 +30,8 @@ fn same_number(current: &str, wanted: &PhoneNumber) -> bool {
     digits(current) == wanted.digits()
 }
 
-/// The phone a preferred method relies on.
-pub fn phone_of(method: PreferredMethod) -> Option<PhoneType> {
-    match method {
-        PreferredMethod::Sms | PreferredMethod::VoiceMobile => Some(PhoneType::Mobile),
-        PreferredMethod::VoiceAlternateMobile => Some(PhoneType::AlternateMobile),
-        PreferredMethod::VoiceOffice => Some(PhoneType::Office),
-        _ => None,
-    }
-}
-
-pub fn method_name(m: PreferredMethod) -> String {
-    serde_json::to_value(m)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// Changes that take `state` to `desired`, or the problems that make it impossible.
-pub fn diff(desired: &Desired, state: &UserState) -> (Vec<Change>, Vec<String>, Vec<String>) {
+pub fn diff(desired: &Desired, state: &UserState) -> Diff {
     let mut problems = Vec::new();
     let mut warnings = Vec::new();
     let mut removes = Vec::new();
@@ -295,7 +273,11 @@ pub fn diff(desired: &Desired, state: &UserState) -> (Vec<Change>, Vec<String>, 
     if !default_first {
         changes.extend(default_change);
     }
-    (changes, problems, warnings)
+    Diff {
+        changes,
+        problems,
+        warnings,
+    }
 }
 
 fn state_name(s: SmsSignInState) -> String {
@@ -305,174 +287,14 @@ fn state_name(s: SmsSignInState) -> String {
         .unwrap_or_default()
 }
 
-/// Plans one row against what Graph said about its user.
-/// When the object id found the user, the row's UPN and mail cells must be that user's (and the
-/// mail cell when the UPN found them): a row whose cells name two different people is refused,
-/// whichever of them it was meant for. Compared without case, as Entra compares them.
-fn disagreement(local: &LocalRow, state: &UserState) -> Option<String> {
-    use crate::csv::shorten;
-    let found = &state.user;
-    let differs = |cell: &str, have: &str| !cell.trim().eq_ignore_ascii_case(have.trim());
-    if let Some(upn) = &local.expect_upn {
-        if differs(upn, &found.user_principal_name) && differs(upn, &found.id) {
-            return Some(format!(
-                "the UPN '{}' does not match the user the object id '{}' finds (UPN '{}'); \
-                 correct whichever of the two is wrong",
-                shorten(upn),
-                shorten(&local.user_input),
-                found.user_principal_name
-            ));
-        }
-    }
-    if let Some(mail) = &local.expect_mail {
-        let have = state.mail.as_deref().unwrap_or("");
-        if differs(mail, have) {
-            let have = if have.is_empty() { "none" } else { have };
-            return Some(format!(
-                "the mail '{}' does not match the user '{}' finds (UPN '{}', mail '{have}'); \
-                 correct whichever of the two is wrong",
-                shorten(mail),
-                shorten(&local.user_input),
-                found.user_principal_name
-            ));
-        }
-    }
-    None
-}
-
-pub(crate) fn plan(
-    line: usize,
-    local: &LocalRow,
-    lookup: Option<&Lookup>,
-    actor: &Actor<'_>,
-) -> RowPlan {
-    let mut plan = RowPlan {
-        line,
-        user_input: local.user_input.clone(),
-        user: None,
-        status: RowStatus::Invalid,
-        changes: Vec::new(),
-        problems: local.problems.clone(),
-        warnings: local.warnings.clone(),
-        desired: local.desired.clone(),
-        fingerprint: String::new(),
-    };
-    if !plan.problems.is_empty() {
-        return plan;
-    }
-    let Some(desired) = local.desired.as_ref() else {
-        return plan;
-    };
-    let state = match lookup {
-        Some(Lookup::Found(state)) => state,
-        Some(Lookup::NotFound) | None => {
-            plan.problems.push(format!(
-                "no user '{}' in this tenant (looked up by UPN, object id and mail)",
-                crate::csv::shorten(&local.user_input)
-            ));
-            return plan;
-        }
-        Some(Lookup::Failed(e)) => {
-            plan.status = RowStatus::Skipped;
-            plan.problems.push(format!("could not read the user: {e}"));
-            return plan;
-        }
-    };
-    plan.user = Some(state.user.clone());
-    if let Some(problem) = disagreement(local, state) {
-        plan.problems.push(problem);
-        return plan;
-    }
-    plan.fingerprint = state.fingerprint(local.desired.as_ref());
-    if !state.account_enabled {
-        plan.warnings.push("the account is disabled".into());
-    }
-    if state.guest {
-        plan.warnings.push("this is a guest account".into());
-    }
-    // Undo rows restore a slot only while it holds what the run left there.
-    let (guarded, changed_since_run) = super::guard::guard(desired, state);
-    let (changes, problems, warnings) = diff(&guarded, state);
-    plan.warnings.extend(warnings);
-    if !problems.is_empty() {
-        plan.problems = problems;
-        return plan;
-    }
-    let changed_since_run = changed_since_run.into_iter().map(|c| c.message);
-    if changes.is_empty() {
-        plan.status = RowStatus::Unchanged;
-        let changed: Vec<String> = changed_since_run.collect();
-        if !changed.is_empty() {
-            plan.status = RowStatus::Skipped;
-            plan.problems = changed;
-        }
-        return plan;
-    }
-    plan.warnings.extend(changed_since_run);
-    if let Err(refusal) = actor
-        .powers
-        .check_write(&state.roles, state.user.id == actor.my_id)
-    {
-        plan.status = RowStatus::Skipped;
-        plan.problems.push(refusal.to_string());
-        return plan;
-    }
-    plan.status = if changes.iter().all(|c| c.action == Action::Add) {
-        RowStatus::Add
-    } else {
-        RowStatus::Update
-    };
-    plan.changes = changes;
-    plan
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::SignInPreferences;
-    use crate::import::model::TargetUser;
-
-    fn n(s: &str) -> PhoneNumber {
-        PhoneNumber::parse_graph(s).unwrap()
-    }
-
-    fn phone(t: PhoneType, number: &str) -> PhoneMethod {
-        PhoneMethod {
-            id: t.method_id().into(),
-            phone_number: number.into(),
-            phone_type: Some(t),
-            sms_sign_in_state: Some(SmsSignInState::NotEnabled),
-        }
-    }
-
-    fn state(phones: Vec<PhoneMethod>, default: Option<PreferredMethod>) -> UserState {
-        UserState {
-            user: TargetUser {
-                id: "u".into(),
-                user_principal_name: "u@x.example".into(),
-                display_name: "U".into(),
-            },
-            mail: Some("u.mail@x.example".into()),
-            account_enabled: true,
-            guest: false,
-            phones,
-            email: None,
-            has_authenticator: false,
-            has_software_oath: false,
-            preferences: SignInPreferences {
-                is_system_preferred_authentication_method_enabled: Some(false),
-                user_preferred_method_for_secondary_authentication: default,
-            },
-            roles: vec![],
-            tap: None,
-            registered: vec![],
-        }
-    }
+    use crate::plan::fixtures::{keep_all as want, n, phone, state};
 
     #[test]
     fn a_pass_is_issued_once_per_plan_and_replaces_an_older_one() {
-        use crate::import::model::TapSpec;
-        use crate::import::TapState;
+        use crate::plan::{TapSpec, TapState};
         let t0 = chrono::Utc::now();
         let spec = TapSpec {
             lifetime_minutes: 60,
@@ -482,10 +304,14 @@ mod tests {
         };
         let d = Desired {
             tap: Want::Set(spec),
-            ..Desired::keep_all()
+            ..want()
         };
         let mut st = state(vec![], None);
-        let (c, p, w) = diff(&d, &st);
+        let Diff {
+            changes: c,
+            problems: p,
+            warnings: w,
+        } = diff(&d, &st);
         assert!(p.is_empty() && w.is_empty());
         assert_eq!((c[0].slot, c[0].action), (Slot::Tap, Action::Add));
         let pass = |created: chrono::DateTime<chrono::Utc>| TapState {
@@ -498,73 +324,27 @@ mod tests {
             reason: Some("EnabledByPolicy".into()),
         };
         st.tap = Some(pass(t0 - chrono::Duration::days(1)));
-        let (c, _, w) = diff(&d, &st);
+        let Diff {
+            changes: c,
+            warnings: w,
+            ..
+        } = diff(&d, &st);
         assert_eq!(c[0].before.as_deref(), Some("old"));
         assert!(w[0].contains("replaces it"), "{w:?}");
         st.tap = Some(pass(t0 + chrono::Duration::seconds(1)));
         assert!(
-            diff(&d, &st).0.is_empty(),
+            diff(&d, &st).changes.is_empty(),
             "this plan's own pass is not issued again"
         );
         let remove = Desired {
             tap: Want::Remove,
-            ..Desired::keep_all()
+            ..want()
         };
-        let (c, _, _) = diff(&remove, &st);
+        let c = diff(&remove, &st).changes;
         assert_eq!(
             (c[0].action, c[0].before.as_deref()),
             (Action::Remove, Some("old"))
         );
-    }
-
-    #[test]
-    fn identity_cells_must_name_the_user_found() {
-        let st = state(vec![], None);
-        let mut local = LocalRow {
-            user_input: "u".into(),
-            expect_upn: Some("U@X.example".into()),
-            expect_mail: Some("u.mail@x.example".into()),
-            desired: None,
-            problems: vec![],
-            warnings: vec![],
-        };
-        assert_eq!(disagreement(&local, &st), None, "case does not matter");
-        local.expect_upn = Some("u".into());
-        assert_eq!(
-            disagreement(&local, &st),
-            None,
-            "the id in the UPN column agrees"
-        );
-        local.expect_upn = Some("other@x.example".into());
-        assert_eq!(
-            disagreement(&local, &st).unwrap(),
-            "the UPN 'other@x.example' does not match the user the object id 'u' finds \
-             (UPN 'u@x.example'); correct whichever of the two is wrong"
-        );
-        local.expect_upn = None;
-        local.expect_mail = Some("other@x.example".into());
-        let problem = disagreement(&local, &st).unwrap();
-        assert!(problem.contains("'other@x.example'"), "{problem}");
-        assert!(problem.contains("mail 'u.mail@x.example'"), "{problem}");
-        let mut no_mail = st.clone();
-        no_mail.mail = None;
-        assert!(disagreement(&local, &no_mail)
-            .unwrap()
-            .contains("mail 'none'"));
-    }
-
-    fn want() -> Desired {
-        Desired {
-            mobile: Want::Keep,
-            alternate_mobile: Want::Keep,
-            office: Want::Keep,
-            email: Want::Keep,
-            sms_sign_in: None,
-            default_method: None,
-            tap: Want::Keep,
-            overwrite: true,
-            only_if_left: Vec::new(),
-        }
     }
 
     #[test]
@@ -573,18 +353,22 @@ mod tests {
             mobile: Want::Set(n("+1 2065550100")),
             ..want()
         };
-        let (c, p, _) = diff(&d, &state(vec![], None));
+        let Diff {
+            changes: c,
+            problems: p,
+            ..
+        } = diff(&d, &state(vec![], None));
         assert!(p.is_empty());
         assert_eq!(
             (c[0].action, c[0].after.as_deref()),
             (Action::Add, Some("+1 2065550100"))
         );
-        let (c, _, _) = diff(
+        let Diff { changes: c, .. } = diff(
             &d,
             &state(vec![phone(PhoneType::Mobile, "+1 2065550100")], None),
         );
         assert!(c.is_empty(), "same digits: unchanged");
-        let (c, _, _) = diff(
+        let Diff { changes: c, .. } = diff(
             &d,
             &state(vec![phone(PhoneType::Mobile, "+1 2065550199")], None),
         );
@@ -592,7 +376,11 @@ mod tests {
             (c[0].action, c[0].before.as_deref()),
             (Action::Update, Some("+1 2065550199"))
         );
-        let (c, _, w) = diff(
+        let Diff {
+            changes: c,
+            warnings: w,
+            ..
+        } = diff(
             &d,
             &state(vec![phone(PhoneType::Mobile, "+1 XXXXXXXX00")], None),
         );
@@ -602,7 +390,11 @@ mod tests {
             overwrite: false,
             ..d
         };
-        let (c, _, w) = diff(
+        let Diff {
+            changes: c,
+            warnings: w,
+            ..
+        } = diff(
             &keep,
             &state(vec![phone(PhoneType::Mobile, "+1 2065550199")], None),
         );
@@ -615,12 +407,16 @@ mod tests {
             alternate_mobile: Want::Set(n("+1 2065550101")),
             ..want()
         };
-        assert!(diff(&alt_only, &state(vec![], None)).1[0].contains("needs a mobile"));
+        assert!(diff(&alt_only, &state(vec![], None)).problems[0].contains("needs a mobile"));
         let both = Desired {
             mobile: Want::Set(n("+1 2065550100")),
             ..alt_only.clone()
         };
-        let (c, p, _) = diff(&both, &state(vec![], None));
+        let Diff {
+            changes: c,
+            problems: p,
+            ..
+        } = diff(&both, &state(vec![], None));
         assert!(p.is_empty());
         assert_eq!(
             c.iter().map(|c| c.slot).collect::<Vec<_>>(),
@@ -638,13 +434,17 @@ mod tests {
             mobile: Want::Remove,
             ..want()
         };
-        assert!(diff(&drop_mobile, &has_both).1[0].contains("while an alternate"));
+        assert!(diff(&drop_mobile, &has_both).problems[0].contains("while an alternate"));
         let drop_both = Desired {
             mobile: Want::Remove,
             alternate_mobile: Want::Remove,
             ..want()
         };
-        let (c, p, _) = diff(&drop_both, &has_both);
+        let Diff {
+            changes: c,
+            problems: p,
+            ..
+        } = diff(&drop_both, &has_both);
         assert!(p.is_empty());
         assert_eq!(
             c.iter().map(|c| c.slot).collect::<Vec<_>>(),
@@ -665,13 +465,17 @@ mod tests {
             office: Want::Remove,
             ..want()
         };
-        assert!(diff(&drop_office, &office_default).1[0].contains("default method"));
+        assert!(diff(&drop_office, &office_default).problems[0].contains("default method"));
         let move_default = Desired {
             default_method: Some(PreferredMethod::Sms),
             tap: Want::Keep,
             ..drop_office
         };
-        let (c, p, _) = diff(&move_default, &office_default);
+        let Diff {
+            changes: c,
+            problems: p,
+            ..
+        } = diff(&move_default, &office_default);
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(
             c.iter().map(|c| (c.slot, c.action)).collect::<Vec<_>>(),
@@ -685,7 +489,7 @@ mod tests {
             tap: Want::Keep,
             ..want()
         };
-        assert!(diff(&push, &office_default).1[0].contains("Authenticator"));
+        assert!(diff(&push, &office_default).problems[0].contains("Authenticator"));
     }
 
     #[test]
@@ -694,11 +498,15 @@ mod tests {
             sms_sign_in: Some(true),
             ..want()
         };
-        assert!(diff(&on, &state(vec![], None)).1[0].contains("needs a mobile"));
+        assert!(diff(&on, &state(vec![], None)).problems[0].contains("needs a mobile"));
         let mut blocked = phone(PhoneType::Mobile, "+1 2065550100");
         blocked.sms_sign_in_state = Some(SmsSignInState::NotAllowedByPolicy);
-        assert!(diff(&on, &state(vec![blocked], None)).1[0].contains("policy"));
-        let (c, p, _) = diff(
+        assert!(diff(&on, &state(vec![blocked], None)).problems[0].contains("policy"));
+        let Diff {
+            changes: c,
+            problems: p,
+            ..
+        } = diff(
             &on,
             &state(vec![phone(PhoneType::Mobile, "+1 2065550100")], None),
         );

@@ -1,5 +1,5 @@
-//! The vocabulary of an import: what a row wants (`Desired`), what a user has (`UserState`),
-//! the `Change`s between them, and the per-row `RowPlan` the admin previews and applies.
+//! The vocabulary of every plan: what is wanted for a user (`Desired`), the `Change`s that get
+//! there, and the per-row `RowPlan` the admin previews and applies (`UserState` is in state.rs).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -81,7 +81,7 @@ pub struct Left {
 }
 
 impl Desired {
-    /// Asks for nothing (every slot kept); overwrite on.
+    /// Asks for nothing: every slot kept, numbers may be overwritten once a slot is set.
     pub fn keep_all() -> Self {
         Desired {
             mobile: Want::Keep,

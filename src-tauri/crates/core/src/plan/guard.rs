@@ -5,7 +5,7 @@
 use crate::graph::SmsSignInState;
 use crate::phone::{digits, mask, PhoneType};
 
-use super::diff::method_name;
+use super::methods::method_name;
 use super::model::{Desired, Left, Slot, Want};
 use super::state::UserState;
 
@@ -108,53 +108,22 @@ fn keep(d: &mut Desired, slot: Slot) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{PhoneMethod, SignInPreferences};
-    use crate::import::model::TargetUser;
     use crate::phone::PhoneNumber;
+    use crate::plan::fixtures::{phone, state};
 
     fn user(mobile: Option<&str>) -> UserState {
-        UserState {
-            user: TargetUser {
-                id: "u".into(),
-                user_principal_name: "u@x.example".into(),
-                display_name: "U".into(),
-            },
-            mail: None,
-            account_enabled: true,
-            guest: false,
-            phones: mobile
-                .map(|m| PhoneMethod {
-                    id: PhoneType::Mobile.method_id().into(),
-                    phone_number: m.into(),
-                    phone_type: Some(PhoneType::Mobile),
-                    sms_sign_in_state: Some(SmsSignInState::NotEnabled),
-                })
-                .into_iter()
-                .collect(),
-            email: None,
-            has_authenticator: false,
-            has_software_oath: false,
-            preferences: SignInPreferences::default(),
-            roles: vec![],
-            tap: None,
-            registered: vec![],
-        }
+        let phones = mobile.map(|m| phone(PhoneType::Mobile, m));
+        state(phones.into_iter().collect(), None)
     }
 
     fn undo_add(added: &str) -> Desired {
         Desired {
             mobile: Want::Remove,
-            alternate_mobile: Want::Keep,
-            office: Want::Keep,
-            email: Want::Keep,
-            sms_sign_in: None,
-            default_method: None,
-            tap: Want::Keep,
-            overwrite: true,
             only_if_left: vec![Left {
                 slot: Slot::Mobile,
                 value: Some(added.into()),
             }],
+            ..Desired::keep_all()
         }
     }
 
