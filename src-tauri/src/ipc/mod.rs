@@ -2,6 +2,7 @@
 //! JSON is camelCase; errors are tagged by `kind`. Nothing here may ever hold a token.
 //! Core types are converted here so a rename in the core cannot silently change this contract.
 
+mod campaign;
 mod import;
 mod report;
 mod session;
@@ -13,6 +14,7 @@ pub use import::{
     ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
     RunControl, RunDone, RunEvent, RunInfoRow, RunsInfo, UndoPreviewInfo,
 };
+pub use campaign::{CampaignInfo, PolicyInfo, RecoveryInfo, StepDone, StepPreviewInfo};
 pub use report::{ReportDone, ReportMessage, ReportRowInfo, SourceDto, TileInfo};
 pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,
