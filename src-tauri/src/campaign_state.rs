@@ -6,14 +6,19 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use prestage_core::campaign::{
-    self, Maker, NewCampaign, Pick, Step, StepOptions, StepOutcome, StepPreview, TapChoice,
+    self, CampaignError, Maker, NewCampaign, Pick, Step, StepOptions, StepOutcome, StepPreview,
+    TapChoice,
 };
-use prestage_core::import::{ApplyControl, IssuedPass, Progress, RowResult};
+use prestage_core::import::{ApplyControl, IssuedPass};
 use prestage_core::report::{ReportRow, Tile};
 use serde::Deserialize;
 
-use crate::ipc::{CampaignInfo, IpcError, PolicyInfo, StepDone, StepPreviewInfo};
+use crate::import_state::off_the_runtime;
+use crate::ipc::{CampaignInfo, IpcError, PolicyInfo, ProgressInfo, StepDone, StepPreviewInfo};
 use crate::state::AppState;
+
+/// Users in flight in a step.
+const CONCURRENCY: usize = 8;
 
 /// What the screen asks a step to do.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -75,69 +80,132 @@ impl CampaignState {
         exclusion_group: Option<&str>,
     ) -> Result<CampaignInfo, IpcError> {
         if rows.is_empty() {
-            return Err(IpcError::refused("Make the report first: the cohort comes from it."));
+            return Err(IpcError::refused(
+                "Make the report first: the cohort comes from it.",
+            ));
         }
         let pick = match tile {
-            Some(t) => Pick::Tile(Tile::parse(t).ok_or_else(|| IpcError::invalid(Some("tile"), format!("'{t}' is not a report tile.")))?),
+            Some(t) => Pick::Tile(Tile::parse(t).ok_or_else(|| {
+                IpcError::invalid(Some("tile"), format!("'{t}' is not a report tile."))
+            })?),
             None => Pick::Ids(ids),
         };
         let connection = state.connection().await?;
         let s = connection.session();
         let data = &state.places()?.data_dir;
-        let maker = Maker { graph: s.graph(), me: &s.account().id, tenant_id: &s.account().tenant_id, data_dir: data };
-        let c = campaign::create(&maker, &NewCampaign { name, pick, exclusion_group }, &rows).await?;
+        let maker = Maker {
+            graph: s.graph(),
+            me: &s.account().id,
+            tenant_id: &s.account().tenant_id,
+            data_dir: data,
+        };
+        let c = campaign::create(
+            &maker,
+            &NewCampaign {
+                name,
+                pick,
+                exclusion_group,
+            },
+            &rows,
+        )
+        .await?;
         self.status(state, &c.name).await
     }
 
     /// The campaign with every member's methods re-read live.
     pub async fn status(&self, state: &AppState, name: &str) -> Result<CampaignInfo, IpcError> {
         let connection = state.connection().await?;
-        let s = connection.session();
-        let data = state.places()?.data_dir.clone();
-        let runs = state.places()?.runs_dir();
-        let mut c = campaign::load(&data, name, &s.account().tenant_id)?;
-        let status = campaign::status(&s.runs(&runs, 8), &data, &mut c).await?;
-        Ok(CampaignInfo { status, passes_waiting: self.waiting(name) })
+        let (data, runs, name_owned) = (
+            state.places()?.data_dir.clone(),
+            state.places()?.runs_dir(),
+            name.to_string(),
+        );
+        let status = off_the_runtime(move || async move {
+            let s = connection.session();
+            let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
+            campaign::status(&s.runs(&runs, CONCURRENCY), &data, &mut c).await
+        })
+        .await??;
+        Ok(CampaignInfo {
+            status,
+            passes_waiting: self.waiting(name),
+        })
     }
 
-    pub async fn preview(&self, state: &AppState, name: &str, request: &StepRequest) -> Result<StepPreviewInfo, IpcError> {
+    pub async fn preview(
+        &self,
+        state: &AppState,
+        name: &str,
+        request: &StepRequest,
+    ) -> Result<StepPreviewInfo, IpcError> {
         let step = step_of(&request.step)?;
-        let start = request.start.as_deref().filter(|s| !s.trim().is_empty()).map(campaign::parse_start).transpose()?;
+        let start = request
+            .start
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(campaign::parse_start)
+            .transpose()?;
         let opts = StepOptions {
-            tap: request.lifetime_minutes.map(|m| TapChoice { lifetime_minutes: m, once: request.once, start }),
+            tap: request.lifetime_minutes.map(|m| TapChoice {
+                lifetime_minutes: m,
+                once: request.once,
+                start,
+            }),
             keep_office: request.keep_office,
             threshold: request.threshold,
             wave: request.wave,
         };
         let connection = state.connection().await?;
-        let s = connection.session();
-        let data = &state.places()?.data_dir;
-        let runs = state.places()?.runs_dir();
-        let c = campaign::load(data, name, &s.account().tenant_id)?;
-        let preview = campaign::preview_step(&s.runs(&runs, 8), &c, step, &opts).await?;
+        let (data, runs, name_owned) = (
+            state.places()?.data_dir.clone(),
+            state.places()?.runs_dir(),
+            name.to_string(),
+        );
+        let preview = off_the_runtime(move || async move {
+            let s = connection.session();
+            let c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
+            campaign::preview_step(&s.runs(&runs, CONCURRENCY), &c, step, &opts).await
+        })
+        .await??;
         let mut books = self.books();
         books.next_id += 1;
         let id = books.next_id;
         books.previews.insert(id, preview.clone());
-        Ok(StepPreviewInfo { id, needs_confirmation: preview.needs_confirmation(), preview })
+        Ok(StepPreviewInfo {
+            id,
+            needs_confirmation: preview.needs_confirmation(),
+            preview,
+        })
     }
 
     fn start_control(&self) -> Result<ApplyControl, IpcError> {
         let mut books = self.books();
         if books.control.as_ref().is_some_and(|c| !c.is_cancelled()) {
-            return Err(IpcError::refused("A campaign step is running; wait for it or cancel it."));
+            return Err(IpcError::refused(
+                "A campaign step is running; wait for it or cancel it.",
+            ));
         }
         let control = ApplyControl::default();
         books.control = Some(control.clone());
         Ok(control)
     }
 
-    fn keep_passes(&self, name: &str, outcome: &StepOutcome) -> usize {
+    /// Ends a run: the control is dropped and the passes it issued are kept for saving.
+    fn finish(
+        &self,
+        name: &str,
+        outcome: Result<Result<StepOutcome, CampaignError>, IpcError>,
+    ) -> Result<StepDone, IpcError> {
         let mut books = self.books();
         books.control = None;
+        let outcome = outcome??;
         let held = books.passes.entry(name.to_string()).or_default();
         held.extend(outcome.passes.iter().cloned());
-        held.len()
+        let passes_waiting = held.len();
+        Ok(StepDone {
+            outcome,
+            passes_waiting,
+        })
     }
 
     /// Runs the previewed step `preview_id` (the typed count confirms a removal over the threshold).
@@ -147,55 +215,82 @@ impl CampaignState {
         name: &str,
         preview_id: u64,
         confirm: Option<usize>,
-        on_row: impl Fn(&RowResult, &Progress) + Sync,
+        on_progress: impl Fn(ProgressInfo) + Send + Sync + 'static,
     ) -> Result<StepDone, IpcError> {
-        let preview = self.books().previews.remove(&preview_id).ok_or_else(|| IpcError::refused("That preview is gone; preview the step again."))?;
-        let control = self.start_control()?;
+        let preview =
+            self.books().previews.remove(&preview_id).ok_or_else(|| {
+                IpcError::refused("That preview is gone; preview the step again.")
+            })?;
         let connection = state.connection().await?;
-        let s = connection.session();
-        let data = state.places()?.data_dir.clone();
-        let runs = state.places()?.runs_dir();
-        let mut c = campaign::load(&data, name, &s.account().tenant_id)?;
-        let outcome = campaign::run_step(&s.runs(&runs, 8), &data, &mut c, preview, confirm, &control, on_row).await;
-        let outcome = match outcome {
-            Ok(o) => o,
-            Err(e) => {
-                self.books().control = None;
-                return Err(e.into());
-            }
-        };
-        let passes_waiting = self.keep_passes(name, &outcome);
-        Ok(StepDone { outcome, passes_waiting })
+        let (data, runs, name_owned) = (
+            state.places()?.data_dir.clone(),
+            state.places()?.runs_dir(),
+            name.to_string(),
+        );
+        let control = self.start_control()?;
+        let outcome = off_the_runtime(move || async move {
+            let s = connection.session();
+            let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
+            campaign::run_step(
+                &s.runs(&runs, CONCURRENCY),
+                &data,
+                &mut c,
+                preview,
+                confirm,
+                &control,
+                |_, p| on_progress(p.into()),
+            )
+            .await
+        })
+        .await;
+        self.finish(name, outcome)
     }
 
     /// Finishes an interrupted pass run and issues again the passes never delivered.
-    pub async fn recover(&self, state: &AppState, name: &str, on_row: impl Fn(&RowResult, &Progress) + Sync) -> Result<StepDone, IpcError> {
-        let control = self.start_control()?;
+    pub async fn recover(
+        &self,
+        state: &AppState,
+        name: &str,
+        on_progress: impl Fn(ProgressInfo) + Send + Sync + 'static,
+    ) -> Result<StepDone, IpcError> {
         let connection = state.connection().await?;
-        let s = connection.session();
-        let data = state.places()?.data_dir.clone();
-        let runs = state.places()?.runs_dir();
-        let mut c = campaign::load(&data, name, &s.account().tenant_id)?;
-        let outcome = campaign::recover(&s.runs(&runs, 8), &data, &mut c, &control, on_row).await;
-        let outcome = match outcome {
-            Ok(o) => o,
-            Err(e) => {
-                self.books().control = None;
-                return Err(e.into());
-            }
-        };
-        let passes_waiting = self.keep_passes(name, &outcome);
-        Ok(StepDone { outcome, passes_waiting })
+        let (data, runs, name_owned) = (
+            state.places()?.data_dir.clone(),
+            state.places()?.runs_dir(),
+            name.to_string(),
+        );
+        let control = self.start_control()?;
+        let outcome = off_the_runtime(move || async move {
+            let s = connection.session();
+            let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
+            campaign::recover(
+                &s.runs(&runs, CONCURRENCY),
+                &data,
+                &mut c,
+                &control,
+                |_, p| on_progress(p.into()),
+            )
+            .await
+        })
+        .await;
+        self.finish(name, outcome)
     }
 
     pub fn control(&self, action: &str) -> Result<(), IpcError> {
         let books = self.books();
-        let Some(c) = books.control.as_ref() else { return Ok(()) };
+        let Some(c) = books.control.as_ref() else {
+            return Ok(());
+        };
         match action {
             "pause" => c.pause(),
             "resume" => c.resume(),
             "cancel" => c.cancel(),
-            other => return Err(IpcError::invalid(Some("action"), format!("'{other}' is not pause, resume or cancel."))),
+            other => {
+                return Err(IpcError::invalid(
+                    Some("action"),
+                    format!("'{other}' is not pause, resume or cancel."),
+                ))
+            }
         }
         Ok(())
     }
@@ -207,7 +302,11 @@ impl CampaignState {
         let books = self.books();
         let passes = books.passes.get(name).filter(|p| !p.is_empty()).ok_or_else(|| IpcError::refused("No passes are waiting to be saved: they are saved once, after they are issued."))?;
         let file = format!("{}-passes.csv", name.replace(' ', "-"));
-        Ok((campaign::delivery_csv(passes, tz).into_bytes(), file, passes.len()))
+        Ok((
+            campaign::delivery_csv(passes, tz).into_bytes(),
+            file,
+            passes.len(),
+        ))
     }
 
     /// The passes were written: record them as delivered and forget them.
@@ -220,17 +319,41 @@ impl CampaignState {
         Ok(())
     }
 
-    pub async fn undo(&self, state: &AppState, name: &str, run: &str, on_row: impl Fn(&RowResult, &Progress) + Sync) -> Result<StepDone, IpcError> {
-        let control = self.start_control()?;
+    pub async fn undo(
+        &self,
+        state: &AppState,
+        name: &str,
+        run: &str,
+        on_progress: impl Fn(ProgressInfo) + Send + Sync + 'static,
+    ) -> Result<StepDone, IpcError> {
         let connection = state.connection().await?;
-        let s = connection.session();
-        let data = state.places()?.data_dir.clone();
-        let runs = state.places()?.runs_dir();
-        let mut c = campaign::load(&data, name, &s.account().tenant_id)?;
-        let outcome = campaign::undo_step(&s.runs(&runs, 8), &data, &mut c, run, &control, on_row).await;
-        self.books().control = None;
-        let outcome = outcome?;
-        Ok(StepDone { outcome: StepOutcome { runs: vec![outcome], passes: Vec::new(), passes_issued: 0 }, passes_waiting: self.waiting(name) })
+        let (data, runs, name_owned, run) = (
+            state.places()?.data_dir.clone(),
+            state.places()?.runs_dir(),
+            name.to_string(),
+            run.to_string(),
+        );
+        let control = self.start_control()?;
+        let outcome = off_the_runtime(move || async move {
+            let s = connection.session();
+            let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
+            campaign::undo_step(
+                &s.runs(&runs, CONCURRENCY),
+                &data,
+                &mut c,
+                &run,
+                &control,
+                |_, p| on_progress(p.into()),
+            )
+            .await
+            .map(|o| StepOutcome {
+                runs: vec![o],
+                passes: Vec::new(),
+                passes_issued: 0,
+            })
+        })
+        .await;
+        self.finish(name, outcome)
     }
 
     pub async fn policy(&self, state: &AppState) -> Result<PolicyInfo, IpcError> {
@@ -239,9 +362,20 @@ impl CampaignState {
     }
 
     /// Sandbox mode only: a user registers a method with their pass, as at aka.ms/mysecurityinfo.
-    pub async fn sandbox_register(&self, state: &AppState, user: &str, method: &str, pass: &str) -> Result<(), IpcError> {
+    pub async fn sandbox_register(
+        &self,
+        state: &AppState,
+        user: &str,
+        method: &str,
+        pass: &str,
+    ) -> Result<(), IpcError> {
         let connection = state.connection().await?;
-        let sandbox = connection.sandbox().ok_or_else(|| IpcError::refused("Only the sandbox tenant lets Prestage play a user registering."))?;
-        sandbox.register_method(user, method, pass).map(|_| ()).map_err(|e| IpcError::invalid(Some("pass"), e.to_string()))
+        let sandbox = connection.sandbox().ok_or_else(|| {
+            IpcError::refused("Only the sandbox tenant lets Prestage play a user registering.")
+        })?;
+        sandbox
+            .register_method(user, method, pass)
+            .map(|_| ())
+            .map_err(|e| IpcError::invalid(Some("pass"), e.to_string()))
     }
 }

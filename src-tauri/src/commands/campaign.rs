@@ -14,7 +14,10 @@ use crate::report_state::ReportState;
 use crate::state::AppState;
 
 #[tauri::command]
-pub fn campaign_list(state: State<'_, AppState>, campaigns: State<'_, CampaignState>) -> Result<Vec<String>, IpcError> {
+pub fn campaign_list(
+    state: State<'_, AppState>,
+    campaigns: State<'_, CampaignState>,
+) -> Result<Vec<String>, IpcError> {
     campaigns.list(&state)
 }
 
@@ -29,16 +32,34 @@ pub async fn campaign_create(
     ids: Vec<String>,
     exclusion_group: Option<String>,
 ) -> Result<CampaignInfo, IpcError> {
-    campaigns.create(&state, report.rows(), &name, tile.as_deref(), &ids, exclusion_group.as_deref()).await
+    campaigns
+        .create(
+            &state,
+            report.rows(),
+            &name,
+            tile.as_deref(),
+            &ids,
+            exclusion_group.as_deref(),
+        )
+        .await
 }
 
 #[tauri::command]
-pub async fn campaign_status(state: State<'_, AppState>, campaigns: State<'_, CampaignState>, name: String) -> Result<CampaignInfo, IpcError> {
+pub async fn campaign_status(
+    state: State<'_, AppState>,
+    campaigns: State<'_, CampaignState>,
+    name: String,
+) -> Result<CampaignInfo, IpcError> {
     campaigns.status(&state, &name).await
 }
 
 #[tauri::command]
-pub async fn campaign_preview(state: State<'_, AppState>, campaigns: State<'_, CampaignState>, name: String, request: StepRequest) -> Result<StepPreviewInfo, IpcError> {
+pub async fn campaign_preview(
+    state: State<'_, AppState>,
+    campaigns: State<'_, CampaignState>,
+    name: String,
+    request: StepRequest,
+) -> Result<StepPreviewInfo, IpcError> {
     campaigns.preview(&state, &name, &request).await
 }
 
@@ -51,16 +72,32 @@ pub async fn campaign_run(
     confirm: Option<usize>,
     on_progress: Channel<ProgressInfo>,
 ) -> Result<StepDone, IpcError> {
-    campaigns.run(&state, &name, preview_id, confirm, |_, p| { let _ = on_progress.send(p.into()); }).await
+    campaigns
+        .run(&state, &name, preview_id, confirm, move |p| {
+            let _ = on_progress.send(p);
+        })
+        .await
 }
 
 #[tauri::command]
-pub async fn campaign_recover(state: State<'_, AppState>, campaigns: State<'_, CampaignState>, name: String, on_progress: Channel<ProgressInfo>) -> Result<StepDone, IpcError> {
-    campaigns.recover(&state, &name, |_, p| { let _ = on_progress.send(p.into()); }).await
+pub async fn campaign_recover(
+    state: State<'_, AppState>,
+    campaigns: State<'_, CampaignState>,
+    name: String,
+    on_progress: Channel<ProgressInfo>,
+) -> Result<StepDone, IpcError> {
+    campaigns
+        .recover(&state, &name, move |p| {
+            let _ = on_progress.send(p);
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn campaign_control(campaigns: State<'_, CampaignState>, action: String) -> Result<(), IpcError> {
+pub fn campaign_control(
+    campaigns: State<'_, CampaignState>,
+    action: String,
+) -> Result<(), IpcError> {
     campaigns.control(&action)
 }
 
@@ -74,23 +111,46 @@ pub async fn campaign_save_passes<R: Runtime>(
     tz: String,
 ) -> Result<Option<String>, IpcError> {
     let (bytes, file, _) = campaigns.passes_csv(&name, &tz)?;
-    let Some(path) = save_as(&app, &file).await else { return Ok(None) };
+    let Some(path) = save_as(&app, &file).await else {
+        return Ok(None);
+    };
     let saved = write(&path, &bytes)?;
     campaigns.delivered(&state, &name).await?;
     Ok(Some(saved))
 }
 
 #[tauri::command]
-pub async fn campaign_undo(state: State<'_, AppState>, campaigns: State<'_, CampaignState>, name: String, run: String, on_progress: Channel<ProgressInfo>) -> Result<StepDone, IpcError> {
-    campaigns.undo(&state, &name, &run, |_, p| { let _ = on_progress.send(p.into()); }).await
+pub async fn campaign_undo(
+    state: State<'_, AppState>,
+    campaigns: State<'_, CampaignState>,
+    name: String,
+    run: String,
+    on_progress: Channel<ProgressInfo>,
+) -> Result<StepDone, IpcError> {
+    campaigns
+        .undo(&state, &name, &run, move |p| {
+            let _ = on_progress.send(p);
+        })
+        .await
 }
 
 #[tauri::command]
-pub async fn campaign_policy(state: State<'_, AppState>, campaigns: State<'_, CampaignState>) -> Result<PolicyInfo, IpcError> {
+pub async fn campaign_policy(
+    state: State<'_, AppState>,
+    campaigns: State<'_, CampaignState>,
+) -> Result<PolicyInfo, IpcError> {
     campaigns.policy(&state).await
 }
 
 #[tauri::command]
-pub async fn sandbox_register(state: State<'_, AppState>, campaigns: State<'_, CampaignState>, user: String, method: String, pass: String) -> Result<(), IpcError> {
-    campaigns.sandbox_register(&state, &user, &method, &pass).await
+pub async fn sandbox_register(
+    state: State<'_, AppState>,
+    campaigns: State<'_, CampaignState>,
+    user: String,
+    method: String,
+    pass: String,
+) -> Result<(), IpcError> {
+    campaigns
+        .sandbox_register(&state, &user, &method, &pass)
+        .await
 }

@@ -9,12 +9,12 @@ mod session;
 pub mod user;
 mod users;
 
+pub use campaign::{CampaignInfo, PolicyInfo, RecoveryInfo, StepDone, StepPreviewInfo};
 pub use import::{
     CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
     ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
     RunControl, RunDone, RunEvent, RunInfoRow, RunsInfo, UndoPreviewInfo,
 };
-pub use campaign::{CampaignInfo, PolicyInfo, RecoveryInfo, StepDone, StepPreviewInfo};
 pub use report::{ReportDone, ReportMessage, ReportRowInfo, SourceDto, TileInfo};
 pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,

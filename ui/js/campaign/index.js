@@ -15,6 +15,10 @@ const STEPS = [
   ["sms-sign-in-off", "4 · SMS sign-in off"],
   ["remove-phones", "5 · Remove phone methods"],
 ];
+const SLOT = {
+  mobile: "mobile", alternateMobile: "alternate mobile", office: "office phone", email: "email",
+  smsSignIn: "SMS sign-in", defaultMethod: "default method", tap: "Temporary Access Pass",
+};
 const STATUS = { add: "Add", update: "Update", unchanged: "Unchanged", skipped: "Skipped", invalid: "Refused" };
 
 /** Mounts the screen into `root`; `sandbox()` says whether the session is the sandbox tenant. */
@@ -143,7 +147,7 @@ export function mountCampaign({ api, errors, root, sandbox }) {
       h(doc, "button", { className: "button small", testid: "campaign-recover", onclick: () => recover() }, "Issue them again"));
     waiting.hidden = !info.passesWaiting;
     waitingText.textContent = `${info.passesWaiting} passes issued, waiting to be saved.`;
-    usersBody.replaceChildren(...st.users.map((u) => h(doc, "tr", { testid: "campaign-user", data: { userId: u.id, stage: u.stage } },
+    usersBody.replaceChildren(...st.users.map((u) => h(doc, "tr", { testid: "campaign-user", data: { userId: u.id, stage: u.stage, phones: String(u.phones) } },
       h(doc, "td", {}, u.stageLabel),
       h(doc, "td", {}, h(doc, "span", { className: "name-cell" }, u.displayName, h(doc, "span", { className: "upn" }, u.userPrincipalName))),
       h(doc, "td", {}, fmt(u.changed)),
@@ -222,22 +226,25 @@ export function mountCampaign({ api, errors, root, sandbox }) {
       : null;
     const runButton = h(doc, "button", { className: "button primary small", testid: "campaign-run", disabled: writes === 0,
       onclick: () => runStep(confirm ? Number(confirm.value) : null) }, writes ? `Run for ${writes} users` : "Nothing to run");
+    const cell = (text) => h(doc, "td", { title: text }, text);
+    const change = (c) => `${c.action} ${SLOT[c.slot] ?? c.slot}${c.before && c.slot !== "tap" ? ` (was ${c.before})` : ""}`;
     previewBox.hidden = false;
-    previewBox.replaceChildren(
+    previewBox.replaceChildren(...[
       h(doc, "h2", { testid: "campaign-preview-title" }, `Preview: ${STEPS.find(([s]) => s === p.step)?.[1] ?? p.step}`),
       h(doc, "p", { testid: "campaign-preview-counts" }, `${writes} to write · ${p.counts.unchanged} unchanged · ${p.counts.skipped} skipped · ${p.counts.invalid} refused · ${p.notes.length} left alone`),
       ...p.advice.map((a) => h(doc, "p", { className: "hint", testid: "campaign-advice" }, a)),
       p.step === "remove-phones" ? h(doc, "p", { testid: "campaign-threshold-line" }, `${p.removals} users lose phone methods; threshold ${p.threshold}.${preview.needsConfirmation ? " Over the threshold: type the count to run." : ""}`) : null,
       ...p.cannotRestore.map((n) => h(doc, "p", { className: "warn", testid: "campaign-cannot-restore" }, `Undo could not restore ${n.userPrincipalName}: ${n.reason}`)),
+      h(doc, "div", { className: "toolbar" }, confirm, runButton),
       h(doc, "table", { className: "users campaign-table" }, h(doc, "tbody", { testid: "campaign-preview-rows" },
         p.rows.map((r) => h(doc, "tr", { testid: "campaign-preview-row", data: { status: r.status } },
-          h(doc, "td", {}, STATUS[r.status] ?? r.status),
-          h(doc, "td", {}, r.user?.userPrincipalName ?? r.userInput),
-          h(doc, "td", {}, r.changes.map((c) => `${c.action} ${c.slot}${c.before ? ` (was ${c.before})` : ""}`).join("; ")),
-          h(doc, "td", {}, [...r.problems, ...r.warnings].join("; ")))),
+          cell(STATUS[r.status] ?? r.status),
+          cell(r.user?.userPrincipalName ?? r.userInput),
+          cell(r.changes.map(change).join("; ")),
+          cell([...r.problems, ...r.warnings].join("; ")))),
         p.notes.map((n) => h(doc, "tr", { testid: "campaign-preview-note" },
-          h(doc, "td", {}, "Left alone"), h(doc, "td", {}, n.userPrincipalName), h(doc, "td", {}, ""), h(doc, "td", {}, n.reason))))),
-      h(doc, "div", { className: "toolbar" }, confirm, runButton));
+          cell("Left alone"), cell(n.userPrincipalName), cell(""), cell(n.reason))))),
+    ].filter(Boolean));
   }
 
   async function previewStep(step) {
@@ -277,6 +284,7 @@ export function mountCampaign({ api, errors, root, sandbox }) {
       running = false;
       cancelButton.hidden = true;
       progress.hidden = true;
+      progressText.textContent = "";
     }
   }
 

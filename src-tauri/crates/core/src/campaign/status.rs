@@ -137,7 +137,7 @@ pub async fn status(
                 }
                 u.strong = has_strong(state);
                 u.pass_expires = state.tap.as_ref().and_then(|t| t.expires());
-                u.pass_live = state.tap.as_ref().is_some_and(|t| t.usable == Some(true));
+                u.pass_live = state.tap.as_ref().is_some_and(|t| t.is_live(Utc::now()));
                 u.default_method = state
                     .preferences
                     .user_preferred_method_for_secondary_authentication

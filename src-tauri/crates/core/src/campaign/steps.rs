@@ -156,7 +156,7 @@ fn desired_for(
         Step::DeletePasses => {
             let since = campaign.delivery(&state.user.id).map(|x| x.issued);
             let registered = since.is_some_and(|s| registered_since(state, s));
-            let live = state.tap.as_ref().is_some_and(|t| t.usable == Some(true));
+            let live = state.tap.as_ref().is_some_and(|t| t.is_live(Utc::now()));
             match (registered, live) {
                 (true, true) => d.tap = Want::Remove,
                 (false, _) => return Err("has not registered since the pass".into()),

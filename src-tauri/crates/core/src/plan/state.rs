@@ -57,6 +57,18 @@ pub struct TapState {
 }
 
 impl TapState {
+    /// Usable now: Graph's `isUsable` where it says (v1.0), else from its start and lifetime
+    /// (beta lists passes without it).
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        match self.usable {
+            Some(usable) => usable,
+            None => {
+                let started = self.start.or(self.created).is_none_or(|s| s <= now);
+                started && self.expires().is_none_or(|e| now < e)
+            }
+        }
+    }
+
     /// When the pass stops working.
     pub fn expires(&self) -> Option<DateTime<Utc>> {
         let start = self.start.or(self.created)?;
