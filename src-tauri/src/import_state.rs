@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard};
 use prestage_core::csv::{template, Column};
 use prestage_core::import::{
     list_runs, preview, results_csv, ApplyControl, ImportPrefs, JournalError, PlanOptions,
-    PrefsError, RowResult, RunLock, RunOutcome,
+    PrefsError, RowResult, RunLock, RunOutcome, ROWS_IN_FLIGHT,
 };
 use prestage_core::plan::RowPlan;
 use tokio_util::sync::CancellationToken;
@@ -22,7 +22,7 @@ use crate::ipc::{
 };
 use crate::state::AppState;
 
-/// State-read batches in flight while previewing, rows in flight while applying (as the CLI).
+/// State-read batches in flight while previewing (as the CLI); runs use `ROWS_IN_FLIGHT`.
 const CONCURRENCY: usize = 8;
 
 struct Plan {
@@ -270,7 +270,7 @@ impl ImportState {
         let outcome = off_the_runtime(move || async move {
             connection
                 .session()
-                .runs(&runs_dir, CONCURRENCY)
+                .runs(&runs_dir, ROWS_IN_FLIGHT)
                 .start(&file_name, &options, rows, &control, |r, p| {
                     on_event(RunEvent::new(r, p))
                 })
@@ -293,7 +293,7 @@ impl ImportState {
         let outcome = off_the_runtime(move || async move {
             connection
                 .session()
-                .runs(&runs_dir, CONCURRENCY)
+                .runs(&runs_dir, ROWS_IN_FLIGHT)
                 .resume(&run, &control, |r, p| on_event(RunEvent::new(r, p)))
                 .await
         })
@@ -312,7 +312,7 @@ impl ImportState {
         let preview = off_the_runtime(move || async move {
             connection
                 .session()
-                .runs(&runs_dir, CONCURRENCY)
+                .runs(&runs_dir, ROWS_IN_FLIGHT)
                 .undo_preview(&run)
                 .await
         })
@@ -335,7 +335,7 @@ impl ImportState {
         let outcome = off_the_runtime(move || async move {
             connection
                 .session()
-                .runs(&runs_dir, CONCURRENCY)
+                .runs(&runs_dir, ROWS_IN_FLIGHT)
                 .undo(&run, &control, |r, p| on_event(RunEvent::new(r, p)))
                 .await
         })

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use prestage_core::csv::{normalize_header, Column};
 use prestage_core::import::{
     list_runs, preview, results_csv, ApplyControl, ImportPrefs, PlanOptions, RunList, RunLock,
+    ROWS_IN_FLIGHT,
 };
 use prestage_core::plan::RowPlan;
 use prestage_core::session::Session;
@@ -72,8 +73,8 @@ pub struct ApplyArgs {
     /// Write the per-row results as CSV (UTF-8 with BOM) to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// Rows in flight at once.
-    #[arg(long, default_value_t = 8)]
+    /// Rows in flight at once while applying (requests in flight stay bounded by the throttle).
+    #[arg(long, default_value_t = ROWS_IN_FLIGHT)]
     pub concurrency: usize,
     #[arg(long)]
     pub json: bool,
@@ -88,7 +89,8 @@ pub struct RunArgs {
     /// Confirm (undo without it shows what it would write, and writes nothing).
     #[arg(long)]
     pub yes: bool,
-    #[arg(long, default_value_t = 8)]
+    /// Rows in flight at once.
+    #[arg(long, default_value_t = ROWS_IN_FLIGHT)]
     pub concurrency: usize,
     #[arg(long)]
     pub json: bool,

@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod graph;
 pub mod import;
 mod jsonl;
+pub mod mfa_state;
 pub mod phone;
 pub mod places;
 pub mod plan;

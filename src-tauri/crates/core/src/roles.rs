@@ -23,6 +23,7 @@ pub enum Role {
     MessageCenterReader,
     UserExperienceSuccessManager,
     UsageSummaryReportsReader,
+    AuthenticationPolicyAdministrator,
     /// Any other directory role (template id and name kept).
     Other {
         template_id: String,
@@ -70,6 +71,10 @@ const TEMPLATES: &[(&str, Role)] = &[
     (
         "75934031-6c7e-415a-99d7-48dbd49e875e",
         Role::UsageSummaryReportsReader,
+    ),
+    (
+        "0526716b-113d-4c15-b2c8-68e3c22b9f80",
+        Role::AuthenticationPolicyAdministrator,
     ),
 ];
 
@@ -126,6 +131,7 @@ impl Role {
             Role::MessageCenterReader => "Message Center Reader",
             Role::UserExperienceSuccessManager => "User Experience Success Manager",
             Role::UsageSummaryReportsReader => "Usage Summary Reports Reader",
+            Role::AuthenticationPolicyAdministrator => "Authentication Policy Administrator",
             Role::Other { name, .. } => name,
         }
     }
@@ -143,6 +149,12 @@ pub enum Refusal {
     ReadOnly { you: String },
     #[error("You hold no role that can change other users' authentication methods (Authentication Administrator or Privileged Authentication Administrator).")]
     NoRole,
+    #[error("Your roles ({you}) cannot read per-user MFA state: Microsoft Graph allows it to Global Reader, Authentication Policy Administrator and Global Administrator.")]
+    MfaStateUnreadable { you: String },
+    #[error("Your roles ({you}) cannot change per-user MFA state: Microsoft Graph allows it to Authentication Policy Administrator and Global Administrator.")]
+    MfaStateReadOnly { you: String },
+    #[error("You cannot change your own per-user MFA state through Graph; another administrator must do it.")]
+    MfaStateSelf,
 }
 
 /// The signed-in admin's roles and what follows from them.
@@ -194,6 +206,36 @@ impl Powers {
         ]
         .iter()
         .any(|r| self.has(r))
+    }
+
+    /// May read per-user MFA state (beta `requirements`: Global Reader or Authentication Policy
+    /// Administrator are the least privileged roles the docs name; Global Administrator too).
+    pub fn check_mfa_state_read(&self) -> Result<(), Refusal> {
+        let readers = [
+            Role::GlobalAdministrator,
+            Role::GlobalReader,
+            Role::AuthenticationPolicyAdministrator,
+        ];
+        if readers.iter().any(|r| self.has(r)) {
+            Ok(())
+        } else {
+            Err(Refusal::MfaStateUnreadable { you: self.names() })
+        }
+    }
+
+    /// May change `target`'s per-user MFA state (Authentication Policy Administrator, Global
+    /// Administrator; never one's own).
+    pub fn check_mfa_state_write(&self, is_self: bool) -> Result<(), Refusal> {
+        if is_self {
+            return Err(Refusal::MfaStateSelf);
+        }
+        if self.has(&Role::GlobalAdministrator)
+            || self.has(&Role::AuthenticationPolicyAdministrator)
+        {
+            Ok(())
+        } else {
+            Err(Refusal::MfaStateReadOnly { you: self.names() })
+        }
     }
 
     /// The pre-flight check for changing `target`'s methods. `target_roles` are the target's
@@ -250,6 +292,26 @@ impl GraphClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn per_user_mfa_needs_the_documented_roles() {
+        let apa = Powers::new(vec![Role::AuthenticationPolicyAdministrator]);
+        assert_eq!(apa.check_mfa_state_read(), Ok(()));
+        assert_eq!(apa.check_mfa_state_write(false), Ok(()));
+        assert_eq!(apa.check_mfa_state_write(true), Err(Refusal::MfaStateSelf));
+        let gr = Powers::new(vec![Role::GlobalReader]);
+        assert_eq!(gr.check_mfa_state_read(), Ok(()));
+        assert!(matches!(
+            gr.check_mfa_state_write(false),
+            Err(Refusal::MfaStateReadOnly { .. })
+        ));
+        let paa = Powers::new(vec![Role::PrivilegedAuthenticationAdministrator]);
+        let refusal = paa.check_mfa_state_read().unwrap_err();
+        assert!(refusal
+            .to_string()
+            .contains("Privileged Authentication Administrator"));
+        assert!(paa.check_mfa_state_write(false).is_err());
+    }
 
     #[test]
     fn pre_flight_explains_before_the_click() {

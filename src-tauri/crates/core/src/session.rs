@@ -61,6 +61,8 @@ pub struct Session {
     not_kept: Option<StoreError>,
     /// The authority + client id this session signed in with (`SignInConfig::binding`).
     binding: String,
+    /// The token source behind `graph`, for incremental consent (`Session::ask_permission`).
+    tokens: Arc<RefreshingTokenSource>,
 }
 
 impl Session {
@@ -74,7 +76,7 @@ impl Session {
     ) -> Result<Self, CoreError> {
         let binding = sign_in.binding();
         let source = Arc::new(RefreshingTokenSource::new(sign_in, tokens, on_rotate));
-        let graph = GraphClient::new(client, source)?;
+        let graph = GraphClient::new(client, source.clone())?;
         let (me, org, powers) =
             tokio::try_join!(graph.me(), graph.organization(), graph.my_powers())?;
         let account = Account {
@@ -91,6 +93,7 @@ impl Session {
             keeper: None,
             not_kept: None,
             binding,
+            tokens: source,
         })
     }
 
@@ -249,6 +252,14 @@ impl Session {
 
     pub fn graph(&self) -> &GraphClient {
         &self.graph
+    }
+
+    /// Incremental consent: asks for a Graph permission (e.g. `Policy.ReadWrite.AuthenticationMethod`)
+    /// only when a feature first needs it; the session's token carries it from then on.
+    /// `Ok(true)` when it was newly asked for.
+    pub async fn ask_permission(&self, permission: &str) -> Result<bool, CoreError> {
+        let scope = format!("https://graph.microsoft.com/{permission}");
+        Ok(self.tokens.widen(&[scope.as_str()]).await?)
     }
 
     pub fn account(&self) -> &Account {

@@ -40,6 +40,10 @@ pub struct SandboxConfig {
     /// How long the registration report keeps showing a user's state from before a change to
     /// their methods (Graph: "up to a few hours"). Default 1 h.
     pub report_lag: Duration,
+    /// Security defaults are on (`identitySecurityDefaultsEnforcementPolicy.isEnabled`). Default off.
+    pub security_defaults: bool,
+    /// One enabled Conditional Access policy requires MFA for all users. Default off.
+    pub conditional_access_mfa: bool,
 }
 
 impl Default for SandboxConfig {
@@ -59,6 +63,8 @@ impl Default for SandboxConfig {
             auto_approve: false,
             retry_after_http_date: false,
             report_lag: Duration::from_secs(3600),
+            security_defaults: false,
+            conditional_access_mfa: false,
         }
     }
 }

@@ -61,6 +61,7 @@ pub(crate) fn dump(shared: &Shared) -> Value {
                     "isSystemPreferredAuthenticationMethodEnabled": u.prefs.system_preferred,
                     "userPreferredMethodForSecondaryAuthentication": u.prefs.preferred,
                 },
+                "perUserMfaState": u.prefs.per_user_mfa,
                 "writesApplied": inner.counters.writes_by_user.get(&i).copied().unwrap_or(0),
             })
         })

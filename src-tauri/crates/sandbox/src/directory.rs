@@ -162,6 +162,16 @@ impl Methods {
     pub(crate) fn phone_mut(&mut self, kind: PhoneType) -> Option<&mut Phone> {
         self.phones.iter_mut().find(|p| p.kind == kind)
     }
+
+    /// Has the user registered a method that answers an MFA prompt (a phone, Microsoft
+    /// Authenticator, an OATH token, a passkey or Windows Hello)? Email and TAP do not count.
+    pub(crate) fn has_mfa_method(&self) -> bool {
+        !self.phones.is_empty()
+            || !self.authenticators.is_empty()
+            || !self.oath.is_empty()
+            || !self.fido2.is_empty()
+            || !self.hello.is_empty()
+    }
 }
 
 impl Default for SignInPreferences {

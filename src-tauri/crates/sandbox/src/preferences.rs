@@ -1,6 +1,6 @@
 //! beta `signInPreferences` (GET/PATCH `isSystemPreferredAuthenticationMethodEnabled` and
 //! `userPreferredMethodForSecondaryAuthentication`; rule 11: the preferred method must be one
-//! the user has registered) and beta `requirements` (per-user MFA state).
+//! the user has registered). Per-user MFA (`requirements`) lives in requirements.rs.
 
 use axum::http::Method;
 use serde_json::{json, Value};
@@ -93,41 +93,4 @@ fn patch(ctx: &mut Ctx<'_>, req: &GraphRequest, user: usize) -> GraphResult {
     }
     touched(ctx, user);
     Ok(Reply::no_content())
-}
-
-/// beta `/authentication/requirements`: `{"perUserMfaState": "disabled|enabled|enforced"}`.
-pub(crate) fn requirements(ctx: &mut Ctx<'_>, req: &GraphRequest, user: usize) -> GraphResult {
-    match req.method {
-        Method::GET => {
-            rules::authorize_read(ctx.caller, user)?;
-            let u = &ctx.inner.dir.users[user];
-            let context = ctx.context(&format!("users('{}')/authentication/requirements", u.id));
-            Ok(Reply::ok(
-                json!({"@odata.context": context, "perUserMfaState": u.prefs.per_user_mfa}),
-            ))
-        }
-        Method::PATCH => {
-            rules::authorize_write(ctx.caller, &ctx.inner.dir, user)?;
-            let body = req.json_object()?;
-            only_properties(
-                &body,
-                &["perUserMfaState"],
-                "strongAuthenticationRequirements",
-            )?;
-            let state = match body.get("perUserMfaState").and_then(Value::as_str) {
-                Some("disabled") => "disabled",
-                Some("enabled") => "enabled",
-                Some("enforced") => "enforced",
-                _ => {
-                    return Err(GraphError::bad_request(
-                        "perUserMfaState must be one of disabled, enabled, enforced.",
-                    ))
-                }
-            };
-            ctx.inner.dir.users[user].prefs.per_user_mfa = state;
-            touched(ctx, user);
-            Ok(Reply::no_content())
-        }
-        _ => Err(GraphError::method_not_allowed()),
-    }
 }

@@ -177,6 +177,14 @@ pub(crate) struct Powers {
     pub read_policy: bool,
     /// Change the authentication methods policy.
     pub write_policy: bool,
+    /// Read a user's per-user MFA state (beta `requirements`): Global Reader, Authentication
+    /// Policy Administrator (the documented least privileged roles) and Global Administrator.
+    pub read_mfa_state: bool,
+    /// Change a user's per-user MFA state: Authentication Policy Administrator, Global Administrator.
+    pub write_mfa_state: bool,
+    /// Read security defaults and Conditional Access policies: Global Reader, Security Reader,
+    /// Security Administrator, Global Administrator.
+    pub read_security_policies: bool,
 }
 
 impl Powers {
@@ -190,6 +198,9 @@ impl Powers {
                     p.read_reports = true;
                     p.read_policy = true;
                     p.write_policy = true;
+                    p.read_mfa_state = true;
+                    p.write_mfa_state = true;
+                    p.read_security_policies = true;
                 }
                 RoleKind::PrivilegedAuthenticationAdministrator => {
                     p.write_any = true;
@@ -205,16 +216,23 @@ impl Powers {
                     p.read_masked = true;
                     p.read_reports = true;
                     p.read_policy = true;
+                    p.read_mfa_state = true;
+                    p.read_security_policies = true;
                 }
-                RoleKind::SecurityAdministrator
-                | RoleKind::SecurityReader
-                | RoleKind::ReportsReader => {
+                RoleKind::SecurityAdministrator | RoleKind::SecurityReader => {
+                    p.read_reports = true;
+                    p.read_policy = true;
+                    p.read_security_policies = true;
+                }
+                RoleKind::ReportsReader => {
                     p.read_reports = true;
                     p.read_policy = true;
                 }
                 RoleKind::AuthenticationPolicyAdministrator => {
                     p.read_policy = true;
                     p.write_policy = true;
+                    p.read_mfa_state = true;
+                    p.write_mfa_state = true;
                 }
                 RoleKind::UserAdministrator
                 | RoleKind::HelpdeskAdministrator
@@ -251,6 +269,23 @@ mod tests {
         assert!(paa.may_write_target(&[RoleKind::GlobalAdministrator]));
         let gr = Powers::of(&[RoleKind::GlobalReader]);
         assert!(!gr.may_write_target(&[]));
+    }
+
+    #[test]
+    fn per_user_mfa_state_follows_the_documented_roles() {
+        let read = |r| Powers::of(&[r]).read_mfa_state;
+        let write = |r| Powers::of(&[r]).write_mfa_state;
+        assert!(read(RoleKind::GlobalReader) && !write(RoleKind::GlobalReader));
+        assert!(read(RoleKind::AuthenticationPolicyAdministrator));
+        assert!(write(RoleKind::AuthenticationPolicyAdministrator));
+        assert!(write(RoleKind::GlobalAdministrator));
+        for r in [
+            RoleKind::PrivilegedAuthenticationAdministrator,
+            RoleKind::AuthenticationAdministrator,
+            RoleKind::SecurityAdministrator,
+        ] {
+            assert!(!read(r) && !write(r), "{r:?}");
+        }
     }
 
     #[test]

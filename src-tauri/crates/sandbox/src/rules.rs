@@ -40,6 +40,12 @@
 //! | 12 | Registration report rows lag changes by `SandboxConfig::report_lag` (`lastUpdatedDateTime` = when the row was refreshed) | 200 | – | documented ("up to a few hours"); the lag a guess |
 //! | 12 | `methodsRegistered`: Authenticator → `microsoftAuthenticatorPush`, plus `softwareOneTimePasscode` when its `deviceTag` is `SoftwareTokenActivated`; FIDO2 → `passKeyDeviceBound` / `passKeySynced` (`passKeyDeviceBoundAuthenticator` for Microsoft Authenticator's AAGUIDs) | – | – | documented values; the deviceTag link a guess |
 //! | – | beta `lastUsedDateTime` of a seeded method: a fixed date after its creation (about one in eight never used); methods created through the API: null | – | – | property documented, values a guess |
+//! | 18 | Per-user MFA (`requirements`) read by a role other than Global Reader, Authentication Policy Administrator or Global Administrator | 403 | `accessDenied` | documented roles; code a guess |
+//! | 18 | Per-user MFA changed by a role other than Authentication Policy Administrator or Global Administrator | 403 | `accessDenied` | documented role; code a guess |
+//! | 18 | Per-user MFA read without `Policy.Read.All` (or `Policy.ReadWrite.AuthenticationMethod`) in the token; changed without `Policy.ReadWrite.AuthenticationMethod` | 403 | `Authorization_RequestDenied` | documented permissions; code a guess |
+//! | 18 | Per-user MFA set to `enabled` for a user who has an MFA method registered (phone, Authenticator, OATH, passkey, Windows Hello) | 204, state becomes `enforced` | – | documented |
+//! | 18 | `perUserMfaState` other than disabled / enabled / enforced | 400 | `badRequest` | **guess** |
+//! | 19 | Security defaults / Conditional Access policies read by a role other than Global Reader, Security Reader, Security Administrator, Global Administrator, or without `Policy.Read.All` | 403 | `accessDenied` / `Authorization_RequestDenied` | documented permission; roles from the CA docs; codes a guess |
 //! | 17 | `/directoryRoles/{id}/members` without `RoleManagement.Read.Directory` / `Directory.Read.All` in the token | 403 | `Authorization_RequestDenied` "Insufficient privileges to complete the operation." | documented shape and permissions |
 
 use crate::directory::{Directory, PhoneType};
@@ -55,6 +61,55 @@ pub(crate) fn role_members_unreadable() -> GraphError {
         axum::http::StatusCode::FORBIDDEN,
         "Authorization_RequestDenied",
         "Insufficient privileges to complete the operation.",
+    )
+}
+
+/// A Graph permission the token lacks: 403 `Authorization_RequestDenied` (rules 18, 19).
+pub(crate) fn missing_permission() -> GraphError {
+    role_members_unreadable()
+}
+
+/// Rule 18: may `caller` read per-user MFA state?
+pub(crate) fn authorize_mfa_state_read(caller: &Caller) -> Result<(), GraphError> {
+    if !caller.powers.read_mfa_state {
+        return Err(GraphError::access_denied());
+    }
+    if !caller.reads_policy {
+        return Err(missing_permission());
+    }
+    Ok(())
+}
+
+/// Rules 6 and 18: may `caller` change `target`'s per-user MFA state?
+pub(crate) fn authorize_mfa_state_write(caller: &Caller, target: usize) -> Result<(), GraphError> {
+    if caller.user == target {
+        return Err(self_service());
+    }
+    if !caller.powers.write_mfa_state {
+        return Err(GraphError::access_denied());
+    }
+    if !caller.writes_auth_method_policy {
+        return Err(missing_permission());
+    }
+    Ok(())
+}
+
+/// Rule 19: may `caller` read security defaults and Conditional Access policies?
+pub(crate) fn authorize_security_policies_read(caller: &Caller) -> Result<(), GraphError> {
+    if !caller.powers.read_security_policies {
+        return Err(GraphError::access_denied());
+    }
+    if !caller.reads_policy {
+        return Err(missing_permission());
+    }
+    Ok(())
+}
+
+fn self_service() -> GraphError {
+    GraphError::new(
+        axum::http::StatusCode::FORBIDDEN,
+        "accessDenied",
+        "Request Authorization failed: self-service operations on authentication methods are not supported.",
     )
 }
 
@@ -83,11 +138,7 @@ pub(crate) fn authorize_write(
     target: usize,
 ) -> Result<(), GraphError> {
     if caller.user == target {
-        return Err(GraphError::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "accessDenied",
-            "Request Authorization failed: self-service operations on authentication methods are not supported.",
-        ));
+        return Err(self_service());
     }
     if caller.powers.may_write_target(&dir.users[target].roles) {
         Ok(())

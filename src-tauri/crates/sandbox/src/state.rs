@@ -69,6 +69,10 @@ pub(crate) struct Caller {
     /// The token carries a directory read permission that lists role members
     /// (`RoleManagement.Read.Directory` or `Directory.Read.All`).
     pub reads_role_members: bool,
+    /// The token carries `Policy.Read.All` (or the higher `Policy.ReadWrite.AuthenticationMethod`).
+    pub reads_policy: bool,
+    /// The token carries `Policy.ReadWrite.AuthenticationMethod`.
+    pub writes_auth_method_policy: bool,
 }
 
 impl Shared {

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
 use prestage_core::graph::ClientOptions;
-use prestage_core::import::{preview, ApplyControl, PlanOptions, RowEnd};
+use prestage_core::import::{preview, ApplyControl, PlanOptions, RowEnd, ROWS_IN_FLIGHT};
 use prestage_core::session::Session;
 use prestage_core::throttle::ThrottleOptions;
 use prestage_sandbox::{AdminRole, Faults, SandboxConfig};
@@ -51,8 +51,8 @@ struct Args {
     /// Access-token lifetime: shorter than the run, so it expires mid-run.
     #[arg(long, default_value_t = 300)]
     token_lifetime_s: u64,
-    /// Rows in flight (the app's and the CLI's default is 8).
-    #[arg(long, default_value_t = 8)]
+    /// Rows in flight (the app's and the CLI's default).
+    #[arg(long, default_value_t = ROWS_IN_FLIGHT)]
     rows_in_flight: usize,
     /// The soak's quota (faster than the throughput run; its figures are counts, not speed).
     #[arg(long, default_value_t = 100)]

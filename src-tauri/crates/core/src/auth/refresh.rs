@@ -45,6 +45,8 @@ struct Current {
     expires_at: Instant,
     lifetime: Duration,
     refresh: Option<SecretString>,
+    /// Permissions asked for after sign-in (incremental consent), on top of `config.scopes`.
+    extra_scopes: Vec<String>,
 }
 
 /// Access token in memory, refreshed silently with the refresh token.
@@ -61,6 +63,7 @@ impl RefreshingTokenSource {
             expires_at: Instant::now() + tokens.expires_in,
             lifetime: tokens.expires_in,
             refresh: tokens.refresh,
+            extra_scopes: Vec::new(),
         };
         Self {
             config,
@@ -81,7 +84,9 @@ impl RefreshingTokenSource {
             return Err(AuthError::SignedOut);
         }
         let refresh = current.refresh.clone().ok_or(AuthError::SessionExpired)?;
-        let fresh = redeem_refresh_token(&self.config, &refresh).await?;
+        let mut config = self.config.clone();
+        config.scopes.extend(current.extra_scopes.iter().cloned());
+        let fresh = redeem_refresh_token(&config, &refresh).await?;
         current.access = fresh.access.clone();
         current.expires_at = Instant::now() + fresh.expires_in;
         current.lifetime = fresh.expires_in;
@@ -96,6 +101,36 @@ impl RefreshingTokenSource {
             "access token refreshed"
         );
         Ok(fresh.access)
+    }
+}
+
+impl RefreshingTokenSource {
+    /// Incremental consent: from now on the access token also carries `scopes` (fully
+    /// qualified). Asks the authority at once with the refresh token; a permission the tenant
+    /// has not consented to comes back as its AADSTS error and nothing changes. `Ok(false)`
+    /// when every scope was already asked for.
+    pub async fn widen(&self, scopes: &[&str]) -> Result<bool, AuthError> {
+        let mut current = self.current.lock().await;
+        let missing: Vec<String> = scopes
+            .iter()
+            .filter(|s| {
+                !self.config.scopes.iter().any(|c| c == *s)
+                    && !current.extra_scopes.iter().any(|c| c == *s)
+            })
+            .map(|s| s.to_string())
+            .collect();
+        if missing.is_empty() {
+            return Ok(false);
+        }
+        let before = current.extra_scopes.len();
+        current.extra_scopes.extend(missing);
+        match self.refresh_locked(&mut current).await {
+            Ok(_) => Ok(true),
+            Err(e) => {
+                current.extra_scopes.truncate(before);
+                Err(e)
+            }
+        }
     }
 }
 

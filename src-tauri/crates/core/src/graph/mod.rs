@@ -11,6 +11,7 @@ mod phone;
 mod policy;
 mod preferences;
 mod reports;
+mod requirements;
 mod tap;
 mod transport;
 mod users;
@@ -25,6 +26,7 @@ pub use phone::{PhoneMethod, SmsSignInState};
 pub use policy::{SmsConfiguration, SmsTarget, VoiceConfiguration};
 pub use preferences::{PreferredMethod, SignInPreferences};
 pub use reports::{RegistrationPage, UserRegistrationDetails};
+pub use requirements::{ConditionalAccessPolicy, GrantControls, PerUserMfaState, SecurityDefaults};
 pub use tap::{TapRequest, TemporaryAccessPass};
 pub use transport::RawResponse;
 pub use users::{

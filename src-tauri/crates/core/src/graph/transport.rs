@@ -164,14 +164,10 @@ impl GraphClient {
                     shared,
                     from_header,
                 } => {
-                    if matches!(
-                        outcome,
-                        Outcome::Status {
-                            status: 429 | 503,
-                            ..
-                        }
-                    ) && turn.is_none()
-                    {
+                    // Only a 429 is about the quota: it takes the lane's turn so newer requests
+                    // cannot take the quota it waited for. A 503 is one request's bad luck and
+                    // waits alone (holding the lane for it idled every row behind it).
+                    if matches!(outcome, Outcome::Status { status: 429, .. }) && turn.is_none() {
                         turn = Some(engine.throttled_turn(lane));
                     }
                     // In-flight 429s of an episode already being waited out wait alone.

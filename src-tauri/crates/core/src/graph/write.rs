@@ -6,7 +6,9 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::transport::Call;
-use super::{Api, GraphClient, GraphError, MethodKind, SignInPreferences, UserKey};
+use super::{
+    Api, GraphClient, GraphError, MethodKind, PerUserMfaState, SignInPreferences, UserKey,
+};
 use crate::phone::{PhoneNumber, PhoneType};
 
 /// The email method's fixed id.
@@ -24,6 +26,8 @@ pub enum MethodWrite<'a> {
     UpdateEmail(&'a str),
     DeleteEmail,
     SetSignInPreferences(&'a SignInPreferences),
+    /// beta `requirements`: the user's per-user MFA state.
+    SetPerUserMfaState(PerUserMfaState),
     /// Authenticator, FIDO2, software OATH, TAP, Windows Hello (and phone/email) by id.
     DeleteMethod(&'a MethodKind, &'a str),
 }
@@ -50,6 +54,7 @@ impl<'a> MethodWrite<'a> {
             MethodWrite::UpdateEmail(_) => "change email".into(),
             MethodWrite::DeleteEmail => "remove email".into(),
             MethodWrite::SetSignInPreferences(_) => "set sign-in preferences".into(),
+            MethodWrite::SetPerUserMfaState(s) => format!("set per-user MFA to {s}"),
             MethodWrite::DeleteMethod(k, _) => format!("remove {k:?} method"),
         }
     }
@@ -147,6 +152,11 @@ impl GraphClient {
                     Some(body),
                 )
             }
+            SetPerUserMfaState(state) => (
+                Method::PATCH,
+                self.auth_url(Api::Beta, user, &["requirements"]),
+                Some(json!({"perUserMfaState": state.as_str()})),
+            ),
             DeleteMethod(kind, id) => {
                 let collection = kind.deletable_collection().ok_or_else(|| {
                     GraphError::InvalidInput(format!("Graph cannot delete a {kind:?} method by id"))

@@ -26,5 +26,5 @@ pub use local::{read_row, read_rows, LocalRow, PlanOptions};
 pub use lock::RunLock;
 pub use prefs::{ImportPrefs, PrefsError};
 pub use preview::{preview, Counts, FileSummary, Preview};
-pub use runs::{RunContext, RunOutcome, UndoPreview};
+pub use runs::{RunContext, RunOutcome, UndoPreview, ROWS_IN_FLIGHT};
 pub use undo::{check_undoable, undo_plans, CannotUndo};

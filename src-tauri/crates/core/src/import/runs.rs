@@ -22,6 +22,14 @@ use crate::plan::Actor;
 use crate::plan::RowPlan;
 use crate::plan::{read_states, Key};
 
+/// Rows a run keeps in flight (the app's and the CLI's default). Requests in flight are bounded by
+/// the throttle engine's permits and the write lane's pace, not by this: a row mostly waits (its
+/// re-read, a 503's Retry-After, a re-plan after a dropped write), and a waiting row must not
+/// leave the write quota idle. 8 rows kept a 20 writes/s quota busy only without faults (a row
+/// takes about 0.4 s at 150 ms latency); with 5 % 503s and 1 % drops 8 reached 0.36 and 16 0.80
+/// of the quota floor, 32 reached 0.95 (bench-soak, BENCHMARKS.md).
+pub const ROWS_IN_FLIGHT: usize = 32;
+
 /// Everything a run needs besides its rows; both front ends build it from their session.
 pub struct RunContext<'a> {
     pub graph: &'a GraphClient,

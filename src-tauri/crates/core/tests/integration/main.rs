@@ -9,6 +9,7 @@ mod fixture_previews;
 mod fuzz_corpus;
 mod harness;
 mod import_flow;
+mod mfa_state;
 mod platform_files;
 mod report;
 mod run_trust;

@@ -90,6 +90,27 @@ async fn one_429_holds_back_every_request_of_the_client() {
 }
 
 #[tokio::test]
+async fn a_503_waits_alone_and_holds_no_one_else() {
+    let s = stub::start(vec![status(503, &[("Retry-After", "1")]), ok(ME), ok(ME)]).await;
+    let c = client(&s.base, None);
+    let first = tokio::spawn({
+        let c = c.clone();
+        async move { c.me().await }
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    c.me().await.unwrap();
+    first.await.unwrap().unwrap();
+    let seen = s.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 3);
+    // The second call went out while the first waited out its Retry-After, not after it.
+    assert!(
+        seen[1].at < seen[0].at + Duration::from_millis(700),
+        "a 503 held back another request"
+    );
+    assert!(seen[2].at >= seen[0].at + Duration::from_millis(950));
+}
+
+#[tokio::test]
 async fn backoff_is_used_only_without_the_header() {
     let s = stub::start(vec![status(429, &[]), ok(ME)]).await;
     let events = Arc::new(Mutex::new(Vec::new()));

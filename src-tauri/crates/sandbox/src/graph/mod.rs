@@ -168,6 +168,9 @@ pub(crate) fn caller(inner: &Inner, auth: Option<&str>) -> Result<Caller, GraphE
         user: grant.user,
         reads_role_members: grant.has_scope("RoleManagement.Read.Directory")
             || grant.has_scope("Directory.Read.All"),
+        reads_policy: grant.has_scope("Policy.Read.All")
+            || grant.has_scope("Policy.ReadWrite.AuthenticationMethod"),
+        writes_auth_method_policy: grant.has_scope("Policy.ReadWrite.AuthenticationMethod"),
         client_id: grant.client_id,
         powers,
     })

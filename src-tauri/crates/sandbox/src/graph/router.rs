@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::errors::{GraphError, GraphResult};
 use crate::odata::Query;
 use crate::state::{Caller, Inner, Shared};
-use crate::{groups, methods, organization, policy_api, reports, users};
+use crate::{groups, methods, organization, policy_api, reports, tenant_policies, users};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ApiVersion {
@@ -179,6 +179,12 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
         ["groups", id, nav] => groups::members(ctx, req, id, nav, None),
         ["groups", id, nav, cast] => groups::members(ctx, req, id, nav, Some(cast)),
         ["policies", "authenticationmethodspolicy", rest @ ..] => policy_api::route(ctx, req, rest),
+        ["policies", "identitysecuritydefaultsenforcementpolicy"] => {
+            tenant_policies::security_defaults(ctx, req)
+        }
+        ["identity", "conditionalaccess", "policies"] => {
+            tenant_policies::conditional_access_policies(ctx, req)
+        }
         ["reports", "authenticationmethods", "userregistrationdetails"] => reports::list(ctx, req),
         ["reports", "authenticationmethods", "userregistrationdetails", id] => {
             reports::get(ctx, req, id)
@@ -203,6 +209,7 @@ fn unknown_segment<'a>(req: &'a GraphRequest, l: &[&str]) -> &'a str {
         "organization",
         "groups",
         "policies",
+        "identity",
         "reports",
         "directoryroles",
     ];

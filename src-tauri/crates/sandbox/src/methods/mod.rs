@@ -13,7 +13,7 @@ use crate::errors::{GraphError, GraphResult, Reply};
 use crate::graph::router::{Ctx, GraphRequest};
 use crate::odata::paging::collection;
 use crate::rules::{self, View};
-use crate::{preferences, tap};
+use crate::{preferences, requirements, tap};
 use json::Renderer;
 use other::Kind;
 
@@ -60,7 +60,7 @@ pub(crate) fn route(
             preferences::route(ctx, req, user)
         }
         ["requirements"] if ctx.version == crate::graph::router::ApiVersion::Beta => {
-            preferences::requirements(ctx, req, user)
+            requirements::route(ctx, req, user)
         }
         [] => Err(GraphError::odata(
             "Resource not found for the segment 'authentication'.",

@@ -103,8 +103,29 @@ pub async fn token_request(env: &Env, form: &[(&str, &str)]) -> (StatusCode, Val
 
 /// Signs `local@domain` in and returns the token response.
 pub async fn sign_in_full(env: &Env, local: &str) -> Value {
+    sign_in_upn(env, &upn(env, local)).await
+}
+
+/// Redeems `refresh_token` for `scope` (incremental consent asks for more this way).
+pub async fn redeem(env: &Env, refresh_token: &str, scope: &str) -> Value {
+    let (status, body) = token_request(
+        env,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", CLIENT_ID),
+            ("refresh_token", refresh_token),
+            ("scope", scope),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+/// Signs any user in by UPN and returns the token response.
+pub async fn sign_in_upn(env: &Env, upn: &str) -> Value {
     let (verifier, challenge) = pkce();
-    let code = authorize(env, &upn(env, local), &challenge).await;
+    let code = authorize(env, upn, &challenge).await;
     let (status, body) = token_request(
         env,
         &[

@@ -390,7 +390,7 @@ async fn emitted_json_matches_graph_metadata() {
     for id in ids.iter().take(10) {
         let r = get(
             &env,
-            &paa,
+            &ga,
             &format!("beta/users/{id}/authentication/requirements"),
         )
         .await;

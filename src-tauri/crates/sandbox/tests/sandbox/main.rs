@@ -10,6 +10,7 @@ mod directory;
 mod faults;
 mod methods;
 mod reports;
+mod requirements;
 mod rules;
 mod scale;
 mod signin;

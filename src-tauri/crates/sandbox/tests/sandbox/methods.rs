@@ -314,19 +314,6 @@ async fn sign_in_preferences_beta_only() {
         r.body["isSystemPreferredAuthenticationMethodEnabled"],
         false
     );
-    let req = path.replace("signInPreferences", "requirements");
-    let r = patch(&env, &t, &req, json!({"perUserMfaState": "enforced"})).await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT);
-    assert_eq!(
-        get(&env, &t, &req).await.body["perUserMfaState"],
-        "enforced"
-    );
-    assert_eq!(
-        patch(&env, &t, &req, json!({"perUserMfaState": "sometimes"}))
-            .await
-            .status,
-        StatusCode::BAD_REQUEST
-    );
     let r = get(&env, &t, &path.replace("beta/", "v1.0/")).await;
     assert_eq!(
         (r.status, r.code()),
