@@ -163,6 +163,35 @@ async fn the_whole_move_runs_on_the_bulk_engine_and_the_removal_is_undone() {
         assert!(!u.registered.is_empty(), "{u:?}");
     }
 
+    // Step 2's offer: delete the passes still live after registration — only the registered.
+    assert_eq!(st.live_passes_after_registration, 3);
+    let preview = campaign::preview_step(&ctx, &c, Step::DeletePasses, &StepOptions::default())
+        .await
+        .unwrap();
+    let mut deleting: Vec<String> = preview
+        .rows
+        .iter()
+        .filter(|r| r.writes())
+        .map(|r| r.user.as_ref().unwrap().id.clone())
+        .collect();
+    deleting.sort();
+    let mut want = registered.clone();
+    want.sort();
+    assert_eq!(deleting, want);
+    campaign::run_step(
+        &ctx,
+        &data,
+        &mut c,
+        preview,
+        None,
+        &ApplyControl::default(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let st = campaign::status(&ctx, &data, &mut c).await.unwrap();
+    assert_eq!(st.live_passes_after_registration, 0);
+
     // Step 3: push for Authenticator users; the passkey-only user is explained.
     let preview = campaign::preview_step(&ctx, &c, Step::Default, &StepOptions::default())
         .await
