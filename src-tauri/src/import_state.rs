@@ -423,7 +423,9 @@ impl ImportState {
 /// Runs a core run on a blocking thread that drives it on the runtime. The compiler cannot prove
 /// the engine's future `Send` (a known limit with borrowed closures in `buffer_unordered`), which
 /// an async command needs; the work is the same, only the thread polling it differs.
-async fn off_the_runtime<T, Fut>(make: impl FnOnce() -> Fut + Send + 'static) -> Result<T, IpcError>
+pub(crate) async fn off_the_runtime<T, Fut>(
+    make: impl FnOnce() -> Fut + Send + 'static,
+) -> Result<T, IpcError>
 where
     Fut: Future<Output = T>,
     T: Send + 'static,

@@ -3,6 +3,7 @@
 //! and starts connecting at launch; behaviour lives in prestage-core. No token ever crosses to the webview.
 
 mod browser;
+mod campaign_state;
 mod commands;
 mod import_directory;
 mod import_files;
@@ -69,6 +70,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         .manage(state)
         .manage(import_state::ImportState::default())
         .manage(report_state::ReportState::default())
+        .manage(campaign_state::CampaignState::default())
         .on_window_event(import_files::on_window_event)
         .setup(|app| {
             // Load the numbering-plan database off the UI path before the first CSV arrives.
@@ -88,6 +90,17 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::report::report_run,
             commands::report::report_refresh,
             commands::report::report_export,
+            commands::campaign::campaign_list,
+            commands::campaign::campaign_create,
+            commands::campaign::campaign_status,
+            commands::campaign::campaign_preview,
+            commands::campaign::campaign_run,
+            commands::campaign::campaign_recover,
+            commands::campaign::campaign_control,
+            commands::campaign::campaign_save_passes,
+            commands::campaign::campaign_undo,
+            commands::campaign::campaign_policy,
+            commands::campaign::sandbox_register,
             commands::user::user_overview,
             commands::user::why_asked,
             commands::user::check_phone,

@@ -42,6 +42,11 @@ impl Connection {
     pub fn info(&self) -> &SessionInfo {
         &self.info
     }
+
+    /// The in-process sandbox tenant, in sandbox mode.
+    pub fn sandbox(&self) -> Option<&RunningSandbox> {
+        self._sandbox.as_ref()
+    }
 }
 
 #[derive(Default)]

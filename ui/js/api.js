@@ -153,6 +153,59 @@ function channel(onMessage) {
   return ch;
 }
 
+// --- Campaigns (the move off SMS and voice). Rust holds the passes until they are saved once;
+// the webview sees only how many wait.
+
+export function campaignList() {
+  return invoke("campaign_list");
+}
+
+/** From the last report: a tile's users (`tile`) or the selected `ids`. */
+export function campaignCreate(name, tile, ids, exclusionGroup) {
+  return invoke("campaign_create", { name, tile, ids, exclusionGroup });
+}
+
+/** Where every user is, their methods re-read live. */
+export function campaignStatus(name) {
+  return invoke("campaign_status", { name });
+}
+
+/** `request`: { step, lifetimeMinutes?, once?, start?, wave?, keepOffice?, threshold? }. */
+export function campaignPreview(name, request) {
+  return invoke("campaign_preview", { name, request });
+}
+
+export function campaignRun(name, previewId, confirm, onProgress) {
+  return invoke("campaign_run", { name, previewId, confirm, onProgress: channel(onProgress) });
+}
+
+export function campaignRecover(name, onProgress) {
+  return invoke("campaign_recover", { name, onProgress: channel(onProgress) });
+}
+
+/** "pause" | "resume" | "cancel" the step running. */
+export function campaignControl(action) {
+  return invoke("campaign_control", { action });
+}
+
+/** Saves the waiting passes once (save dialog); the file name, or null when cancelled. */
+export function campaignSavePasses(name, tz) {
+  return invoke("campaign_save_passes", { name, tz });
+}
+
+export function campaignUndo(name, run, onProgress) {
+  return invoke("campaign_undo", { name, run, onProgress: channel(onProgress) });
+}
+
+export function campaignPolicy() {
+  return invoke("campaign_policy");
+}
+
+/** Sandbox only: a user registers `method` with their pass. */
+export function sandboxRegister(user, method, pass) {
+  return invoke("sandbox_register", { user, method, pass });
+}
+
 // --- The tenant report. Rust makes it and keeps its rows; the webview gets rows to show.
 
 /**

@@ -17,13 +17,14 @@ export function createRouter({ api, errors, views, screens }) {
     ready.then(() => frame(() => setTimeout(() => api.startupMark?.(name), 0)));
   }
 
-  function showView(name) {
+  function showView(name, keepCampaign = false) {
     views.starting.hidden = true;
-    for (const key of ["signin", "setup", "users", "import", "report"]) {
+    for (const key of ["signin", "setup", "users", "import", "report", "campaign"]) {
       if (views[key]) views[key].hidden = key !== name;
     }
     screens.nav?.current(name);
     if (name === "report") screens.report?.shown();
+    if (name === "campaign" && !keepCampaign) screens.campaign?.shown();
   }
 
   function signedIn(info) {
@@ -76,7 +77,12 @@ export function createRouter({ api, errors, views, screens }) {
     refresh,
     signedIn,
     /** A signed-in view from the navigation ("users" or "import"). */
-    open: showView,
+    open: (name) => showView(name),
+    /** The campaign screen started from the report (a tile or a selection). */
+    startCampaign(origin) {
+      screens.campaign?.start(origin);
+      showView("campaign", true);
+    },
     /** The setup screen on demand ("Change setup"). */
     async openSetup() {
       try {

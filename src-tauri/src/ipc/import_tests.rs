@@ -153,6 +153,7 @@ fn result() -> RowResult {
         }],
         message: Some("the user's methods changed since the preview".into()),
         replanned: Some(p),
+        pass: None,
     }
 }
 

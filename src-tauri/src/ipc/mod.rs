@@ -2,6 +2,7 @@
 //! JSON is camelCase; errors are tagged by `kind`. Nothing here may ever hold a token.
 //! Core types are converted here so a rename in the core cannot silently change this contract.
 
+mod campaign;
 mod import;
 mod report;
 mod session;
@@ -9,6 +10,7 @@ pub mod user;
 mod users;
 mod why_asked;
 
+pub use campaign::{CampaignInfo, PolicyInfo, RecoveryInfo, StepDone, StepPreviewInfo};
 pub use import::{
     CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, DirectoryDone,
     DirectoryOptions, FileInfo, GroupInfo, ImportSettings, PreviewDone, PreviewOptions,

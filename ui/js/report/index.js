@@ -30,7 +30,7 @@ const COLUMNS = [
  * Mounts the tab into `root`. `onOpenUser(id, { why })` opens a user's panel (and asks why they are asked to register); `errors` is the app's
  * error region (guarded); `api` is js/api.js or a fake.
  */
-export function mountReport({ api, errors, root, onOpenUser }) {
+export function mountReport({ api, errors, root, onOpenUser, onCampaign }) {
   const doc = root.ownerDocument;
   let rows = [];
   let keys = [];
@@ -58,6 +58,7 @@ export function mountReport({ api, errors, root, onOpenUser }) {
   const openButton = h(doc, "button", { className: "button small", testid: "report-open-user", disabled: true, onclick: () => onOpenUser([...selected][0]) }, "Open user");
   const refreshButton = h(doc, "button", { className: "button small", testid: "report-refresh", disabled: true, onclick: () => refreshSelected() }, "Refresh selected");
   const exportButton = h(doc, "button", { className: "button small", testid: "report-export", disabled: true, onclick: () => exportRows() }, "Export");
+  const campaignButton = h(doc, "button", { className: "button primary small", testid: "report-campaign", hidden: true, onclick: () => startCampaign() }, "Move off SMS…");
   const status = h(doc, "span", { className: "count", testid: "report-status", attrs: { "aria-live": "polite" } });
 
   const head = h(doc, "tr", {}, COLUMNS.map(([key, label]) =>
@@ -72,7 +73,7 @@ export function mountReport({ api, errors, root, onOpenUser }) {
     source, warnings, unavailable, tileBar,
     h(doc, "div", { className: "toolbar report-actions" },
       h(doc, "label", { className: "search" }, search), count,
-      h(doc, "span", { className: "spacer" }), status, openButton, refreshButton, exportButton),
+      h(doc, "span", { className: "spacer" }), status, campaignButton, openButton, refreshButton, exportButton),
     viewport,
   );
 
@@ -151,7 +152,16 @@ export function mountReport({ api, errors, root, onOpenUser }) {
     render();
   }
 
+  /** A campaign from the tile shown (or the selected rows). */
+  function startCampaign() {
+    if (!onCampaign) return;
+    if (selected.size) onCampaign({ ids: [...selected] });
+    else if (tile) onCampaign({ tile, label: tiles.find((t) => t.name === tile)?.label ?? tile, count: shown.length });
+  }
+
   function updateActions() {
+    campaignButton.hidden = !onCampaign || running || (!tile && selected.size === 0);
+    campaignButton.textContent = selected.size ? `Move ${selected.size} selected off SMS…` : "Move these users off SMS…";
     openButton.disabled = selected.size !== 1;
     refreshButton.disabled = selected.size === 0 || running;
     exportButton.disabled = rows.length === 0 || running;

@@ -4,6 +4,7 @@
 mod app_auth_cmd;
 mod auth_cmd;
 mod import_cmd;
+mod migrate_cmd;
 mod prepopulate_cmd;
 mod report_cmd;
 mod sandbox_cmd;
@@ -49,6 +50,10 @@ enum Command {
     AppAuth(app_auth_cmd::AppAuthCommand),
     /// The tenant report: who is registered with what, who cannot do MFA, who breaks on 1 Feb 2027.
     Report(report_cmd::ReportArgs),
+    /// The move off SMS and voice before 1 Feb 2027: a saved campaign, every step previewed,
+    /// applied as a run (resumable, undoable).
+    #[command(subcommand)]
+    Migrate(migrate_cmd::Migrate),
     #[command(flatten)]
     Fix(user_cmd::Command),
 }
@@ -68,6 +73,7 @@ async fn main() -> ExitCode {
         Command::Report(args) => report_cmd::run(args).await,
         Command::Prepopulate(args) => prepopulate_cmd::run(args).await,
         Command::AppAuth(command) => app_auth_cmd::run(command).await,
+        Command::Migrate(command) => migrate_cmd::run(command).await,
         Command::Fix(command) => user_cmd::run(command).await,
     }
 }

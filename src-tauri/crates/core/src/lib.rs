@@ -5,6 +5,7 @@
 mod atomic_file;
 pub mod audit;
 pub mod auth;
+pub mod campaign;
 pub mod csv;
 pub mod directory_source;
 pub mod endpoints;

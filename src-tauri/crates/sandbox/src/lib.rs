@@ -25,6 +25,7 @@ mod phone_format;
 mod policy;
 mod policy_api;
 mod preferences;
+mod register;
 mod reports;
 mod requirements;
 mod roles;
@@ -54,6 +55,7 @@ use url::Url;
 
 pub use apps::{self_signed_certificate, DEFAULT_APP_ROLES};
 pub use config::{Faults, SandboxConfig};
+pub use register::RegisterError;
 pub use roles::AdminRole;
 pub use seed::{SeedUser, STAGING_GROUP, STILL_ASKED, TENANT_DOMAIN};
 
@@ -85,6 +87,7 @@ fn app(shared: Arc<state::Shared>) -> Router {
         )
         .route("/_sandbox/expire-tokens", post(control::expire_tokens))
         .route("/_sandbox/clock", axum::routing::put(control::put_clock))
+        .route("/_sandbox/users/{user}/register", post(register::route))
         .route("/v1.0/{*rest}", any(graph::v1))
         .route("/beta/{*rest}", any(graph::beta))
         .route(
@@ -182,6 +185,20 @@ impl RunningSandbox {
     /// an id or UPN already in the tenant, is refused with the reason.
     pub fn add_users(&self, users: &[SeedUser]) -> Result<(), String> {
         seed::add_users(&mut self.shared.lock().dir, users)
+    }
+
+    /// A user registers a method with their Temporary Access Pass, as at aka.ms/mysecurityinfo
+    /// (`method`: `microsoftAuthenticator`, `fido2` or `windowsHelloForBusiness`). The pass must
+    /// be theirs and usable; a one-time pass is consumed. Returns the new method's id.
+    pub fn register_method(
+        &self,
+        user: &str,
+        method: &str,
+        pass: &str,
+    ) -> Result<String, RegisterError> {
+        let method = serde_json::from_value(serde_json::Value::String(method.to_string()))
+            .map_err(|_| RegisterError::UnknownMethod(method.to_string()))?;
+        register::register(&self.shared, user, method, pass)
     }
 
     pub fn set_faults(&self, f: Faults) {

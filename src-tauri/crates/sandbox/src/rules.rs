@@ -18,7 +18,7 @@
 //! | 7 | Authentication Administrator / Global Reader read others' phones | 200, numbers masked `+1 XXXXXXXX34` | – | documented (masking), mask format a guess |
 //! | 8 | `enableSmsSignIn` when the state is not `notEnabled`/`ready` or phone is not mobile | 400 | `badRequest` | **guess** |
 //! | 9 | POST an email method when one exists | 400 | `badRequest` | **guess** |
-//! | 10 | TAP `lifetimeInMinutes` outside 10–43200 or the policy's min/max; `isUsableOnce:false` when policy forces one-time; TAP not enabled for the user | 400 | `badRequest` | **guess** |
+//! | 10 | TAP `lifetimeInMinutes` outside 10–43200 or the policy's min/max; `isUsableOnce:false` when policy forces one-time | 400 | `badRequest` | **guess**; a pass for a user the TAP policy does not enable is created with `isUsable: false`, `DisabledByPolicy` (documented) |
 //! | 11 | signInPreferences: preferred method the user has not registered | 400 | `badRequest` | **guess** |
 //! | 11 | signInPreferences under /v1.0 | 400 | `BadRequest` "Resource not found for the segment" | documented behaviour of unknown segments |
 //! | 12 | Registration report in a tenant without P1/P2 | 403 | `Authentication_RequestFromNonPremiumTenantOrB2CTenant` | documented |

@@ -145,7 +145,7 @@ pub fn row_of(user: &SourceUser, options: &SourceOptions) -> (LocalRow, String) 
         sms_sign_in: None,
         default_method: None,
         overwrite: options.update_existing,
-        only_if_left: Vec::new(),
+        ..Desired::keep_all()
     };
     let row = LocalRow {
         user_input: user.id.clone(),

@@ -230,6 +230,7 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
         email,
         sms_sign_in,
         default_method,
+        tap: Want::Keep,
         overwrite,
         only_if_left: Vec::new(),
     };

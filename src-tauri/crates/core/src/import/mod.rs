@@ -13,7 +13,10 @@ mod row;
 mod runs;
 mod undo;
 
-pub use apply::{explain, ApplyControl, ApplyReport, ChangeResult, Mode, Progress, RowResult};
+pub use apply::{
+    explain, unusable_pass, ApplyControl, ApplyReport, ChangeResult, IssuedPass, Mode, Progress,
+    RowResult,
+};
 pub use export::{neutralize, results_csv};
 pub use journal::{
     list_runs, new_run_id, read_entries, summarize, Entry, JournalError, RowEnd, RunHeader,

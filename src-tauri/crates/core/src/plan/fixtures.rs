@@ -40,6 +40,8 @@ pub(crate) fn state(phones: Vec<PhoneMethod>, default: Option<PreferredMethod>) 
         },
         roles: vec![],
         other_mfa: Some(false),
+        tap: None,
+        registered: vec![],
     }
 }
 

@@ -6,6 +6,8 @@ use futures::stream::{self, StreamExt};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use chrono::{DateTime, Utc};
+
 use crate::graph::USER_SELECT;
 use crate::graph::{
     Api, BatchRequest, BatchResponse, DirectoryObject, GraphClient, GraphError, MethodKind,
@@ -35,6 +37,68 @@ pub struct UserState {
     /// Has an MFA method besides phones (Authenticator, passkey, OATH, Windows Hello, ...);
     /// `None` when only the phone (and email) methods were read (`Needs::phones_only`).
     pub other_mfa: Option<bool>,
+    /// The user's Temporary Access Pass (Graph keeps at most one).
+    pub tap: Option<TapState>,
+    /// Strong methods (Authenticator, passkeys / FIDO2, Windows Hello, platform credentials,
+    /// software OATH) with when each was registered.
+    pub registered: Vec<Registered>,
+}
+
+/// A Temporary Access Pass as Graph lists it (never the pass itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TapState {
+    pub id: String,
+    pub created: Option<DateTime<Utc>>,
+    pub start: Option<DateTime<Utc>>,
+    pub lifetime_minutes: Option<u32>,
+    pub once: Option<bool>,
+    pub usable: Option<bool>,
+    /// Graph's `methodUsabilityReason` (`EnabledByPolicy`, `DisabledByPolicy`, `Expired`,
+    /// `NotYetValid`, `OneTimeUsed`).
+    pub reason: Option<String>,
+}
+
+impl TapState {
+    /// Usable now: Graph's `isUsable` where it says (v1.0), else from its start and lifetime
+    /// (beta lists passes without it).
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        match self.usable {
+            Some(usable) => usable,
+            None => {
+                let started = self.start.or(self.created).is_none_or(|s| s <= now);
+                started && self.expires().is_none_or(|e| now < e)
+            }
+        }
+    }
+
+    /// When the pass stops working.
+    pub fn expires(&self) -> Option<DateTime<Utc>> {
+        let start = self.start.or(self.created)?;
+        Some(start + chrono::Duration::minutes(i64::from(self.lifetime_minutes?)))
+    }
+}
+
+/// A strong method and when it was registered.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registered {
+    pub kind: MethodKind,
+    pub created: Option<DateTime<Utc>>,
+}
+
+impl Registered {
+    /// Signs in without a phone and without a password: a passkey / FIDO2 key, Windows Hello,
+    /// a platform credential or passwordless Authenticator.
+    pub fn is_passkey(&self) -> bool {
+        matches!(
+            self.kind,
+            MethodKind::Fido2
+                | MethodKind::WindowsHelloForBusiness
+                | MethodKind::PlatformCredential
+                | MethodKind::PasswordlessMicrosoftAuthenticator
+        )
+    }
 }
 
 impl UserState {
@@ -47,6 +111,10 @@ impl UserState {
     /// change as a side effect of other users' numbers, which must not void a mobile change).
     pub fn fingerprint(&self, desired: Option<&super::model::Desired>) -> String {
         let with_sms = desired.is_some_and(|d| d.sms_sign_in.is_some());
+        let tap = match desired.map(|d| &d.tap) {
+            Some(super::model::Want::Keep) | None => String::new(),
+            Some(_) => self.tap.as_ref().map(|t| t.id.clone()).unwrap_or_default(),
+        };
         let mut phones: Vec<String> = self
             .phones
             .iter()
@@ -60,17 +128,59 @@ impl UserState {
             })
             .collect();
         phones.sort();
+        // Preferences only when the plan read them (apply re-reads with the same needs).
+        let prefs = if desired.is_none_or(|d| d.needs_preferences()) {
+            format!(
+                "{:?}|{:?}",
+                self.preferences
+                    .user_preferred_method_for_secondary_authentication,
+                self.preferences
+                    .is_system_preferred_authentication_method_enabled,
+            )
+        } else {
+            String::new()
+        };
         let text = format!(
-            "{}|{}|{:?}|{:?}",
+            "{}|{}|{prefs}|{tap}",
             phones.join(";"),
             self.email.as_deref().unwrap_or(""),
-            self.preferences
-                .user_preferred_method_for_secondary_authentication,
-            self.preferences
-                .is_system_preferred_authentication_method_enabled,
         );
         let digest = Sha256::digest(text.as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Notes a TAP or a strong method from one entry of `/authentication/methods` (the one reading
+/// of those for the bulk engine and the single-user overview).
+pub(crate) fn note_method(
+    kind: &MethodKind,
+    created: Option<DateTime<Utc>>,
+    props: &serde_json::Map<String, serde_json::Value>,
+    tap: &mut Option<TapState>,
+    registered: &mut Vec<Registered>,
+) {
+    match kind {
+        MethodKind::TemporaryAccessPass => {
+            let Ok(t) = serde_json::from_value::<crate::graph::TemporaryAccessPass>(
+                serde_json::Value::Object(props.clone()),
+            ) else {
+                return;
+            };
+            *tap = Some(TapState {
+                id: t.id.clone(),
+                created,
+                start: t.start_date_time,
+                lifetime_minutes: t.lifetime_in_minutes,
+                once: t.is_usable_once,
+                usable: t.is_usable,
+                reason: t.method_usability_reason.clone(),
+            });
+        }
+        k if k.is_mfa() && *k != MethodKind::Phone => registered.push(Registered {
+            kind: k.clone(),
+            created,
+        }),
+        _ => {}
     }
 }
 
@@ -195,6 +305,7 @@ fn assemble(i: usize, answers: &[BatchResponse], phones_only: bool) -> Lookup {
         let mut email = None;
         let (mut has_authenticator, mut has_software_oath) = (false, false);
         let mut other_mfa = (!phones_only).then_some(false);
+        let (mut tap, mut registered) = (None, Vec::new());
         for method in methods.value {
             let kind = if phones_only {
                 Some(MethodKind::Phone)
@@ -206,6 +317,14 @@ fn assemble(i: usize, answers: &[BatchResponse], phones_only: bool) -> Lookup {
             };
             if kind.as_ref().is_some_and(MethodKind::is_mfa_besides_phone) {
                 other_mfa = Some(true);
+            }
+            let created = method
+                .get("createdDateTime")
+                .and_then(|c| c.as_str())
+                .and_then(|c| DateTime::parse_from_rfc3339(c).ok())
+                .map(|c| c.with_timezone(&Utc));
+            if let (Some(k), Some(props)) = (kind.as_ref(), method.as_object()) {
+                note_method(k, created, props, &mut tap, &mut registered);
             }
             match kind {
                 Some(MethodKind::Phone) => phones.push(
@@ -263,6 +382,8 @@ fn assemble(i: usize, answers: &[BatchResponse], phones_only: bool) -> Lookup {
                 .filter_map(Role::from_directory_object)
                 .collect(),
             other_mfa,
+            tap,
+            registered,
         })
     })();
     match parsed {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod app_auth;
+mod campaign;
 mod fixes;
 mod fixture_previews;
 mod fuzz_corpus;

@@ -243,6 +243,9 @@ pub(crate) fn seed(s: &mut Seeded, now: DateTime<Utc>) {
                     lifetime_minutes: 480,
                     usable_once: false,
                     created: now - chrono::Duration::minutes(30),
+                    used: false,
+                    // A seeded pass nobody holds: no text hashes to this.
+                    digest: [0; 32],
                 }],
                 ..Methods::default()
             },

@@ -340,6 +340,8 @@ impl UserFactory {
                 lifetime_minutes: 480,
                 usable_once: false,
                 created: start,
+                used: false,
+                digest: [0; 32],
             });
         }
         let mobile = m.phone(PhoneType::Mobile).is_some();
