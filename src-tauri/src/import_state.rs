@@ -129,7 +129,7 @@ impl ImportState {
     }
 
     /// A new preview supersedes one still running.
-    fn begin_preview(&self) -> (u64, CancellationToken) {
+    pub(crate) fn begin_preview(&self) -> (u64, CancellationToken) {
         let cancel = CancellationToken::new();
         let mut books = self.books();
         if let Some(old) = books.preview_cancel.replace(cancel.clone()) {
@@ -204,6 +204,26 @@ impl ImportState {
             });
         }
         Ok(done)
+    }
+
+    /// Keeps preview `id`'s rows for apply, unless a newer preview started meanwhile.
+    pub(crate) fn keep_plan(
+        &self,
+        id: u64,
+        name: String,
+        options: PlanOptions,
+        rows: Vec<RowPlan>,
+    ) {
+        let mut books = self.books();
+        if books.previews == id {
+            books.preview_cancel = None;
+            books.plan = Some(Plan {
+                id,
+                file_name: name,
+                options,
+                rows,
+            });
+        }
     }
 
     /// The previewed rows on `lines` of preview `id`: each must be one that writes.
@@ -403,7 +423,9 @@ impl ImportState {
 /// Runs a core run on a blocking thread that drives it on the runtime. The compiler cannot prove
 /// the engine's future `Send` (a known limit with borrowed closures in `buffer_unordered`), which
 /// an async command needs; the work is the same, only the thread polling it differs.
-async fn off_the_runtime<T, Fut>(make: impl FnOnce() -> Fut + Send + 'static) -> Result<T, IpcError>
+pub(crate) async fn off_the_runtime<T, Fut>(
+    make: impl FnOnce() -> Fut + Send + 'static,
+) -> Result<T, IpcError>
 where
     Fut: Future<Output = T>,
     T: Send + 'static,

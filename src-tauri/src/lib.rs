@@ -3,12 +3,15 @@
 //! and starts connecting at launch; behaviour lives in prestage-core. No token ever crosses to the webview.
 
 mod browser;
+mod campaign_state;
 mod commands;
+mod import_directory;
 mod import_files;
 mod import_state;
 pub mod ipc;
 pub mod launch;
 mod report_state;
+pub mod startup;
 pub mod state;
 mod updates;
 
@@ -23,6 +26,7 @@ use crate::state::AppState;
 
 /// Runs the app until its last window closes.
 pub fn run() {
+    let marks = startup::StartupMarks::from_env(std::time::Instant::now());
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -37,10 +41,17 @@ pub fn run() {
     let updates = updates::decide(launch.as_ref().ok(), tauri::utils::platform::bundle_type());
     // The updater is driven from Rust only (updates.rs); the webview gets no permission for it.
     let app = builder(tauri::Builder::default(), AppState::new(launch, store))
+        .manage(marks)
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                webview.state::<startup::StartupMarks>().mark("page-loaded");
+            }
+        })
         .plugin(tauri_plugin_updater::Builder::new().build())
         .build(tauri::generate_context!());
     match app {
         Ok(app) => {
+            app.state::<startup::StartupMarks>().mark("built");
             updates::start(app.handle(), updates);
             app.run(|_, _| {});
         }
@@ -59,6 +70,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         .manage(state)
         .manage(import_state::ImportState::default())
         .manage(report_state::ReportState::default())
+        .manage(campaign_state::CampaignState::default())
         .on_window_event(import_files::on_window_event)
         .setup(|app| {
             // Load the numbering-plan database off the UI path before the first CSV arrives.
@@ -67,6 +79,9 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {
                 handle.state::<AppState>().ensure_started().await;
+                if let Some(marks) = handle.try_state::<startup::StartupMarks>() {
+                    marks.mark("connected");
+                }
             });
             Ok(())
         })
@@ -76,9 +91,21 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::report::report_refresh,
             commands::report::report_mfa_state,
             commands::report::report_export,
+            commands::campaign::campaign_list,
+            commands::campaign::campaign_create,
+            commands::campaign::campaign_status,
+            commands::campaign::campaign_preview,
+            commands::campaign::campaign_run,
+            commands::campaign::campaign_recover,
+            commands::campaign::campaign_control,
+            commands::campaign::campaign_save_passes,
+            commands::campaign::campaign_undo,
+            commands::campaign::campaign_policy,
+            commands::campaign::sandbox_register,
             commands::user::user_overview,
             commands::user::user_mfa_state,
             commands::user::set_user_mfa_state,
+            commands::user::why_asked,
             commands::user::check_phone,
             commands::user::apply_user_edit,
             commands::user::issue_tap,
@@ -90,6 +117,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::session::app_status,
             commands::session::use_sandbox,
             commands::session::sign_out,
+            commands::session::startup_mark,
             commands::signin::sign_in_browser,
             commands::signin::sign_in_device_start,
             commands::signin::sign_in_device_finish,
@@ -100,6 +128,8 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::import::import_settings,
             commands::import::import_pick_file,
             commands::import::import_preview,
+            commands::import::import_find_groups,
+            commands::import::import_directory_preview,
             commands::import::import_map_header,
             commands::import::import_apply,
             commands::import::import_control,

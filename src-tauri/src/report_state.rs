@@ -45,6 +45,11 @@ impl ReportState {
         })
     }
 
+    /// Every row of the last report (a campaign's cohort comes from them).
+    pub fn rows(&self) -> Vec<ReportRow> {
+        self.rows.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+
     fn pick(&self, ids: &[String]) -> Vec<ReportRow> {
         self.rows
             .lock()

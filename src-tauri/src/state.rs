@@ -42,6 +42,11 @@ impl Connection {
     pub fn info(&self) -> &SessionInfo {
         &self.info
     }
+
+    /// The in-process sandbox tenant, in sandbox mode.
+    pub fn sandbox(&self) -> Option<&RunningSandbox> {
+        self._sandbox.as_ref()
+    }
 }
 
 #[derive(Default)]
@@ -382,13 +387,14 @@ fn sandbox_latency() -> Duration {
 
 /// Test hooks for the in-process tenant (inert unless set): `PRESTAGE_SANDBOX_NON_PREMIUM=1`
 /// (no Entra ID P1/P2: the registration report answers 403) and
-/// `PRESTAGE_SANDBOX_ROLE=global-administrator|global-reader` (sign in with that account).
+/// `PRESTAGE_SANDBOX_ROLE=global-administrator|global-reader|authentication-administrator` (sign in with that account).
 fn sandbox_hooks() -> (bool, AdminRole) {
     let var = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_string());
     let non_premium = var("PRESTAGE_SANDBOX_NON_PREMIUM").is_some_and(|v| v == "1");
     let role = match var("PRESTAGE_SANDBOX_ROLE").as_deref() {
         Some("global-administrator") => AdminRole::GlobalAdministrator,
         Some("global-reader") => AdminRole::GlobalReader,
+        Some("authentication-administrator") => AdminRole::AuthenticationAdministrator,
         _ => SANDBOX_ROLE,
     };
     (non_premium, role)
@@ -401,10 +407,21 @@ async fn connect_sandbox(users: Option<usize>) -> Result<Connection, IpcError> {
         latency: sandbox_latency(),
         latency_jitter: Duration::from_millis(20),
         non_premium,
+        // The demo tenant shows the "still asked" people (Why asked to register?).
+        still_asked: true,
         ..Default::default()
     };
     if let Some(users) = users {
         config.users = users;
+    }
+    // Test hook (inert unless set): a small write quota, so a run is slow enough to pause.
+    if let Some(per_s) = std::env::var("PRESTAGE_SANDBOX_WRITES_PER_S")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|n| *n > 0)
+    {
+        config.write_quota = per_s;
+        config.write_window = Duration::from_secs(1);
     }
     let sandbox = prestage_sandbox::start(config, 0)
         .await

@@ -3,6 +3,8 @@
 //! depends on tauri or on Prestage's crates. Run it through `.ci/test`.
 
 pub mod page;
+pub mod report_tab;
+pub mod sandbox_app;
 pub mod world;
 pub mod x11;
 

@@ -23,9 +23,9 @@ use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(60);
 
-/// Normal users in the file besides the special rows: enough for a run to take a few seconds
-/// at the slowed-down sandbox's pace.
-const NORMAL_USERS: usize = 36;
+/// Normal users in the file besides the special rows: more than a run keeps in flight
+/// (`ROWS_IN_FLIGHT`, 32), so a pause leaves rows unstarted; the first page lists 100 users.
+const NORMAL_USERS: usize = 80;
 
 async fn js(client: &Client, script: &str) -> Result<Value, String> {
     client
@@ -165,7 +165,9 @@ async fn flow(client: &Client, csv: &Path, saves: &Path) -> Result<(), String> {
         return Err(format!("the admin's own row is not skipped: {self_row}"));
     }
     let summary = text(client, "[data-testid=file-summary]").await?;
-    if !summary.contains("comma-separated") || !summary.contains("40 rows") {
+    if !summary.contains("comma-separated")
+        || !summary.contains(&format!("{} rows", NORMAL_USERS + 4))
+    {
         return Err(format!("file summary: {summary}"));
     }
 
@@ -204,23 +206,29 @@ async fn flow(client: &Client, csv: &Path, saves: &Path) -> Result<(), String> {
     .await?;
     click(client, "[data-testid=pause]").await?;
     wait_text(client, "[data-testid=pause]", "Resume").await?;
-    // Rows already under way finish; then nothing moves.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let paused_at = number(
-        client,
-        "return document.querySelector('[data-testid=run-progress]').value",
-    )
-    .await?;
+    // Rows already under way finish (up to 32 at the quota's pace); then nothing moves.
+    let progress = || {
+        number(
+            client,
+            "return document.querySelector('[data-testid=run-progress]').value",
+        )
+    };
+    let mut paused_at = progress().await?;
+    let settle_by = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let now = progress().await?;
+        if now == paused_at || std::time::Instant::now() > settle_by {
+            break;
+        }
+        paused_at = now;
+    }
     if paused_at >= ticked {
         return Err("the run finished before it could be paused".into());
     }
     save_screenshot(client, "import-progress.png").await?;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let still = number(
-        client,
-        "return document.querySelector('[data-testid=run-progress]').value",
-    )
-    .await?;
+    let still = progress().await?;
     if still != paused_at {
         return Err(format!("paused at {paused_at} rows but {still} finished"));
     }
@@ -374,6 +382,8 @@ fn app_env(home: &Path, csv: &Path) -> Vec<(String, String)> {
         ("PRESTAGE_SANDBOX", "1".to_string()),
         // Slow enough to watch a run's progress; every row still finishes in seconds.
         ("PRESTAGE_SANDBOX_LATENCY_MS", "200".to_string()),
+        // Runs keep 32 rows in flight: the quota, not the row count, paces this small file.
+        ("PRESTAGE_SANDBOX_WRITES_PER_S", "5".to_string()),
         ("XDG_CONFIG_HOME", dir("config")),
         ("XDG_DATA_HOME", dir("data")),
         ("XDG_CACHE_HOME", dir("cache")),

@@ -8,12 +8,14 @@
 // The launch helper panics on purpose, like the test functions it serves.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use prestage_e2e::page::{click, no_error, save_screenshot, text, wait_shown};
-use prestage_e2e::{app_binary, wait_for, Driver, Poll};
+use prestage_e2e::page::{click, save_screenshot, text, wait_shown};
+use prestage_e2e::report_tab;
+use prestage_e2e::sandbox_app::SandboxApp;
+use prestage_e2e::{wait_for, Poll};
 use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(90);
@@ -24,24 +26,6 @@ async fn js(client: &Client, script: &str) -> Result<Value, String> {
         .execute(script, vec![])
         .await
         .map_err(|e| format!("script failed: {e}\n{script}"))
-}
-
-/// Opens the Report tab and waits for the whole report; returns the source line.
-async fn open_report(client: &Client) -> Result<String, String> {
-    wait_shown(client, "[data-testid=nav-report]").await?;
-    click(client, "[data-testid=nav-report]").await?;
-    wait_for("the report to finish", WAIT, || async {
-        no_error(client).await?;
-        let button = text(client, "[data-testid=report-run]").await?;
-        let count = text(client, "[data-testid=report-count]").await?;
-        Ok(if button.contains("again") && !count.starts_with("0 of") {
-            Poll::Ready(())
-        } else {
-            Poll::Pending(format!("{button:?}, {count:?}"))
-        })
-    })
-    .await?;
-    text(client, "[data-testid=report-source-line]").await
 }
 
 /// Tile name → count as shown.
@@ -79,7 +63,7 @@ async fn wait_count(client: &Client, want: &str) -> Result<(), String> {
 }
 
 async fn premium_flow(client: &Client, saves: &Path) -> Result<(), String> {
-    let source = open_report(client).await?;
+    let source = report_tab::open_report(client, WAIT).await?;
     if !source.contains("registration report") {
         return Err(format!(
             "expected the registration report as source: {source:?}"
@@ -218,7 +202,7 @@ async fn premium_flow(client: &Client, saves: &Path) -> Result<(), String> {
 }
 
 async fn fallback_flow(client: &Client) -> Result<(), String> {
-    let source = open_report(client).await?;
+    let source = report_tab::open_report(client, WAIT).await?;
     if !source.contains("each user's methods") || !source.contains("P1/P2") {
         return Err(format!("expected the fallback and why: {source:?}"));
     }
@@ -230,61 +214,22 @@ async fn fallback_flow(client: &Client) -> Result<(), String> {
     Ok(())
 }
 
-/// Which flow a launch of the app runs.
-enum Flow {
-    Premium,
-    Fallback,
-}
-
-async fn with_app(name: &str, extra: &[(&str, String)], saves: &Path, flow: Flow) {
-    let started = Instant::now();
-    let app = app_binary().unwrap();
-    let home: PathBuf =
-        std::env::temp_dir().join(format!("prestage-e2e-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).unwrap();
-    let log = home.join("tauri-driver.log");
-    let dir = |d: &str| home.join(d).display().to_string();
-    let mut env: Vec<(String, String)> = [
-        ("PRESTAGE_SANDBOX", "1".to_string()),
-        ("PRESTAGE_SANDBOX_ROLE", "global-administrator".to_string()),
-        ("XDG_CONFIG_HOME", dir("config")),
-        ("XDG_DATA_HOME", dir("data")),
-        ("XDG_CACHE_HOME", dir("cache")),
-        ("PRESTAGE_DATA_DIR", dir("data")),
-        ("PRESTAGE_SAVE_FILE", saves.display().to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
-    let driver = Driver::start_with_env(&log, &env).unwrap();
-    let client = driver.session(&app).await.unwrap();
-    let outcome = match flow {
-        Flow::Premium => premium_flow(&client, saves).await,
-        Flow::Fallback => fallback_flow(&client).await,
-    };
-    let closed = client.close().await;
-    drop(driver);
-    outcome.unwrap_or_else(|e| panic!("{e}\n(tauri-driver log: {})", log.display()));
-    closed.unwrap();
-    let _ = std::fs::remove_dir_all(&home);
-    eprintln!("{name} took {:.1} s", started.elapsed().as_secs_f32());
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn report_tiles_filter_search_open_export_and_fallback() {
     let saves =
         std::env::temp_dir().join(format!("prestage-e2e-report-saves-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&saves);
     std::fs::create_dir_all(&saves).unwrap();
-    with_app("report", &[], &saves, Flow::Premium).await;
-    with_app(
-        "report-fallback",
-        &[("PRESTAGE_SANDBOX_NON_PREMIUM", "1".to_string())],
-        &saves,
-        Flow::Fallback,
-    )
-    .await;
+    let mut env = vec![
+        ("PRESTAGE_SANDBOX_ROLE", "global-administrator".to_string()),
+        ("PRESTAGE_SAVE_FILE", saves.display().to_string()),
+    ];
+    let app = SandboxApp::launch("report", &env).await.unwrap();
+    let outcome = premium_flow(&app.client, &saves).await;
+    app.finish(outcome).await.unwrap();
+    env.push(("PRESTAGE_SANDBOX_NON_PREMIUM", "1".to_string()));
+    let app = SandboxApp::launch("report-fallback", &env).await.unwrap();
+    let outcome = fallback_flow(&app.client).await;
+    app.finish(outcome).await.unwrap();
     let _ = std::fs::remove_dir_all(&saves);
 }

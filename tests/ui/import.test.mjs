@@ -81,6 +81,8 @@ function fakeApi() {
     importSettings: async () => SETTINGS,
     importPickFile: async () => ({ name: "users.csv" }),
     importPreview: steer("preview"),
+    importDirectoryPreview: steer("directoryPreview"),
+    importFindGroups: async (text) => [{ id: "g1", name: `MFA staging ${text}`.trim() }],
     importMapHeader: steer("mapHeader"),
     importApply: steer("apply"),
     importResumeRun: steer("resume"),
@@ -416,4 +418,66 @@ test("a dropped file is previewed; before sign-in it is refused", async () => {
   assert.equal(t.one("drop-overlay").hidden, false);
   t.screen.dragHover(false);
   assert.equal(t.one("drop-overlay").hidden, true);
+});
+
+test("the Directory tab previews a group's users with the region per row and applies them like a file", async () => {
+  const t = setup();
+  await t.screen.signedIn({ tenantName: "Contoso" });
+  await t.screen.showDirectory();
+  await settle();
+  assert.equal(t.one("tab-directory").getAttribute("aria-selected"), "true");
+  // A group scope needs a group: Preview waits for one.
+  t.one("dir-scope-group").checked = true;
+  t.one("dir-scope-group").dispatch("change");
+  assert.equal(t.one("dir-preview").disabled, true);
+  t.one("dir-group-search").value = "staging";
+  t.one("dir-group-search").dispatch("input");
+  await settle();
+  t.one("dir-group-option").dispatch("click");
+  assert.equal(t.one("dir-preview").disabled, false);
+  t.one("dir-office").checked = true;
+  t.one("dir-preview").dispatch("click");
+  await settle();
+  const call = t.api.pending.directoryPreview.at(-1);
+  assert.deepEqual(call.args[0].scope, { kind: "group", id: "g1", name: "MFA staging staging" });
+  assert.equal(call.args[0].office, true);
+  assert.equal(call.args[0].email, false);
+  assert.equal(call.args[0].updateExisting, false, "add only unless asked");
+  assert.equal(call.args[0].defaultRegion, "US");
+  const rows = [row(1, "add", { region: "GB (usageLocation)" }), row(2, "invalid", { region: "US (default)" })];
+  call.args[1](rows);
+  call.resolve({
+    previewId: 9,
+    name: "Directory: group 'MFA staging'",
+    scopeLabel: "group 'MFA staging'",
+    users: 2,
+    rows: 2,
+    alreadyRegistered: 0,
+    counts: {},
+    countriesToMap: [{ country: "UK", users: 1 }],
+    retirement: { onlyPhone: 1, unknown: 0, date: "1 February 2027", users: ["u1@contoso.example"] },
+  });
+  await settle();
+  const regions = t.all("row-region").map((e) => e.textContent);
+  assert.deepEqual(regions, ["National numbers read as GB (usageLocation)", "National numbers read as US (default)"]);
+  assert.match(t.one("dir-retirement").textContent, /1 user would have only a phone.*1 February 2027/);
+  assert.equal(t.all("dir-country-map").length, 1);
+  // Mapping a country re-runs the preview with the mapping.
+  const map = t.one("dir-country-map");
+  map.value = "GB";
+  map.dispatch("change");
+  await settle();
+  assert.deepEqual(t.api.pending.directoryPreview.at(-1).args[0].countryRegions, { UK: "GB" });
+  t.api.pending.directoryPreview.at(-1).args[1](rows);
+  t.api.pending.directoryPreview.at(-1).resolve({ previewId: 10, name: "Directory: group 'MFA staging'", scopeLabel: "g", users: 2, rows: 2, alreadyRegistered: 0, counts: {}, countriesToMap: [], retirement: { onlyPhone: 0, unknown: 0, date: "1 February 2027", users: [] } });
+  await settle();
+  // Apply goes through the import's apply with this preview's id.
+  const apply = t.all("apply").find((b) => !b.disabled);
+  apply.dispatch("click");
+  await settle();
+  t.one("confirm-ok").dispatch("click");
+  await settle();
+  const applied = t.api.pending.apply.at(-1);
+  assert.equal(applied.args[0], 10);
+  assert.deepEqual(applied.args[1], [1]);
 });

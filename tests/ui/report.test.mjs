@@ -85,7 +85,7 @@ function mount() {
   const shownErrors = [];
   const opened = [];
   const errors = { show: (e) => shownErrors.push(e), clear() {} };
-  const report = mountReport({ api, errors, root, onOpenUser: (id) => opened.push(id) });
+  const report = mountReport({ api, errors, root, onOpenUser: (id, options) => opened.push(options?.why ? `why:${id}` : id) });
   const find = (testid) => root.findAll((n) => n.dataset?.testid === testid);
   return { api, root, report, find, opened, shownErrors };
 }
@@ -129,6 +129,8 @@ test("search, open a user, refresh and export the selection", async () => {
   assert.deepEqual(find("report-row").map((r) => r.dataset.userId), ["id-3"]);
   find("report-open")[0].dispatch("click");
   assert.deepEqual(opened, ["id-3"]);
+  find("report-why")[0].dispatch("click");
+  assert.deepEqual(opened, ["id-3", "why:id-3"], "a row's \"Why asked?\" opens the panel with the diagnosis");
   const box = find("report-row")[0].findAll((n) => n.tagName === "INPUT")[0];
   box.dispatch("change");
   assert.equal(find("report-export")[0].textContent, "Export 1 selected");

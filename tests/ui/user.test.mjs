@@ -87,7 +87,7 @@ function mfa(overrides = {}) {
 function fakeApi(answers) {
   const calls = [];
   const api = {};
-  for (const name of ["userOverview", "checkPhone", "applyUserEdit", "issueTap", "removeUserMethod", "requireReregistration", "auditEntries", "exportAudit", "userMfaState", "setUserMfaState"]) {
+  for (const name of ["userOverview", "checkPhone", "applyUserEdit", "issueTap", "removeUserMethod", "requireReregistration", "auditEntries", "exportAudit", "whyAsked", "userMfaState", "setUserMfaState"]) {
     api[name] = (...args) => {
       calls.push({ name, args });
       const a = answers[name];
@@ -311,4 +311,46 @@ test("per-user MFA: the wrong tool is said plainly", async () => {
   assert.match(one("mfa-advice").textContent, /don't enable or enforce per-user MFA/);
   assert.equal(one("mfa-advice").className, "user-refusal");
   assert.match(one("mfa-tenant").textContent, /requires MFA \(Require MFA\)/);
+});
+
+const DIAGNOSIS = {
+  userId: "u-1",
+  userPrincipalName: "adele@contoso.example",
+  displayName: "Adele Vance",
+  asked: true,
+  partial: true,
+  summary: "Adele Vance is asked to register because of: Registration campaign (nudge).",
+  registered: ["Mobile phone (mobile +1 2065550100)"],
+  findings: [
+    { topic: "registrationCampaign", title: "Registration campaign (nudge)", verdict: "asks", text: "The campaign asks for Microsoft Authenticator.", needs: null },
+    { topic: "conditionalAccess", title: "Conditional Access", verdict: "cannotKnow", text: "Could not be read.", needs: "Global Reader, Security Reader" },
+    { topic: "securityDefaults", title: "Security defaults", verdict: "doesNotAsk", text: "Security defaults are off.", needs: null },
+  ],
+};
+
+test("why asked: opened from a report row it reads the diagnosis; the button asks again", async () => {
+  const { panel, one, find, calls } = setup({ whyAsked: DIAGNOSIS });
+  await panel.open("u-1", { why: true });
+  assert.equal(one("why-summary").textContent, DIAGNOSIS.summary);
+  assert.equal(one("why-result").getAttribute("data-asked"), "true");
+  const items = find("why-finding");
+  assert.deepEqual(items.map((i) => i.getAttribute("data-verdict")), ["asks", "cannotKnow", "doesNotAsk"]);
+  assert.equal(one("why-needs").textContent, "Would tell: Global Reader, Security Reader");
+  assert.equal(one("why-asked-button").textContent, "Ask again");
+  one("why-asked-button").dispatch("click");
+  await settle();
+  assert.equal(calls.filter((c) => c.name === "whyAsked").length, 2);
+  // Another user starts without a diagnosis.
+  await panel.open("u-2");
+  assert.equal(find("why-result").length, 0);
+  assert.equal(one("why-asked-button").textContent, "Why asked to register?");
+});
+
+test("why asked: a failed read lands in the error region", async () => {
+  const { panel, one, errorElement } = setup({ whyAsked: () => Promise.reject({ kind: "internal", message: "boom" }) });
+  await panel.open("u-1");
+  one("why-asked-button").dispatch("click");
+  await settle();
+  await settle();
+  assert.match(errorElement.textContent, /boom/);
 });

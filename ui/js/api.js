@@ -14,6 +14,11 @@ function invoke(command, args) {
   return tauri.core.invoke(command, args);
 }
 
+/** Start-up benchmark: the first screen can take input (ignored unless the app was asked). */
+export function startupMark(name) {
+  return invoke("startup_mark", { name }).catch(() => {});
+}
+
 /** Users matching `query`; an empty query lists the first page. Resolves to UserRow[]. */
 export function listUsers(query) {
   return invoke("list_users", { query });
@@ -37,6 +42,11 @@ export function userMfaState(userId) {
 /** Sets per-user MFA ("disabled" | "enabled" | "enforced"); resolves to { before, after, consentAsked, warnings }. */
 export function setUserMfaState(userId, mfaState) {
   return invoke("set_user_mfa_state", { userId, mfaState });
+}
+
+/** Why the user is still asked to register: { summary, asked, registered, findings }. */
+export function whyAsked(userId) {
+  return invoke("why_asked", { userId });
 }
 
 /** What a phone field will send: { number, kind, region, repairs, warnings, problem }. */
@@ -156,6 +166,59 @@ function channel(onMessage) {
   return ch;
 }
 
+// --- Campaigns (the move off SMS and voice). Rust holds the passes until they are saved once;
+// the webview sees only how many wait.
+
+export function campaignList() {
+  return invoke("campaign_list");
+}
+
+/** From the last report: a tile's users (`tile`) or the selected `ids`. */
+export function campaignCreate(name, tile, ids, exclusionGroup) {
+  return invoke("campaign_create", { name, tile, ids, exclusionGroup });
+}
+
+/** Where every user is, their methods re-read live. */
+export function campaignStatus(name) {
+  return invoke("campaign_status", { name });
+}
+
+/** `request`: { step, lifetimeMinutes?, once?, start?, wave?, keepOffice?, threshold? }. */
+export function campaignPreview(name, request) {
+  return invoke("campaign_preview", { name, request });
+}
+
+export function campaignRun(name, previewId, confirm, onProgress) {
+  return invoke("campaign_run", { name, previewId, confirm, onProgress: channel(onProgress) });
+}
+
+export function campaignRecover(name, onProgress) {
+  return invoke("campaign_recover", { name, onProgress: channel(onProgress) });
+}
+
+/** "pause" | "resume" | "cancel" the step running. */
+export function campaignControl(action) {
+  return invoke("campaign_control", { action });
+}
+
+/** Saves the waiting passes once (save dialog); the file name, or null when cancelled. */
+export function campaignSavePasses(name, tz) {
+  return invoke("campaign_save_passes", { name, tz });
+}
+
+export function campaignUndo(name, run, onProgress) {
+  return invoke("campaign_undo", { name, run, onProgress: channel(onProgress) });
+}
+
+export function campaignPolicy() {
+  return invoke("campaign_policy");
+}
+
+/** Sandbox only: a user registers `method` with their pass. */
+export function sandboxRegister(user, method, pass) {
+  return invoke("sandbox_register", { user, method, pass });
+}
+
 // --- The tenant report. Rust makes it and keeps its rows; the webview gets rows to show.
 
 /**
@@ -208,6 +271,21 @@ export function importPickFile() {
  */
 export function importPreview(options, onRows) {
   return invoke("import_preview", { options, onRows: channel(onRows) });
+}
+
+/** Groups whose name contains `text` (or whose id is `text`): [{ id, name }]. */
+export function importFindGroups(text) {
+  return invoke("import_find_groups", { text });
+}
+
+/**
+ * A directory preview with DirectoryOptions ({ scope, onlyMissing, office, email, defaultRegion,
+ * updateExisting, countryRegions }): rows stream to `onRows(RowInfo[])`; resolves to
+ * DirectoryDone ({ previewId, name, scopeLabel, users, rows, counts, countriesToMap, retirement }).
+ * Apply, runs, resume, undo and export are the file import's.
+ */
+export function importDirectoryPreview(options, onRows) {
+  return invoke("import_directory_preview", { options, onRows: channel(onRows) });
 }
 
 /** Remembers which column `header` means (`column` null: ignore it again). */

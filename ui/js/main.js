@@ -3,6 +3,7 @@
 
 import { mountAccount } from "./account.js";
 import * as api from "./api.js";
+import { mountCampaign } from "./campaign/index.js";
 import { errorRegion } from "./errors.js";
 import { mountImport } from "./import/index.js";
 import { mountReport } from "./report/index.js";
@@ -43,6 +44,7 @@ const router = createRouter({
     users: $("view-users"),
     import: $("view-import"),
     report: $("view-report"),
+    campaign: $("view-campaign"),
     developer: $("developer-banner"),
   },
   screens,
@@ -164,7 +166,7 @@ document.addEventListener("click", (event) => {
 const nav = $("app-nav");
 screens.nav = {
   current(name) {
-    nav.hidden = !["users", "import", "report"].includes(name);
+    nav.hidden = !["users", "import", "report", "campaign"].includes(name);
     for (const item of nav.querySelectorAll("[data-view]")) {
       item.setAttribute("aria-current", item.dataset.view === name ? "page" : "false");
     }
@@ -183,13 +185,26 @@ screens.import = mountImport({
   overlayHost: document.body,
   onShow: () => router.open("import"),
 });
+let session = null;
+screens.campaign = mountCampaign({
+  api,
+  errors: router.guard(errors),
+  root: $("view-campaign"),
+  sandbox: () => Boolean(session?.sandbox),
+});
+const showAccount = screens.account.show;
+screens.account.show = (info) => {
+  session = info;
+  showAccount(info);
+};
 screens.report = mountReport({
   api,
   errors: router.guard(errors),
   root: $("view-report"),
-  onOpenUser: (id) => {
+  onCampaign: (origin) => router.startCampaign(origin),
+  onOpenUser: (id, options) => {
     audit.close();
-    userPanel.open(id);
+    userPanel.open(id, options);
   },
 });
 

@@ -8,13 +8,23 @@
  * report and nav are optional).
  */
 export function createRouter({ api, errors, views, screens }) {
-  function showView(name) {
+  let marked = false;
+  /** Once: the first screen shown can take input — after its paint, when the event loop is free. */
+  function markInteractive(name, ready = Promise.resolve()) {
+    if (marked) return;
+    marked = true;
+    const frame = globalThis.requestAnimationFrame ?? ((fn) => setTimeout(fn, 0));
+    ready.then(() => frame(() => setTimeout(() => api.startupMark?.(name), 0)));
+  }
+
+  function showView(name, keepCampaign = false) {
     views.starting.hidden = true;
-    for (const key of ["signin", "setup", "users", "import", "report"]) {
+    for (const key of ["signin", "setup", "users", "import", "report", "campaign"]) {
       if (views[key]) views[key].hidden = key !== name;
     }
     screens.nav?.current(name);
     if (name === "report") screens.report?.shown();
+    if (name === "campaign" && !keepCampaign) screens.campaign?.shown();
   }
 
   function signedIn(info) {
@@ -26,7 +36,7 @@ export function createRouter({ api, errors, views, screens }) {
     else errors.clear("keychain");
     screens.account.show(info);
     showView("users");
-    screens.users.search("");
+    markInteractive("users-interactive", screens.users.search("") ?? undefined);
     screens.import?.signedIn(info);
   }
 
@@ -46,9 +56,11 @@ export function createRouter({ api, errors, views, screens }) {
     if (status.setup.configured) {
       screens.signin.show(status);
       showView("signin");
+      markInteractive("signin-interactive");
     } else {
       screens.setup.show(status);
       showView("setup");
+      markInteractive("setup-interactive");
     }
   }
 
@@ -65,7 +77,12 @@ export function createRouter({ api, errors, views, screens }) {
     refresh,
     signedIn,
     /** A signed-in view from the navigation ("users" or "import"). */
-    open: showView,
+    open: (name) => showView(name),
+    /** The campaign screen started from the report (a tile or a selection). */
+    startCampaign(origin) {
+      screens.campaign?.start(origin);
+      showView("campaign", true);
+    },
     /** The setup screen on demand ("Change setup"). */
     async openSetup() {
       try {

@@ -11,8 +11,8 @@ use tauri::{AppHandle, Runtime, State};
 use crate::import_files::{pick_csv, save_as};
 use crate::import_state::{write, ImportState};
 use crate::ipc::{
-    ChosenFile, ColumnId, ImportSettings, IpcError, PreviewDone, PreviewOptions, RowInfo,
-    RunControl, RunDone, RunEvent, RunsInfo, UndoPreviewInfo,
+    ChosenFile, ColumnId, DirectoryDone, DirectoryOptions, GroupInfo, ImportSettings, IpcError,
+    PreviewDone, PreviewOptions, RowInfo, RunControl, RunDone, RunEvent, RunsInfo, UndoPreviewInfo,
 };
 use crate::state::AppState;
 
@@ -47,6 +47,31 @@ pub async fn import_preview(
 ) -> Result<PreviewDone, IpcError> {
     import
         .preview(&state, options, |rows| {
+            let _ = on_rows.send(rows);
+        })
+        .await
+}
+
+/// Groups for the Directory tab's scope picker (name contains `text`, or the id).
+#[tauri::command]
+pub async fn import_find_groups(
+    state: State<'_, AppState>,
+    import: State<'_, ImportState>,
+    text: String,
+) -> Result<Vec<GroupInfo>, IpcError> {
+    import.find_groups(&state, &text).await
+}
+
+/// A directory preview: one row per user of the scope, from their own attributes.
+#[tauri::command]
+pub async fn import_directory_preview(
+    state: State<'_, AppState>,
+    import: State<'_, ImportState>,
+    options: DirectoryOptions,
+    on_rows: Channel<Vec<RowInfo>>,
+) -> Result<DirectoryDone, IpcError> {
+    import
+        .preview_directory(&state, options, |rows| {
             let _ = on_rows.send(rows);
         })
         .await

@@ -36,3 +36,10 @@ pub async fn sign_out(
     import.stop_all();
     state.sign_out().await
 }
+
+/// The first screen the webview shows can take input (for the start-up benchmark; a no-op
+/// unless `PRESTAGE_STARTUP_MARKS=1`).
+#[tauri::command]
+pub fn startup_mark(marks: State<'_, crate::startup::StartupMarks>, name: String) {
+    marks.webview_mark(&name);
+}

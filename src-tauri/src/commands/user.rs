@@ -14,7 +14,7 @@ use crate::ipc::user::{
     method_kind, AuditRow, EditRequest, OutcomeInfo, PhoneCheckInfo, PhoneSlot, TapInfo,
     TapRequestInfo, UserDetail,
 };
-use crate::ipc::IpcError;
+use crate::ipc::{DiagnosisInfo, IpcError};
 use crate::state::AppState;
 
 /// The audit log in the data dir (the same one the CLI appends to).
@@ -61,6 +61,20 @@ pub async fn set_user_mfa_state(
     Ok(mfa_state::set(connection.session(), &log, &user_id, wanted)
         .await?
         .into())
+}
+
+/// Why the user is still asked to register: every reason, read from the tenant.
+#[tauri::command]
+pub async fn why_asked(
+    state: State<'_, AppState>,
+    user_id: String,
+) -> Result<DiagnosisInfo, IpcError> {
+    let connection = state.connection().await?;
+    Ok(
+        prestage_core::why_asked::why_asked(connection.session(), &user_id)
+            .await?
+            .into(),
+    )
 }
 
 /// What a phone editor will send (no Graph call).

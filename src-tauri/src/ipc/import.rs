@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::IpcError;
 
+mod directory;
 mod run;
 
+pub use directory::{DirectoryDone, DirectoryOptions, GroupInfo};
 pub use run::{
     CannotUndoInfo, ProgressInfo, RowEndInfo, RowResultInfo, RunControl, RunDone, RunEvent,
     RunInfoRow, RunsInfo, UndoPreviewInfo,
@@ -288,6 +290,8 @@ pub struct RowInfo {
     pub changes: Vec<ChangeInfo>,
     pub problems: Vec<String>,
     pub warnings: Vec<String>,
+    /// Directory rows: the region national numbers were read in, and where it came from.
+    pub region: Option<String>,
 }
 
 impl From<&RowPlan> for RowInfo {
@@ -301,6 +305,7 @@ impl From<&RowPlan> for RowInfo {
             changes: r.changes.iter().map(ChangeInfo::from).collect(),
             problems: r.problems.clone(),
             warnings: r.warnings.clone(),
+            region: r.region.clone(),
         }
     }
 }

@@ -27,6 +27,7 @@ fn plan() -> RowPlan {
         warnings: vec!["the same mobile number is on line 7".into()],
         desired: None,
         fingerprint: "f".into(),
+        region: None,
     }
 }
 
@@ -51,7 +52,8 @@ fn a_preview_row_is_pinned() {
                 "after": "+1 4255550199"
             }],
             "problems": [],
-            "warnings": ["the same mobile number is on line 7"]
+            "warnings": ["the same mobile number is on line 7"],
+            "region": null
         })
     );
 }
@@ -151,6 +153,7 @@ fn result() -> RowResult {
         }],
         message: Some("the user's methods changed since the preview".into()),
         replanned: Some(p),
+        pass: None,
     }
 }
 

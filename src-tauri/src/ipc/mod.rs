@@ -2,23 +2,28 @@
 //! JSON is camelCase; errors are tagged by `kind`. Nothing here may ever hold a token.
 //! Core types are converted here so a rename in the core cannot silently change this contract.
 
+mod campaign;
 mod import;
 pub mod mfa_state;
 mod report;
 mod session;
 pub mod user;
 mod users;
+mod why_asked;
 
+pub use campaign::{CampaignInfo, PolicyInfo, RecoveryInfo, StepDone, StepPreviewInfo};
 pub use import::{
-    CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, FileInfo,
-    ImportSettings, PreviewDone, PreviewOptions, ProgressInfo, RowEndInfo, RowInfo, RowResultInfo,
-    RunControl, RunDone, RunEvent, RunInfoRow, RunsInfo, UndoPreviewInfo,
+    CannotUndoInfo, ChangeInfo, ChosenFile, ColumnId, ColumnInfo, CountsInfo, DirectoryDone,
+    DirectoryOptions, FileInfo, GroupInfo, ImportSettings, PreviewDone, PreviewOptions,
+    ProgressInfo, RowEndInfo, RowInfo, RowResultInfo, RunControl, RunDone, RunEvent, RunInfoRow,
+    RunsInfo, UndoPreviewInfo,
 };
 pub use report::{ReportDone, ReportMessage, ReportRowInfo, SourceDto, TileInfo};
 pub use session::{
     AccountInfo, AppStatus, DeviceCodeInfo, PowersInfo, RememberedInfo, SessionInfo, SetupInfo,
 };
 pub use users::{UserRow, UserSource, UserType};
+pub use why_asked::DiagnosisInfo;
 
 use prestage_core::auth::AuthError;
 use prestage_core::settings::SettingsError;

@@ -4,6 +4,7 @@
 // Every rejected call goes to the error region.
 
 import { createConfirm } from "./dialog.js";
+import { createDirectorySource } from "./directory.js";
 import { h } from "./dom.js";
 import { fileText, plural, undoPreviewLines, when } from "./format.js";
 import { createPreview } from "./preview.js";
@@ -29,6 +30,13 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
   let running = false;
   let tab = "file";
   let stage = "empty";
+  // The Directory tab: its form, its own preview table, the options of its last preview.
+  let directory = null;
+  let dirPreview = null;
+  let dirOptions = null;
+  // Which preview apply takes its rows from ("file" or "directory"), and its name for headings.
+  let applying = "file";
+  let runName = null;
 
   const confirm = createConfirm(doc, overlayHost);
   const overlay = h(doc, "div", { className: "drop-overlay", testid: "drop-overlay", hidden: true },
@@ -36,6 +44,7 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
   overlayHost.append(overlay);
 
   const tabFile = h(doc, "button", { type: "button", className: "tab", testid: "tab-file", attrs: { role: "tab" }, onclick: () => setTab("file") }, "File");
+  const tabDirectory = h(doc, "button", { type: "button", className: "tab", testid: "tab-directory", attrs: { role: "tab" }, onclick: () => showDirectory() }, "Directory");
   const tabRuns = h(doc, "button", { type: "button", className: "tab", testid: "tab-runs", attrs: { role: "tab" }, onclick: () => showRuns() }, "Runs");
   const chooseButton = h(doc, "button", { type: "button", className: "button primary", testid: "choose-file", onclick: () => choose() }, "Choose a CSV file…");
   const templateSaved = h(doc, "span", { className: "muted", testid: "template-saved", attrs: { "aria-live": "polite" } });
@@ -54,16 +63,18 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
     doc,
     onControl: (action) => api.importControl(action).catch((e) => errors.show(e, "import-run")),
     onExport: () => exportResults(),
-    onAgain: () => fileName && startPreview(fileName),
+    onAgain: () => (applying === "directory" ? dirOptions && startDirectoryPreview(dirOptions) : fileName && startPreview(fileName)),
     onRuns: () => showRuns(),
   });
   const runs = createRuns({ doc, onResume: (r) => resume(r), onUndo: (r) => undo(r), onRefresh: () => showRuns() });
   const previewHost = h(doc, "div", { className: "import-panel", testid: "preview-host" });
+  const dirHost = h(doc, "div", { className: "import-panel", testid: "directory-host" });
+  const dirPreviewHost = h(doc, "div", { className: "import-panel", testid: "directory-preview-host", hidden: true });
 
   root.replaceChildren(
     h(doc, "div", { className: "toolbar" },
       h(doc, "h1", { className: "title" }, "Import"),
-      h(doc, "div", { className: "tabs", attrs: { role: "tablist", "aria-label": "Import" } }, tabFile, tabRuns),
+      h(doc, "div", { className: "tabs", attrs: { role: "tablist", "aria-label": "Import" } }, tabFile, tabDirectory, tabRuns),
       h(doc, "span", { className: "spacer" }),
       templateSaved,
       h(doc, "button", { type: "button", className: "button", testid: "download-template", onclick: () => saveTemplate() }, "Download template"),
@@ -71,20 +82,24 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
     fileLine,
     emptyPanel,
     previewHost,
+    dirHost,
     run.element,
     runs.element,
   );
 
   function paint() {
     const onFile = tab === "file";
+    const onDir = tab === "directory";
     emptyPanel.hidden = !onFile || stage !== "empty";
     previewHost.hidden = !onFile || stage !== "preview";
-    run.element.hidden = !onFile || stage !== "run";
-    runs.element.hidden = onFile;
+    dirHost.hidden = !onDir || stage === "run";
+    run.element.hidden = tab === "runs" || stage !== "run";
+    runs.element.hidden = tab !== "runs";
     fileLine.hidden = !onFile || stage !== "preview" || !fileName;
     tabFile.setAttribute("aria-selected", String(onFile));
-    tabRuns.setAttribute("aria-selected", String(!onFile));
-    root.dataset.stage = onFile ? stage : "runs";
+    tabDirectory.setAttribute("aria-selected", String(onDir));
+    tabRuns.setAttribute("aria-selected", String(tab === "runs"));
+    root.dataset.stage = tab === "runs" ? "runs" : stage;
   }
 
   function setRunning(on) {
@@ -99,8 +114,70 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
 
   function setStage(name) {
     stage = name;
-    tab = "file";
+    if (tab === "runs") tab = "file";
     paint();
+  }
+
+  async function ensureDirectory() {
+    if (directory) return directory;
+    settings = settings ?? (await api.importSettings());
+    directory = createDirectorySource({
+      doc,
+      settings,
+      onSearch: (text) => api.importFindGroups(text).catch((e) => {
+        errors.show(e, "import");
+        return [];
+      }),
+      onPreview: (options) => startDirectoryPreview(options),
+    });
+    dirPreview = createPreview({ doc, settings, source: "directory", onOptions: () => {}, onMapHeader: () => {}, onApply: (lines) => apply(lines) });
+    dirPreviewHost.replaceChildren(dirPreview.element);
+    dirHost.replaceChildren(directory.element, dirPreviewHost);
+    return directory;
+  }
+
+  async function showDirectory() {
+    tab = "directory";
+    if (stage === "run" && !running) stage = "directory";
+    paint();
+    try {
+      await ensureDirectory();
+      errors.clear("import");
+    } catch (error) {
+      errors.show(error, "import");
+    }
+  }
+
+  async function startDirectoryPreview(options) {
+    if (running) {
+      errors.show({ kind: "internal", message: "Finish or cancel the run under way before previewing." }, "import");
+      return;
+    }
+    const mine = ++ticket;
+    dirOptions = options;
+    previewId = null;
+    try {
+      await ensureDirectory();
+      tab = "directory";
+      stage = "directory";
+      paint();
+      directory.reset();
+      dirPreview.reset();
+      dirPreviewHost.hidden = false;
+      const done = await api.importDirectoryPreview(options, (rows) => {
+        if (mine === ticket) dirPreview.addRows(rows);
+      });
+      if (mine !== ticket) return;
+      previewId = done.previewId;
+      applying = "directory";
+      runName = done.name;
+      dirPreview.finish(done);
+      directory.finish(done);
+      errors.clear("import");
+    } catch (error) {
+      if (mine !== ticket) return;
+      errors.show(error, "import");
+    }
   }
 
   async function ensurePreview() {
@@ -149,12 +226,15 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
       const p = await ensurePreview();
       p.reset();
       fileLine.textContent = `${name} — reading…`;
+      tab = "file";
       setStage("preview");
       const done = await api.importPreview(p.options(), (rows) => {
         if (mine === ticket) p.addRows(rows);
       });
       if (mine !== ticket) return;
       previewId = done.previewId;
+      applying = "file";
+      runName = name;
       p.finish(done);
       fileLine.textContent = `${done.file.name} — ${fileText(done.file)}${droppedNote()}`;
       errors.clear("import");
@@ -194,7 +274,8 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
   }
 
   async function apply(lines) {
-    const byLine = new Map(preview.rows.map((r) => [r.line, r]));
+    const shown = applying === "directory" ? dirPreview : preview;
+    const byLine = new Map(shown.rows.map((r) => [r.line, r]));
     const chosen = lines.map((l) => byLine.get(l)).filter(Boolean);
     const writes = chosen.reduce((n, r) => n + r.changes.length, 0);
     const adds = chosen.filter((r) => r.outcome === "add").length;
@@ -210,9 +291,14 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
     });
     if (!ok) return;
     const id = previewId;
-    await runWith("apply", `Applying ${plural(lines.length, "row")} from ${fileName}`, lines.length,
+    const from = runName ?? fileName;
+    await runWith("apply", `Applying ${plural(lines.length, "row")} from ${from}`, lines.length,
       (onEvent) => api.importApply(id, lines, onEvent),
-      { again: true, doneHeading: `Import of ${plural(lines.length, "row")} from ${fileName}` });
+      {
+        again: true,
+        doneHeading: `Import of ${plural(lines.length, "row")} from ${from}`,
+        againLabel: applying === "directory" ? "Preview the directory again" : "Preview the file again",
+      });
   }
 
   async function resume(r) {
@@ -304,6 +390,9 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
       settings = null;
       preview = null;
       previewHost.replaceChildren();
+      directory = null;
+      dirPreview = null;
+      dirHost.replaceChildren();
       fileName = null;
       setStage("empty");
       return refreshBanner();
@@ -330,6 +419,14 @@ export function mountImport({ api, errors, root, banner, overlayHost, onShow }) 
     choose,
     startPreview,
     showRuns,
+    showDirectory,
+    startDirectoryPreview,
+    get directory() {
+      return directory;
+    },
+    get dirPreview() {
+      return dirPreview;
+    },
     get preview() {
       return preview;
     },

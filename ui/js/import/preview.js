@@ -51,14 +51,15 @@ export function changeList(doc, changes) {
   );
 }
 
-/** Problems (why not) and warnings of a row. */
-export function notes(doc, problems = [], warnings = []) {
+/** Problems (why not) and warnings of a row; directory rows also say the region used. */
+export function notes(doc, problems = [], warnings = [], region = null) {
   return h(
     doc,
     "ul",
     { className: "notes" },
     problems.map((p) => h(doc, "li", { className: "note problem" }, p)),
     warnings.map((w) => h(doc, "li", { className: "note warning" }, w)),
+    region ? h(doc, "li", { className: "note region", testid: "row-region" }, `National numbers read as ${region}`) : null,
   );
 }
 
@@ -66,7 +67,7 @@ export function notes(doc, problems = [], warnings = []) {
  * `settings`: ImportSettings from Rust. `onOptions({ defaultRegion, blankRemoves })` re-runs the
  * preview; `onMapHeader(header, column|null)`; `onApply(lines)` with the ticked lines.
  */
-export function createPreview({ doc, settings, onOptions, onMapHeader, onApply }) {
+export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, source = "file" }) {
   let rows = [];
   let counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0]));
   let unticked = new Set();
@@ -181,7 +182,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply }
           "tr",
           {},
           h(doc, "th", { className: "col-tick", scope: "col" }, all),
-          h(doc, "th", { className: "col-line", scope: "col" }, "Line"),
+          h(doc, "th", { className: "col-line", scope: "col" }, source === "file" ? "Line" : "Row"),
           h(doc, "th", { className: "col-user", scope: "col" }, "User"),
           h(doc, "th", { className: "col-outcome", scope: "col" }, "Outcome"),
           h(doc, "th", { className: "col-changes", scope: "col" }, "Changes"),
@@ -197,6 +198,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply }
     if (wrap.scrollTop + wrap.clientHeight > wrap.scrollHeight - 600) showMore();
   });
 
+  optionsBar.hidden = source !== "file";
   const element = h(
     doc,
     "div",
@@ -240,7 +242,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply }
       h(doc, "td", { className: "col-user" }, userCell(doc, row)),
       h(doc, "td", { className: "col-outcome" }, pill(doc, outcomeLabel(row.outcome), "outcome")),
       h(doc, "td", { className: "col-changes" }, changeList(doc, row.changes)),
-      h(doc, "td", { className: "col-notes" }, notes(doc, row.problems, row.warnings)),
+      h(doc, "td", { className: "col-notes" }, notes(doc, row.problems, row.warnings, row.region)),
     );
   }
 
@@ -249,8 +251,9 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply }
   function paintStatus() {
     const visible = filter === null ? rows.length : counts[filter];
     more.hidden = shown >= visible;
-    if (!complete()) status.textContent = `Reading the file and the users' current methods… ${plural(rows.length, "row")} so far.`;
-    else if (visible === 0) status.textContent = rows.length ? "No rows with this outcome." : "The file has no rows.";
+    const what = source === "file" ? "the file" : "the directory";
+    if (!complete()) status.textContent = `Reading ${what} and the users' current methods… ${plural(rows.length, "row")} so far.`;
+    else if (visible === 0) status.textContent = rows.length ? "No rows with this outcome." : `${what[0].toUpperCase()}${what.slice(1)} has no rows.`;
     else status.textContent = "";
     status.hidden = status.textContent === "";
   }
@@ -365,10 +368,10 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply }
       updateTicks();
       paintStatus();
     },
-    /** The preview is complete: `done` is PreviewDone. */
+    /** The preview is complete: `done` is PreviewDone (a file) or DirectoryDone. */
     finish(done) {
-      expected = done.file.rows;
-      paintColumns(done.file);
+      expected = done.file ? done.file.rows : done.rows;
+      if (done.file) paintColumns(done.file);
       paintCounts();
       updateTicks();
       paintStatus();

@@ -158,7 +158,8 @@ export function createRun({ doc, onControl, onExport, onAgain, onRuns }) {
   return {
     element,
     /** A run starts: `heading` says what, `total` rows (when known). */
-    start(heading, runKind, total = 0, { again: allowAgain = true, doneHeading = heading } = {}) {
+    start(heading, runKind, total = 0, { again: allowAgain = true, doneHeading = heading, againLabel = "Preview the file again" } = {}) {
+      again.textContent = againLabel;
       kind = runKind;
       last = null;
       finalHeading = doneHeading;

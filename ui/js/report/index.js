@@ -28,10 +28,10 @@ const COLUMNS = [
 ];
 
 /**
- * Mounts the tab into `root`. `onOpenUser(id)` opens a user's panel; `errors` is the app's
+ * Mounts the tab into `root`. `onOpenUser(id, { why })` opens a user's panel (and asks why they are asked to register); `errors` is the app's
  * error region (guarded); `api` is js/api.js or a fake.
  */
-export function mountReport({ api, errors, root, onOpenUser }) {
+export function mountReport({ api, errors, root, onOpenUser, onCampaign }) {
   const doc = root.ownerDocument;
   let rows = [];
   let keys = [];
@@ -60,6 +60,7 @@ export function mountReport({ api, errors, root, onOpenUser }) {
   const refreshButton = h(doc, "button", { className: "button small", testid: "report-refresh", disabled: true, onclick: () => refreshSelected() }, "Refresh selected");
   const exportButton = h(doc, "button", { className: "button small", testid: "report-export", disabled: true, onclick: () => exportRows() }, "Export");
   const mfaButton = h(doc, "button", { className: "button small", testid: "report-mfa", disabled: true, attrs: { title: "One more read per user; Global Reader, Authentication Policy Administrator or Global Administrator" }, onclick: () => readMfa() }, "Read per-user MFA");
+  const campaignButton = h(doc, "button", { className: "button primary small", testid: "report-campaign", hidden: true, onclick: () => startCampaign() }, "Move off SMS…");
   const status = h(doc, "span", { className: "count", testid: "report-status", attrs: { "aria-live": "polite" } });
 
   const head = h(doc, "tr", {}, COLUMNS.map(([key, label]) =>
@@ -74,7 +75,7 @@ export function mountReport({ api, errors, root, onOpenUser }) {
     source, warnings, unavailable, tileBar,
     h(doc, "div", { className: "toolbar report-actions" },
       h(doc, "label", { className: "search" }, search), count,
-      h(doc, "span", { className: "spacer" }), status, openButton, refreshButton, mfaButton, exportButton),
+      h(doc, "span", { className: "spacer" }), status, campaignButton, openButton, refreshButton, mfaButton, exportButton),
     viewport,
   );
 
@@ -101,7 +102,8 @@ export function mountReport({ api, errors, root, onOpenUser }) {
     const box = h(doc, "input", { type: "checkbox", checked: selected.has(r.id), attrs: { "aria-label": `Select ${r.displayName}` },
       onchange: () => { if (selected.has(r.id)) selected.delete(r.id); else selected.add(r.id); updateActions(); } });
     const name = h(doc, "button", { className: "link report-name", testid: "report-open", onclick: () => onOpenUser(r.id) }, r.displayName);
-    const who = h(doc, "span", { className: "name-cell" }, name, h(doc, "span", { className: "upn" }, r.userPrincipalName));
+    const why = h(doc, "button", { className: "link report-why", testid: "report-why", attrs: { title: `Why is ${r.displayName} asked to register?` }, onclick: () => onOpenUser(r.id, { why: true }) }, "Why asked?");
+    const who = h(doc, "span", { className: "name-cell" }, h(doc, "span", { className: "report-name-line" }, name, why), h(doc, "span", { className: "upn" }, r.userPrincipalName));
     const methods = r.methods === null ? "Not readable" : r.methods.length ? r.methods.join(", ") : "None";
     const admin = r.admin === true ? (r.adminRoles?.length ? r.adminRoles.join(", ") : "Admin") : yesNo(r.admin);
     const deflt = r.defaultMethod ? `${r.defaultMethod}${r.defaultOverridden ? " (system-preferred decides)" : ""}` : "—";
@@ -152,7 +154,16 @@ export function mountReport({ api, errors, root, onOpenUser }) {
     render();
   }
 
+  /** A campaign from the tile shown (or the selected rows). */
+  function startCampaign() {
+    if (!onCampaign) return;
+    if (selected.size) onCampaign({ ids: [...selected] });
+    else if (tile) onCampaign({ tile, label: tiles.find((t) => t.name === tile)?.label ?? tile, count: shown.length });
+  }
+
   function updateActions() {
+    campaignButton.hidden = !onCampaign || running || (!tile && selected.size === 0);
+    campaignButton.textContent = selected.size ? `Move ${selected.size} selected off SMS…` : "Move these users off SMS…";
     openButton.disabled = selected.size !== 1;
     refreshButton.disabled = selected.size === 0 || running;
     exportButton.disabled = rows.length === 0 || running;

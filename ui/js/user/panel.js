@@ -15,6 +15,7 @@ import {
   registrationSection,
   smsSection,
 } from "./sections.js";
+import { whySection } from "./why.js";
 
 function header(doc, detail, onClose) {
   const pills = [
@@ -56,10 +57,32 @@ export function mountUserPanel({ api, errors, root, copy, timers = globalThis })
   let userId = null;
   let region; // undefined until the first overview says the tenant's region
   let latest = 0;
+  // The diagnosis of the open user (kept across re-renders; cleared for another user).
+  const why = { diagnosis: null, busy: false };
+
+  async function runWhy() {
+    const id = userId;
+    why.busy = true;
+    if (ctx.detail) render(ctx.detail);
+    try {
+      const d = await api.whyAsked(id);
+      if (id !== userId) return;
+      why.diagnosis = d;
+      errors.clear("user-why");
+    } catch (error) {
+      if (id === userId) errors.show(error, "user-why");
+    } finally {
+      if (id === userId) {
+        why.busy = false;
+        if (ctx.detail) render(ctx.detail);
+      }
+    }
+  }
 
   function close() {
     latest++;
     userId = null;
+    why.diagnosis = null;
     panel.hidden = true;
     modalHost.replaceChildren();
     modalHost.hidden = true;
@@ -131,6 +154,7 @@ export function mountUserPanel({ api, errors, root, copy, timers = globalThis })
       emailSection(ctx),
       registrationSection(ctx),
       mfaStateSection(ctx),
+      whySection(ctx, why, runWhy),
       onboardingSection(ctx),
     ];
     body.replaceChildren(...parts.filter(Boolean));
@@ -154,16 +178,22 @@ export function mountUserPanel({ api, errors, root, copy, timers = globalThis })
   }
 
   return {
-    /** Opens `id`'s panel (a new user starts with the tenant's region and no status). */
-    async open(id) {
+    /**
+     * Opens `id`'s panel (a new user starts with the tenant's region and no status);
+     * `{ why: true }` also asks why they are asked to register.
+     */
+    async open(id, options = {}) {
       if (id !== userId) {
         status.hidden = true;
         region = undefined;
+        why.diagnosis = null;
+        why.busy = false;
         body.replaceChildren(section(doc, "Loading…", "user-loading"));
       }
       userId = id;
       panel.hidden = false;
-      await load(id);
+      if (options.why) await Promise.all([load(id), runWhy()]);
+      else await load(id);
     },
     close,
     isOpen: () => !panel.hidden,

@@ -16,7 +16,7 @@ use prestage_core::plan::RowPlan;
 use prestage_core::session::Session;
 use url::Url;
 
-mod print;
+pub(crate) mod print;
 use print::{print_outcome, print_row, print_undo_preview, progress_line};
 
 /// How to reach the tenant for import commands.
@@ -162,7 +162,7 @@ fn options(f: &FileArgs) -> PlanOptions {
 }
 
 /// A control that cancels on Ctrl-C: rows in flight finish, the rest stay untouched.
-fn control() -> ApplyControl {
+pub(crate) fn control() -> ApplyControl {
     let control = ApplyControl::default();
     let c = control.clone();
     tokio::spawn(async move {

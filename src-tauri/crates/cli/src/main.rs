@@ -1,8 +1,11 @@
 //! prestage-cli: the headless twin of the Prestage app. One module per subcommand; this file
 //! only parses the command line and dispatches.
 
+mod app_auth_cmd;
 mod auth_cmd;
 mod import_cmd;
+mod migrate_cmd;
+mod prepopulate_cmd;
 mod report_cmd;
 mod sandbox_cmd;
 mod user_cmd;
@@ -39,8 +42,18 @@ enum Command {
     /// Show what undoing a run would restore now; with --yes, restore it (slots changed since the
     /// run are left alone; what cannot be restored is listed).
     Undo(import_cmd::RunArgs),
+    /// Pre-populate methods from each user's directory attributes, unattended (app-only
+    /// certificate sign-in); previews without --yes.
+    Prepopulate(prepopulate_cmd::PrepopulateArgs),
+    /// App-only sign-in for unattended runs: check it, or keep its key in the OS keychain.
+    #[command(subcommand)]
+    AppAuth(app_auth_cmd::AppAuthCommand),
     /// The tenant report: who is registered with what, who cannot do MFA, who breaks on 1 Feb 2027.
     Report(report_cmd::ReportArgs),
+    /// The move off SMS and voice before 1 Feb 2027: a saved campaign, every step previewed,
+    /// applied as a run (resumable, undoable).
+    #[command(subcommand)]
+    Migrate(migrate_cmd::Migrate),
     #[command(flatten)]
     Fix(user_cmd::Command),
 }
@@ -58,6 +71,9 @@ async fn main() -> ExitCode {
         Command::Resume(args) => import_cmd::run_resume(args).await,
         Command::Undo(args) => import_cmd::run_undo(args).await,
         Command::Report(args) => report_cmd::run(args).await,
+        Command::Prepopulate(args) => prepopulate_cmd::run(args).await,
+        Command::AppAuth(command) => app_auth_cmd::run(command).await,
+        Command::Migrate(command) => migrate_cmd::run(command).await,
         Command::Fix(command) => user_cmd::run(command).await,
     }
 }

@@ -71,6 +71,17 @@ pub struct Args {
     /// One enabled Conditional Access policy requires MFA for all users.
     #[arg(long)]
     conditional_access_mfa: bool,
+    /// Seed the "still asked" people and the policies behind them (see `user why-asked`).
+    #[arg(long)]
+    still_asked: bool,
+    /// Register an application for app-only sign-in with this public certificate (PEM); prints
+    /// its client id. Repeatable (one app per certificate).
+    #[arg(long, value_name = "CERT_PEM")]
+    app_certificate: Vec<std::path::PathBuf>,
+    /// The application permissions granted to those apps (comma-separated; default: the
+    /// narrowest a directory run needs).
+    #[arg(long, value_name = "ROLES", value_delimiter = ',')]
+    app_roles: Vec<String>,
 }
 
 impl Args {
@@ -95,6 +106,7 @@ impl Args {
             retry_after_http_date: self.retry_after_date,
             security_defaults: self.security_defaults,
             conditional_access_mfa: self.conditional_access_mfa,
+            still_asked: self.still_asked,
             ..SandboxConfig::default()
         }
     }
@@ -111,6 +123,25 @@ pub async fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let roles: Vec<&str> = if args.app_roles.is_empty() {
+        prestage_sandbox::DEFAULT_APP_ROLES.to_vec()
+    } else {
+        args.app_roles.iter().map(|r| r.trim()).collect()
+    };
+    let mut apps = Vec::new();
+    for path in &args.app_certificate {
+        let registered = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|pem| sandbox.register_app(&pem, &roles));
+        match registered {
+            Ok(id) => apps.push(id),
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                sandbox.shutdown().await;
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let base = sandbox.base_url();
     println!(
         "Prestage sandbox tenant — {} ({} users, seed {})",
@@ -133,6 +164,9 @@ pub async fn run(args: Args) -> ExitCode {
             ""
         };
         println!("    {:<48} {}{default}", a.user_principal_name, a.role);
+    }
+    for id in &apps {
+        println!("  app client id: {id}   (roles: {})", roles.join(", "));
     }
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {

@@ -15,6 +15,7 @@ use prestage_core::import::explain;
 use prestage_core::phone::PhoneType;
 use prestage_core::plan::parse_default_method;
 use prestage_core::session::Session;
+use prestage_core::why_asked::{why_asked, WhyAskedError};
 
 use crate::import_cmd::{exit, session};
 
@@ -26,7 +27,7 @@ pub use args::{
     AuditCmd, Command, DefaultCmd, EmailCmd, MethodCmd, MfaCmd, PhoneCmd, SmsCmd, TapCmd, Target,
     UserCmd,
 };
-use print::{print_json, print_outcome, print_overview};
+use print::{print_diagnosis, print_json, print_outcome, print_overview};
 
 fn audit_log() -> Result<AuditLog, String> {
     Ok(AuditLog::in_dir(&crate::auth_cmd::places()?.data_dir))
@@ -76,6 +77,22 @@ async fn show(target: &Target, out: &mut dyn Write) -> Result<bool, String> {
         print_json(out, &o)?;
     } else {
         print_overview(out, &o);
+    }
+    Ok(true)
+}
+
+async fn why(target: &Target, out: &mut dyn Write) -> Result<bool, String> {
+    let session: Session = session(&target.connect).await?;
+    let d = why_asked(&session, &target.user)
+        .await
+        .map_err(|e| match e {
+            WhyAskedError::Graph(g) => explain(&g),
+            other => other.to_string(),
+        })?;
+    if target.json {
+        print_json(out, &d)?;
+    } else {
+        print_diagnosis(out, &d);
     }
     Ok(true)
 }
@@ -189,6 +206,7 @@ fn audit(cmd: AuditCmd, out: &mut dyn Write) -> Result<bool, String> {
 pub async fn run_with(cmd: Command, out: &mut dyn Write) -> Result<bool, String> {
     match cmd {
         Command::User(UserCmd::Show(t)) => show(&t, out).await,
+        Command::User(UserCmd::WhyAsked(t)) => why(&t, out).await,
         Command::User(UserCmd::Reregister { target, yes }) => {
             if !yes {
                 return Err("re-registration removes the user's phones and apps: add --yes".into());

@@ -5,7 +5,9 @@
 mod atomic_file;
 pub mod audit;
 pub mod auth;
+pub mod campaign;
 pub mod csv;
+pub mod directory_source;
 pub mod endpoints;
 mod error_text;
 pub mod fixes;
@@ -23,6 +25,7 @@ pub mod roles;
 pub mod session;
 pub mod settings;
 pub mod throttle;
+pub mod why_asked;
 
 pub use graph::{GraphClient, GraphError};
 

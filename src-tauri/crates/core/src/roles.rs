@@ -162,11 +162,26 @@ pub enum Refusal {
 #[serde(rename_all = "camelCase")]
 pub struct Powers {
     pub roles: Vec<Role>,
+    /// An application signed in app-only: its application permissions (checked by Graph per
+    /// endpoint) decide, not directory roles — any target, full numbers.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub application: bool,
 }
 
 impl Powers {
     pub fn new(roles: Vec<Role>) -> Self {
-        Self { roles }
+        Self {
+            roles,
+            application: false,
+        }
+    }
+
+    /// An app-only caller (unattended runs).
+    pub fn application() -> Self {
+        Self {
+            roles: Vec::new(),
+            application: true,
+        }
     }
 
     fn has(&self, role: &Role) -> bool {
@@ -186,7 +201,8 @@ impl Powers {
 
     /// Global Administrator or Privileged Authentication Administrator: any target, full numbers.
     pub fn writes_any_user(&self) -> bool {
-        self.has(&Role::GlobalAdministrator)
+        self.application
+            || self.has(&Role::GlobalAdministrator)
             || self.has(&Role::PrivilegedAuthenticationAdministrator)
     }
 

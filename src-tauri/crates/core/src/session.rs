@@ -61,8 +61,9 @@ pub struct Session {
     not_kept: Option<StoreError>,
     /// The authority + client id this session signed in with (`SignInConfig::binding`).
     binding: String,
-    /// The token source behind `graph`, for incremental consent (`Session::ask_permission`).
-    tokens: Arc<RefreshingTokenSource>,
+    /// The token source behind `graph`, for incremental consent (`Session::ask_permission`);
+    /// `None` for an app-only session, whose permissions are granted in its registration.
+    tokens: Option<Arc<RefreshingTokenSource>>,
 }
 
 impl Session {
@@ -93,7 +94,35 @@ impl Session {
             keeper: None,
             not_kept: None,
             binding,
-            tokens: source,
+            tokens: Some(source),
+        })
+    }
+
+    /// App-only (unattended runs): a client-credentials token signed with the app's certificate.
+    /// The "account" is the application; its powers are its application permissions, which
+    /// Graph checks per request. Nothing is kept in the keychain (there is no refresh token).
+    pub async fn app_only(
+        sign_in: auth::AppSignIn,
+        client: ClientOptions,
+    ) -> Result<Self, CoreError> {
+        let client_id = sign_in.credential.client_id().to_string();
+        let (source, tenant_id) = auth::AppTokenSource::signed_in(sign_in).await?;
+        let graph = GraphClient::new(client, source)?;
+        Ok(Self {
+            graph,
+            account: Account {
+                // No user: never equal to a user's id, so no row is refused as "your own".
+                id: String::new(),
+                display_name: format!("application {client_id}"),
+                user_principal_name: format!("app:{client_id}"),
+                tenant_name: tenant_id.clone(),
+                tenant_id,
+            },
+            powers: Powers::application(),
+            keeper: None,
+            not_kept: None,
+            binding: String::new(),
+            tokens: None,
         })
     }
 
@@ -259,7 +288,11 @@ impl Session {
     /// `Ok(true)` when it was newly asked for.
     pub async fn ask_permission(&self, permission: &str) -> Result<bool, CoreError> {
         let scope = format!("https://graph.microsoft.com/{permission}");
-        Ok(self.tokens.widen(&[scope.as_str()]).await?)
+        match &self.tokens {
+            Some(tokens) => Ok(tokens.widen(&[scope.as_str()]).await?),
+            // An app's permissions are granted in its registration; nothing to ask for here.
+            None => Ok(false),
+        }
     }
 
     pub fn account(&self) -> &Account {

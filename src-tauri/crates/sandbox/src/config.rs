@@ -44,6 +44,11 @@ pub struct SandboxConfig {
     pub security_defaults: bool,
     /// One enabled Conditional Access policy requires MFA for all users. Default off.
     pub conditional_access_mfa: bool,
+    /// With 40+ users, the last ordinary members become the "still asked" people
+    /// ([`crate::STILL_ASKED`]) with the policies behind them (an Authenticator exclusion, a
+    /// voice exclusion, a Payments Conditional Access policy). Default off; the app's sandbox
+    /// and `prestage-cli sandbox` turn it on.
+    pub still_asked: bool,
 }
 
 impl Default for SandboxConfig {
@@ -65,6 +70,7 @@ impl Default for SandboxConfig {
             report_lag: Duration::from_secs(3600),
             security_defaults: false,
             conditional_access_mfa: false,
+            still_asked: false,
         }
     }
 }

@@ -151,6 +151,21 @@ pub(crate) async fn put_faults(
     }
 }
 
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Clock {
+    skew_seconds: i64,
+}
+
+/// `PUT /_sandbox/clock {"skewSeconds": N}`: the token endpoint's clock runs N s ahead.
+pub(crate) async fn put_clock(
+    State(shared): State<Arc<Shared>>,
+    Json(c): Json<Clock>,
+) -> StatusCode {
+    shared.lock().clock_skew_s = c.skew_seconds;
+    StatusCode::NO_CONTENT
+}
+
 pub(crate) async fn expire_tokens(State(shared): State<Arc<Shared>>) -> StatusCode {
     shared.lock().tokens.expire_all();
     StatusCode::NO_CONTENT

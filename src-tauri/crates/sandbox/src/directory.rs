@@ -115,12 +115,23 @@ pub(crate) struct TemporaryAccessPass {
     pub lifetime_minutes: i64,
     pub usable_once: bool,
     pub created: DateTime<Utc>,
+    /// A one-time pass someone signed in with (it stays listed, unusable: `OneTimeUsed`).
+    pub used: bool,
+    /// SHA-256 of the pass text, so the control plane can check a pass a "user" types; the
+    /// text itself is kept nowhere (Graph returns it only in the create response).
+    pub digest: [u8; 32],
 }
 
 impl TemporaryAccessPass {
-    /// `methodUsabilityReason` at `now`: EnabledByPolicy, NotYetValid or Expired.
-    pub(crate) fn usability(&self, now: DateTime<Utc>) -> (bool, &'static str) {
-        if now < self.start {
+    /// `methodUsabilityReason` at `now` as Graph documents it: EnabledByPolicy, DisabledByPolicy
+    /// (`allowed`: the TAP policy is off or does not target the user), OneTimeUsed, NotYetValid
+    /// or Expired.
+    pub(crate) fn usability(&self, now: DateTime<Utc>, allowed: bool) -> (bool, &'static str) {
+        if !allowed {
+            (false, "DisabledByPolicy")
+        } else if self.usable_once && self.used {
+            (false, "OneTimeUsed")
+        } else if now < self.start {
             (false, "NotYetValid")
         } else if now >= self.start + chrono::Duration::minutes(self.lifetime_minutes) {
             (false, "Expired")
@@ -193,6 +204,8 @@ pub(crate) struct User {
     pub mail: Option<String>,
     pub mobile_phone: Option<String>,
     pub business_phones: Vec<String>,
+    /// `otherMails`: addresses outside the tenant (personal mail, a guest's home address).
+    pub other_mails: Vec<String>,
     pub job_title: Option<String>,
     pub department: Option<String>,
     pub office_location: Option<String>,

@@ -150,12 +150,7 @@ pub(crate) fn members(
     let props: Vec<&str> = match req.query.select() {
         Some(s) => s
             .iter()
-            .filter_map(|p| {
-                USER_PROPS
-                    .iter()
-                    .find(|k| k.eq_ignore_ascii_case(p))
-                    .copied()
-            })
+            .filter_map(|p| crate::users::selectable(p))
             .collect(),
         None => USER_PROPS.to_vec(),
     };

@@ -7,6 +7,9 @@
 //! (the default account), `alex.wong@…` Authentication Administrator, `gwen.reader@…` Global
 //! Reader, `nora.nobody@…` no administrator role.
 
+mod access;
+mod app_permissions;
+mod apps;
 mod batch;
 mod config;
 mod control;
@@ -22,6 +25,7 @@ mod phone_format;
 mod policy;
 mod policy_api;
 mod preferences;
+mod register;
 mod reports;
 mod requirements;
 mod roles;
@@ -29,10 +33,10 @@ mod rules;
 mod seed;
 mod server;
 mod sessions;
+mod sign_ins;
 mod signin;
 mod state;
 mod tap;
-mod tenant_policies;
 mod throttle;
 mod tokens;
 mod users;
@@ -49,9 +53,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use url::Url;
 
+pub use apps::{self_signed_certificate, DEFAULT_APP_ROLES};
 pub use config::{Faults, SandboxConfig};
+pub use register::RegisterError;
 pub use roles::AdminRole;
-pub use seed::SeedUser;
+pub use seed::{SeedUser, STAGING_GROUP, STILL_ASKED, TENANT_DOMAIN};
 
 /// An account offered on the sign-in page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -80,6 +86,8 @@ fn app(shared: Arc<state::Shared>) -> Router {
             get(control::get_faults).put(control::put_faults),
         )
         .route("/_sandbox/expire-tokens", post(control::expire_tokens))
+        .route("/_sandbox/clock", axum::routing::put(control::put_clock))
+        .route("/_sandbox/users/{user}/register", post(register::route))
         .route("/v1.0/{*rest}", any(graph::v1))
         .route("/beta/{*rest}", any(graph::beta))
         .route(
@@ -104,7 +112,9 @@ pub async fn start(config: SandboxConfig, port: u16) -> std::io::Result<RunningS
     let addr = listener.local_addr()?;
     let base_url = Url::parse(&format!("http://{addr}/"))
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
-    let seeded = seed::build(config.users, config.seed, chrono::Utc::now());
+    let now = chrono::Utc::now();
+    let mut seeded = seed::build(config.users, config.seed, now);
+    seed::tenant_policies(&mut seeded, &config, now);
     let throttle = throttle::Throttle::new(
         config.write_quota,
         config.write_window,
@@ -113,7 +123,10 @@ pub async fn start(config: SandboxConfig, port: u16) -> std::io::Result<RunningS
     let inner = state::Inner {
         dir: seeded.directory,
         policy: seeded.policy,
+        access: seeded.access,
         tokens: tokens::TokenStore::default(),
+        apps: apps::Apps::default(),
+        clock_skew_s: 0,
         throttle,
         faults: config.faults.sanitized(),
         counters: state::Counters::default(),
@@ -174,8 +187,41 @@ impl RunningSandbox {
         seed::add_users(&mut self.shared.lock().dir, users)
     }
 
+    /// A user registers a method with their Temporary Access Pass, as at aka.ms/mysecurityinfo
+    /// (`method`: `microsoftAuthenticator`, `fido2` or `windowsHelloForBusiness`). The pass must
+    /// be theirs and usable; a one-time pass is consumed. Returns the new method's id.
+    pub fn register_method(
+        &self,
+        user: &str,
+        method: &str,
+        pass: &str,
+    ) -> Result<String, RegisterError> {
+        let method = serde_json::from_value(serde_json::Value::String(method.to_string()))
+            .map_err(|_| RegisterError::UnknownMethod(method.to_string()))?;
+        register::register(&self.shared, user, method, pass)
+    }
+
     pub fn set_faults(&self, f: Faults) {
         control::set_faults(&self.shared, f);
+    }
+
+    /// Registers an application for app-only sign-in with the public certificate in `cert_pem`
+    /// and the application permissions `roles` (admin consent given); returns its client id.
+    pub fn register_app(&self, cert_pem: &str, roles: &[&str]) -> Result<String, String> {
+        let certificate = apps::parse_certificate(cert_pem)?;
+        let mut inner = self.shared.lock();
+        let client_id = uuid::Uuid::new_v4().to_string();
+        inner.apps.registrations.push(apps::AppRegistration {
+            client_id: client_id.clone(),
+            certificates: vec![certificate],
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        });
+        Ok(client_id)
+    }
+
+    /// The token endpoint's clock runs `seconds` ahead of this machine's (negative: behind).
+    pub fn set_clock_skew(&self, seconds: i64) {
+        self.shared.lock().clock_skew_s = seconds;
     }
 
     /// Every access token issued so far is expired; refresh tokens still work.

@@ -75,6 +75,8 @@ pub(crate) struct Target {
     pub registration_required: bool,
     /// SMS only: `isUsableForSignIn`.
     pub usable_for_sign_in: bool,
+    /// Microsoft Authenticator only: `authenticationMode` (`any`, `push`, `deviceBasedPush`).
+    pub authenticator_mode: &'static str,
 }
 
 impl Target {
@@ -84,10 +86,19 @@ impl Target {
             is_group: true,
             registration_required: false,
             usable_for_sign_in: false,
+            authenticator_mode: "any",
         }
     }
 
-    fn covers(&self, dir: &Directory, user: usize) -> bool {
+    /// A group target of `kind`'s configuration.
+    pub(crate) fn group(id: &str) -> Target {
+        Target {
+            id: id.to_owned(),
+            ..Target::all_users()
+        }
+    }
+
+    pub(crate) fn covers(&self, dir: &Directory, user: usize) -> bool {
         if self.id == "all_users" {
             return true;
         }
@@ -127,6 +138,22 @@ pub(crate) struct Policy {
     pub fido2_attestation_enforced: bool,
     pub fido2_self_service: bool,
     pub email_external_otp: String,
+    /// `registrationEnforcement.authenticationMethodsRegistrationCampaign`.
+    pub campaign: Campaign,
+    /// beta `reconfirmationInDays`: how often users are asked to reconfirm their methods.
+    pub reconfirmation_days: i64,
+}
+
+/// The registration campaign ("nudge"): `advancedConfigState` `default` (Microsoft managed),
+/// `enabled` or `disabled`, its targets (each with `targetedAuthenticationMethod`) and snoozes.
+#[derive(Clone, Debug)]
+pub(crate) struct Campaign {
+    pub state: &'static str,
+    pub snooze_days: i64,
+    pub enforce_after_snoozes: bool,
+    /// (target, `targetedAuthenticationMethod`).
+    pub include: Vec<(Target, &'static str)>,
+    pub exclude: Vec<Target>,
 }
 
 impl Policy {
@@ -141,10 +168,8 @@ impl Policy {
         };
         let mut sms = all(MethodKind::Sms);
         sms.include.push(Target {
-            id: pilot_group_id.to_owned(),
-            is_group: true,
-            registration_required: false,
             usable_for_sign_in: true,
+            ..Target::group(pilot_group_id)
         });
         Policy {
             last_modified,
@@ -169,6 +194,16 @@ impl Policy {
             fido2_attestation_enforced: false,
             fido2_self_service: true,
             email_external_otp: "default".into(),
+            // Microsoft managed since September 2026 (sms-voice-retirement.md): Authenticator
+            // for everyone, unlimited snoozes.
+            campaign: Campaign {
+                state: "default",
+                snooze_days: 1,
+                enforce_after_snoozes: false,
+                include: vec![(Target::all_users(), "microsoftAuthenticator")],
+                exclude: Vec::new(),
+            },
+            reconfirmation_days: 0,
         }
     }
 
@@ -312,10 +347,8 @@ mod tests {
         assert_eq!(sms_sign_in_blocker(&dir, &policy, nora), None);
         if let Some(c) = policy.config_mut(MethodKind::Sms) {
             c.exclude.push(Target {
-                id: dir.users[nora].id.clone(),
                 is_group: false,
-                registration_required: false,
-                usable_for_sign_in: false,
+                ..Target::group(&dir.users[nora].id)
             });
         }
         assert_eq!(

@@ -6,10 +6,10 @@ use axum::http::Method;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
+use crate::graph::router::{ApiVersion, Ctx, GraphRequest};
 use crate::methods::only_properties;
 use crate::odata::paging::collection;
-use crate::policy::{MethodConfig, MethodKind, Policy, Target};
+use crate::policy::{Campaign, MethodConfig, MethodKind, Policy, Target};
 
 pub(crate) fn route(ctx: &mut Ctx<'_>, req: &GraphRequest, rest: &[&str]) -> GraphResult {
     if !ctx.caller.powers.read_policy {
@@ -19,6 +19,11 @@ pub(crate) fn route(ctx: &mut Ctx<'_>, req: &GraphRequest, rest: &[&str]) -> Gra
         [] => {
             req.only(Method::GET)?;
             let mut v = policy_json(&ctx.inner.policy);
+            if ctx.version == ApiVersion::Beta {
+                let c = &ctx.inner.policy.campaign;
+                v["registrationEnforcement"]["authenticationMethodsRegistrationCampaign"]
+                    ["enforceRegistrationAfterAllowedSnoozes"] = json!(c.enforce_after_snoozes);
+            }
             v["@odata.context"] =
                 json!(ctx.context("policies/authenticationMethodsPolicy/$entity"));
             Ok(Reply::ok(v))
@@ -68,7 +73,7 @@ fn target_json(kind: MethodKind, t: &Target) -> Value {
     });
     match kind {
         MethodKind::Sms => v["isUsableForSignIn"] = json!(t.usable_for_sign_in),
-        MethodKind::MicrosoftAuthenticator => v["authenticationMode"] = json!("any"),
+        MethodKind::MicrosoftAuthenticator => v["authenticationMode"] = json!(t.authenticator_mode),
         _ => {}
     }
     v
@@ -126,17 +131,34 @@ pub(crate) fn policy_json(p: &Policy) -> Value {
         "lastModifiedDateTime": iso(p.last_modified),
         "policyVersion": "1.5",
         "policyMigrationState": "migrationComplete",
-        "reconfirmationInDays": 0,
+        "reconfirmationInDays": p.reconfirmation_days,
         "registrationEnforcement": {
-            "authenticationMethodsRegistrationCampaign": {
-                "snoozeDurationInDays": 1,
-                "state": "default",
-                "excludeTargets": [],
-                "includeTargets": [{"id": "all_users", "targetType": "group", "targetedAuthenticationMethod": "microsoftAuthenticator"}],
-            }
+            "authenticationMethodsRegistrationCampaign": campaign_json(&p.campaign),
         },
         "authenticationMethodConfigurations": p.configs.iter().map(|c| config_json(p, c)).collect::<Vec<_>>(),
     })
+}
+
+fn campaign_json(c: &Campaign) -> Value {
+    let kind = |t: &Target| if t.is_group { "group" } else { "user" };
+    json!({
+        "snoozeDurationInDays": c.snooze_days,
+        "state": c.state,
+        "excludeTargets": c.exclude.iter().map(|t| json!({"id": t.id, "targetType": kind(t)})).collect::<Vec<_>>(),
+        "includeTargets": c.include.iter().map(|(t, method)| json!({"id": t.id, "targetType": kind(t), "targetedAuthenticationMethod": method})).collect::<Vec<_>>(),
+    })
+}
+
+/// `microsoftAuthenticatorAuthenticationMode` (beta-enum-types.json).
+fn authenticator_mode(v: Option<&Value>) -> Result<&'static str, GraphError> {
+    match v.and_then(Value::as_str) {
+        None | Some("any") => Ok("any"),
+        Some("push") => Ok("push"),
+        Some("deviceBasedPush") => Ok("deviceBasedPush"),
+        Some(_) => Err(GraphError::bad_request(
+            "Invalid authenticationMode: expected any, push or deviceBasedPush.",
+        )),
+    }
 }
 
 fn parse_targets(v: &Value, sms: bool) -> Result<Vec<Target>, GraphError> {
@@ -168,6 +190,7 @@ fn parse_targets(v: &Value, sms: bool) -> Result<Vec<Target>, GraphError> {
                     && t.get("isUsableForSignIn")
                         .and_then(Value::as_bool)
                         .unwrap_or(true),
+                authenticator_mode: authenticator_mode(t.get("authenticationMode"))?,
             })
         })
         .collect()

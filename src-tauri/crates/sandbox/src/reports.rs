@@ -98,7 +98,8 @@ fn row<'a>(ctx: &'a Ctx<'_>, user: usize) -> Row<'a> {
         mfa_registered = true;
         mfa_capable = true;
     }
-    if m.taps.iter().any(|t| t.usability(ctx.now).0) {
+    let tap_allowed = policy.allows(dir, MethodKind::TemporaryAccessPass, user);
+    if m.taps.iter().any(|t| t.usability(ctx.now, tap_allowed).0) {
         methods.push("temporaryAccessPass");
     }
     let sspr_registered = m.phone(PhoneType::Mobile).is_some()

@@ -1,5 +1,5 @@
 //! beta `/users/{id}/authentication/requirements` — per-user MFA state (`perUserMfaState`:
-//! disabled, enabled, enforced). Rule 19: only the roles and permissions the docs name may read
+//! disabled, enabled, enforced). Rule 18: only the roles and permissions the docs name may read
 //! or change it; "enabled" on a user who has registered an MFA method becomes "enforced".
 
 use axum::http::Method;

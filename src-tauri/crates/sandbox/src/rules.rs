@@ -18,7 +18,7 @@
 //! | 7 | Authentication Administrator / Global Reader read others' phones | 200, numbers masked `+1 XXXXXXXX34` | – | documented (masking), mask format a guess |
 //! | 8 | `enableSmsSignIn` when the state is not `notEnabled`/`ready` or phone is not mobile | 400 | `badRequest` | **guess** |
 //! | 9 | POST an email method when one exists | 400 | `badRequest` | **guess** |
-//! | 10 | TAP `lifetimeInMinutes` outside 10–43200 or the policy's min/max; `isUsableOnce:false` when policy forces one-time; TAP not enabled for the user | 400 | `badRequest` | **guess** |
+//! | 10 | TAP `lifetimeInMinutes` outside 10–43200 or the policy's min/max; `isUsableOnce:false` when policy forces one-time | 400 | `badRequest` | **guess**; a pass for a user the TAP policy does not enable is created with `isUsable: false`, `DisabledByPolicy` (documented) |
 //! | 11 | signInPreferences: preferred method the user has not registered | 400 | `badRequest` | **guess** |
 //! | 11 | signInPreferences under /v1.0 | 400 | `BadRequest` "Resource not found for the segment" | documented behaviour of unknown segments |
 //! | 12 | Registration report in a tenant without P1/P2 | 403 | `Authentication_RequestFromNonPremiumTenantOrB2CTenant` | documented |
@@ -40,14 +40,15 @@
 //! | 12 | Registration report rows lag changes by `SandboxConfig::report_lag` (`lastUpdatedDateTime` = when the row was refreshed) | 200 | – | documented ("up to a few hours"); the lag a guess |
 //! | 12 | `methodsRegistered`: Authenticator → `microsoftAuthenticatorPush`, plus `softwareOneTimePasscode` when its `deviceTag` is `SoftwareTokenActivated`; FIDO2 → `passKeyDeviceBound` / `passKeySynced` (`passKeyDeviceBoundAuthenticator` for Microsoft Authenticator's AAGUIDs) | – | – | documented values; the deviceTag link a guess |
 //! | – | beta `lastUsedDateTime` of a seeded method: a fixed date after its creation (about one in eight never used); methods created through the API: null | – | – | property documented, values a guess |
-//! | 19 | Per-user MFA (`requirements`) read by a role other than Global Reader, Authentication Policy Administrator or Global Administrator | 403 | `accessDenied` | documented roles; code a guess |
-//! | 19 | Per-user MFA changed by a role other than Authentication Policy Administrator or Global Administrator | 403 | `accessDenied` | documented role; code a guess |
-//! | 19 | Per-user MFA read without `Policy.Read.All` (or `Policy.ReadWrite.AuthenticationMethod`) in the token; changed without `Policy.ReadWrite.AuthenticationMethod` | 403 | `Authorization_RequestDenied` | documented permissions; code a guess |
-//! | 19 | Per-user MFA set to `enabled` for a user who has an MFA method registered (phone, Authenticator, OATH, passkey, Windows Hello) | 204, state becomes `enforced` | – | documented |
+//! | 18 | Per-user MFA (`requirements`) read by a role other than Global Reader, Authentication Policy Administrator or Global Administrator | 403 | `accessDenied` | documented roles; code a guess |
+//! | 18 | Per-user MFA changed by a role other than Authentication Policy Administrator or Global Administrator | 403 | `accessDenied` | documented role; code a guess |
+//! | 18 | Per-user MFA read without `Policy.Read.All` (or `Policy.ReadWrite.AuthenticationMethod`) in the token; changed without `Policy.ReadWrite.AuthenticationMethod` | 403 | `Authorization_RequestDenied` | documented permissions; code a guess |
+//! | 18 | Per-user MFA set to `enabled` for a user who has an MFA method registered (phone, Authenticator, OATH, passkey, Windows Hello) | 204, state becomes `enforced` | – | documented |
 //! | 18 | `perUserMfaState` other than disabled / enabled / enforced | 400 | `badRequest` | **guess** |
-//! | 19 | A refresh token redeemed for more scopes than signed in with (incremental consent, e.g. `Policy.ReadWrite.AuthenticationMethod` on first per-user MFA change) | 200, the token carries them | – | models a tenant where an admin consented to the app's permissions; real Entra answers `invalid_grant` AADSTS65001 for a permission not consented |
-//! | 20 | Security defaults / Conditional Access policies read by a role other than Global Reader, Security Reader, Security Administrator, Global Administrator, or without `Policy.Read.All` | 403 | `accessDenied` / `Authorization_RequestDenied` | documented permission; roles from the CA docs; codes a guess |
+//! | 18 | A refresh token redeemed for more scopes than signed in with (incremental consent: `Policy.ReadWrite.AuthenticationMethod` on the first per-user MFA change) | 200, the token carries them | – | models a tenant whose admin consented to the app's permissions; real Entra answers `invalid_grant` AADSTS65001 for a permission not consented |
 //! | 17 | `/directoryRoles/{id}/members` without `RoleManagement.Read.Directory` / `Directory.Read.All` in the token | 403 | `Authorization_RequestDenied` "Insufficient privileges to complete the operation." | documented shape and permissions |
+//! | 19 | Security defaults / Conditional Access policies / authentication strengths read by a role other than Global Reader, Security Reader, Security Administrator, Global Administrator (Conditional Access Administrator is not modelled), or without `Policy.Read.All` | 403 | `accessDenied` / `Authorization_RequestDenied` | documented permission and roles (`rbac-conditionalaccess-apis-read`, `rbac-authenticationstrength-apis-read`; security defaults name none); codes a guess |
+//! | 20 | Sign-in log (`auditLogs/signIns`) read by a role other than Global Reader, Reports Reader, Security Reader, Security Administrator, Global Administrator (Security Operator is not modelled), or without both `AuditLog.Read.All` and `Directory.Read.All`; a tenant without P1/P2 | 403 | `accessDenied` / `Authorization_RequestDenied` / `Authentication_RequestFromNonPremiumTenantOrB2CTenant` | documented roles and permissions (signin-list, "known issue": both permissions); codes a guess. Only `$filter=userId eq '{id}'` is answered; consent is not modelled (a scope asked for on refresh is granted) |
 
 use crate::directory::{Directory, PhoneType};
 use crate::errors::GraphError;
@@ -65,12 +66,12 @@ pub(crate) fn role_members_unreadable() -> GraphError {
     )
 }
 
-/// A Graph permission the token lacks: 403 `Authorization_RequestDenied` (rules 19, 20).
+/// A Graph permission the token lacks: 403 `Authorization_RequestDenied` (rules 18, 19).
 pub(crate) fn missing_permission() -> GraphError {
     role_members_unreadable()
 }
 
-/// Rule 19: may `caller` read per-user MFA state?
+/// Rule 18: may `caller` read per-user MFA state?
 pub(crate) fn authorize_mfa_state_read(caller: &Caller) -> Result<(), GraphError> {
     if !caller.powers.read_mfa_state {
         return Err(GraphError::access_denied());
@@ -81,9 +82,9 @@ pub(crate) fn authorize_mfa_state_read(caller: &Caller) -> Result<(), GraphError
     Ok(())
 }
 
-/// Rules 6 and 19: may `caller` change `target`'s per-user MFA state?
+/// Rules 6 and 18: may `caller` change `target`'s per-user MFA state?
 pub(crate) fn authorize_mfa_state_write(caller: &Caller, target: usize) -> Result<(), GraphError> {
-    if caller.user == target {
+    if caller.user == Some(target) {
         return Err(self_service());
     }
     if !caller.powers.write_mfa_state {
@@ -95,7 +96,18 @@ pub(crate) fn authorize_mfa_state_write(caller: &Caller, target: usize) -> Resul
     Ok(())
 }
 
-/// Rule 20: may `caller` read security defaults and Conditional Access policies?
+/// Rule 20: may `caller` read the sign-in log?
+pub(crate) fn authorize_sign_in_log_read(caller: &Caller) -> Result<(), GraphError> {
+    if !caller.powers.read_reports {
+        return Err(GraphError::access_denied());
+    }
+    if !caller.reads_sign_ins {
+        return Err(missing_permission());
+    }
+    Ok(())
+}
+
+/// Rule 19: may `caller` read security defaults and Conditional Access policies?
 pub(crate) fn authorize_security_policies_read(caller: &Caller) -> Result<(), GraphError> {
     if !caller.powers.read_security_policies {
         return Err(GraphError::access_denied());
@@ -123,7 +135,7 @@ pub(crate) enum View {
 
 /// May `caller` read `target`'s methods? Self-reads are allowed and unmasked.
 pub(crate) fn authorize_read(caller: &Caller, target: usize) -> Result<View, GraphError> {
-    if caller.user == target || caller.powers.read_full {
+    if caller.user == Some(target) || caller.powers.read_full {
         Ok(View::Full)
     } else if caller.powers.read_masked {
         Ok(View::Masked)
@@ -138,7 +150,7 @@ pub(crate) fn authorize_write(
     dir: &Directory,
     target: usize,
 ) -> Result<(), GraphError> {
-    if caller.user == target {
+    if caller.user == Some(target) {
         return Err(self_service());
     }
     if caller.powers.may_write_target(&dir.users[target].roles) {

@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use rand_chacha::ChaCha8Rng;
 use url::Url;
 
+use crate::access::Access;
 use crate::config::{Faults, SandboxConfig};
 use crate::directory::Directory;
 use crate::policy::Policy;
@@ -26,7 +27,14 @@ pub(crate) struct Shared {
 pub(crate) struct Inner {
     pub dir: Directory,
     pub policy: Policy,
+    /// Conditional Access, authentication strengths, security defaults.
+    pub access: Access,
     pub tokens: TokenStore,
+    /// App registrations for app-only sign-in, and the assertion ids already used.
+    pub apps: crate::apps::Apps,
+    /// Seconds the token endpoint's clock runs ahead (negative: behind) of this machine's, to
+    /// test assertions outside their valid time (`/_sandbox/clock`).
+    pub clock_skew_s: i64,
     pub throttle: Throttle,
     pub faults: Faults,
     pub counters: Counters,
@@ -60,10 +68,14 @@ impl Counters {
     }
 }
 
-/// The signed-in user behind a Graph request.
+/// Who is behind a Graph request: a signed-in user, or an application (app-only token).
 #[derive(Clone, Debug)]
 pub(crate) struct Caller {
-    pub user: usize,
+    /// The signed-in user; `None` for an app-only caller.
+    pub user: Option<usize>,
+    /// App-only callers: the application permissions granted (`roles`), checked per endpoint
+    /// (`app_permissions.rs`). `None` for a signed-in user.
+    pub app_roles: Option<Vec<String>>,
     pub client_id: String,
     pub powers: Powers,
     /// The token carries a directory read permission that lists role members
@@ -71,6 +83,8 @@ pub(crate) struct Caller {
     pub reads_role_members: bool,
     /// The token carries `Policy.Read.All` (or the higher `Policy.ReadWrite.AuthenticationMethod`).
     pub reads_policy: bool,
+    /// The token carries `AuditLog.Read.All` and `Directory.Read.All` (the sign-in log).
+    pub reads_sign_ins: bool,
     /// The token carries `Policy.ReadWrite.AuthenticationMethod`.
     pub writes_auth_method_policy: bool,
 }

@@ -1,6 +1,8 @@
 //! `temporaryAccessPassMethods`: list, get, create, delete. Rule 10: lifetime 10–43200 minutes
-//! and within the policy's bounds, one-time use when the policy forces it, TAP enabled for the
-//! user; a new pass replaces the old one; the secret appears only in the create response.
+//! and within the policy's bounds, one-time use when the policy forces it; a new pass replaces
+//! the old one; the secret appears only in the create response. A pass the policy does not
+//! allow (TAP off, user not targeted) is created anyway with `isUsable: false` and
+//! `methodUsabilityReason: DisabledByPolicy`, as Graph does.
 
 use axum::http::Method;
 use chrono::{DateTime, Utc};
@@ -11,7 +13,6 @@ use crate::directory::TemporaryAccessPass;
 use crate::errors::{GraphError, GraphResult, Reply};
 use crate::graph::router::{Ctx, GraphRequest};
 use crate::methods::{created_reply, entity_reply, list_reply, only_properties, renderer, touched};
-use crate::policy::MethodKind;
 use crate::rules;
 use crate::seed::uuid;
 
@@ -79,13 +80,7 @@ fn create(ctx: &mut Ctx<'_>, req: &GraphRequest, user: usize) -> GraphResult {
         &["startDateTime", "lifetimeInMinutes", "isUsableOnce"],
         "temporaryAccessPassAuthenticationMethod",
     )?;
-    let policy = &ctx.inner.policy;
-    if !policy.allows(&ctx.inner.dir, MethodKind::TemporaryAccessPass, user) {
-        return Err(GraphError::bad_request(
-            "Temporary Access Pass is not enabled for this user by the authentication methods policy.",
-        ));
-    }
-    let settings = policy.tap.clone();
+    let settings = ctx.inner.policy.tap.clone();
     let lifetime = match body.get("lifetimeInMinutes") {
         None | Some(Value::Null) => settings.default_lifetime,
         Some(v) => v.as_i64().ok_or_else(|| GraphError::odata("Cannot convert the literal to the expected type 'Edm.Int32' for property 'lifetimeInMinutes'."))?,
@@ -136,9 +131,17 @@ fn create(ctx: &mut Ctx<'_>, req: &GraphRequest, user: usize) -> GraphResult {
         lifetime_minutes: lifetime,
         usable_once,
         created: ctx.now,
+        used: false,
+        digest: digest(&secret),
     };
     ctx.inner.dir.users[user].methods.taps = vec![tap.clone()];
     touched(ctx, user);
     let v = renderer(ctx, user, rules::View::Full).tap(&tap, Some(&secret));
     Ok(created_reply(ctx, user, NAV, v))
+}
+
+/// SHA-256 of a pass text (what the sandbox keeps to recognise it).
+pub(crate) fn digest(pass: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(pass.as_bytes()).into()
 }

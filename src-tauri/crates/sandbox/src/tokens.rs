@@ -15,10 +15,13 @@ use crate::errors::GraphError;
 
 #[derive(Clone, Debug)]
 pub(crate) struct AccessGrant {
-    pub user: usize,
+    /// The signed-in user; `None` for an app-only token.
+    pub user: Option<usize>,
     pub client_id: String,
     /// The granted delegated scopes, space-separated (absolute URIs).
     pub scope: String,
+    /// App-only tokens: the application permissions granted to the app (`roles` claim).
+    pub roles: Vec<String>,
     pub expires: Instant,
 }
 
@@ -127,9 +130,50 @@ impl TokenStore {
         self.access.insert(
             token.clone(),
             AccessGrant {
-                user,
+                user: Some(user),
                 client_id: client_id.to_owned(),
                 scope: scope.to_owned(),
+                roles: Vec::new(),
+                expires: Instant::now() + lifetime,
+            },
+        );
+        token
+    }
+
+    /// An app-only access token: no user, the app's `roles`, Entra's `idtyp: app`.
+    pub(crate) fn issue_app_access(
+        &mut self,
+        client_id: &str,
+        roles: &[String],
+        tenant_id: &str,
+        lifetime: Duration,
+    ) -> String {
+        let now = chrono::Utc::now().timestamp();
+        let exp = now + i64::try_from(lifetime.as_secs()).unwrap_or(3_600);
+        let header =
+            URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"RS256","kid":"sbx-signing-key"}"#);
+        let claims = serde_json::json!({
+            "aud": "https://graph.microsoft.com",
+            "appid": client_id,
+            "iat": now, "nbf": now, "exp": exp,
+            "idtyp": "app",
+            "roles": roles,
+            "tid": tenant_id,
+            "uti": random_secret(16),
+            "ver": "1.0",
+        });
+        let token = format!(
+            "sbx-at.{header}.{}.{}",
+            URL_SAFE_NO_PAD.encode(claims.to_string()),
+            random_secret(256)
+        );
+        self.access.insert(
+            token.clone(),
+            AccessGrant {
+                user: None,
+                client_id: client_id.to_owned(),
+                scope: String::new(),
+                roles: roles.to_vec(),
                 expires: Instant::now() + lifetime,
             },
         );

@@ -67,7 +67,7 @@ fn prop(u: &User, name: &str) -> Value {
                 Value::Null
             }
         }
-        "usageLocation" => json!(u.usage_location),
+        "usageLocation" => json!(Some(&u.usage_location).filter(|l| !l.is_empty())),
         "department" => json!(u.department),
         "city" => json!(u.city),
         "country" => json!(u.country),
@@ -94,9 +94,18 @@ fn prop(u: &User, name: &str) -> Value {
                 Value::Null
             }
         }
-        "otherMails" => json!([]),
+        "otherMails" => json!(u.other_mails),
         _ => Value::Null,
     }
+}
+
+/// A user property's canonical name, if `$select` may name it (case-insensitive).
+pub(crate) fn selectable(name: &str) -> Option<&'static str> {
+    DEFAULT_PROPS
+        .iter()
+        .chain(EXTRA_PROPS.iter())
+        .find(|p| p.eq_ignore_ascii_case(name))
+        .copied()
 }
 
 /// Resolves `$select` names (case-insensitive) to canonical ones, or 400.

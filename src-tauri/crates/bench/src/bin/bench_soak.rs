@@ -165,6 +165,7 @@ async fn throughput(a: &Args) -> Result<(), Error> {
     )
     .await?;
     let writes: usize = plan.rows.iter().map(|r| r.changes.len()).sum();
+    eprintln!("  previewed {} rows", plan.rows.len());
     let dir = std::env::temp_dir().join(format!("prestage-soak-{}", std::process::id()));
     let before = sandbox.dump()["counters"].clone();
     let started = Instant::now();
@@ -175,7 +176,17 @@ async fn throughput(a: &Args) -> Result<(), Error> {
             &PlanOptions::default(),
             plan.rows,
             &ApplyControl::default(),
-            |_, _| {},
+            |_, p| {
+                if p.finished % 1000 == 0 {
+                    eprintln!(
+                        "  {} / {} rows at {:.0} s ({:.1} rows/s)",
+                        p.finished,
+                        p.total,
+                        started.elapsed().as_secs_f64(),
+                        p.rate_per_s
+                    );
+                }
+            },
         )
         .await?;
     let elapsed = started.elapsed().as_secs_f64();

@@ -27,7 +27,7 @@ pub(super) fn describe(c: &Change) -> String {
     )
 }
 
-pub(super) fn print_row(out: &mut dyn Write, r: &RowPlan) {
+pub(crate) fn print_row(out: &mut dyn Write, r: &RowPlan) {
     let user = r
         .user
         .as_ref()
@@ -45,7 +45,7 @@ pub(super) fn print_row(out: &mut dyn Write, r: &RowPlan) {
     }
 }
 
-pub(super) fn progress_line(p: &Progress) {
+pub(crate) fn progress_line(p: &Progress) {
     let eta = p
         .eta_s
         .map(|s| format!(", ~{s:.0} s left"))

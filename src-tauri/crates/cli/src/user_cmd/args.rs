@@ -69,6 +69,9 @@ pub struct Target {
 #[derive(clap::Subcommand, Debug)]
 pub enum UserCmd {
     Show(Target),
+    /// Why is this user still asked to register? Every reason Entra has, read from the tenant:
+    /// which apply, which do not, and which your role cannot read (and what would tell).
+    WhyAsked(Target),
     /// Remove phones, Authenticator apps and software OATH tokens (needs --yes).
     Reregister {
         #[command(flatten)]

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use prestage_core::fixes::{Outcome, Registration, UserOverview};
+use prestage_core::why_asked::{Diagnosis, Verdict};
 
 pub(super) fn print_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), String> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(|e| e.to_string())?;
@@ -146,4 +147,27 @@ pub(super) fn print_outcome(out: &mut dyn Write, o: &Outcome, json: bool) -> Res
         let _ = writeln!(out, "✗ {f}");
     }
     Ok(o.failed.is_none())
+}
+
+/// The diagnosis in words: the summary, what is registered, then each reason with its verdict.
+pub(super) fn print_diagnosis(out: &mut dyn Write, d: &Diagnosis) {
+    let _ = writeln!(out, "{} <{}>", d.display_name, d.user_principal_name);
+    let _ = writeln!(out, "{}", d.summary);
+    let registered = if d.registered.is_empty() {
+        "nothing but a password".to_string()
+    } else {
+        d.registered.join("; ")
+    };
+    let _ = writeln!(out, "Registered: {registered}");
+    for f in &d.findings {
+        let mark = match &f.verdict {
+            Verdict::Asks => "ASKS      ",
+            Verdict::DoesNotAsk => "does not  ",
+            Verdict::CannotKnow { .. } => "not known ",
+        };
+        let _ = writeln!(out, "{mark}{}: {}", f.title, f.text);
+        if let Verdict::CannotKnow { needs } = &f.verdict {
+            let _ = writeln!(out, "          would tell: {needs}");
+        }
+    }
 }

@@ -68,3 +68,97 @@ async fn user_show_explains_what_the_role_may_do() {
     assert!(ok.unwrap_err().contains("--yes"));
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn why_asked_prints_the_reason_and_what_the_role_cannot_read() {
+    let sandbox = prestage_sandbox::start(
+        SandboxConfig {
+            auto_approve: true,
+            still_asked: true,
+            ..Default::default()
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    let url = sandbox.base_url().to_string();
+    let domain = "contoso-sandbox.onmicrosoft.com";
+    let gaby = format!("gaby.admin@{domain}");
+    let nico = format!("nico.nudge@{domain}");
+    let (ok, out) = run_args(&[
+        "user",
+        "why-asked",
+        &nico,
+        "--sandbox",
+        &url,
+        "--account",
+        &gaby,
+    ])
+    .await;
+    assert_eq!(ok, Ok(true));
+    assert!(
+        out.contains("ASKS      Registration campaign (nudge)"),
+        "{out}"
+    );
+    let wendy = format!("wendy.ready@{domain}");
+    let (ok, out) = run_args(&[
+        "user",
+        "why-asked",
+        &wendy,
+        "--sandbox",
+        &url,
+        "--account",
+        &gaby,
+        "--json",
+    ])
+    .await;
+    assert_eq!(ok, Ok(true));
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["asked"], false, "{json}");
+    assert_eq!(
+        json["findings"][0]["verdict"]["kind"], "doesNotAsk",
+        "nothing unknown"
+    );
+    assert_eq!(json["partial"], false);
+    let aa = format!("alex.wong@{domain}");
+    let (ok, out) = run_args(&[
+        "user",
+        "why-asked",
+        &nico,
+        "--sandbox",
+        &url,
+        "--account",
+        &aa,
+    ])
+    .await;
+    assert_eq!(ok, Ok(true));
+    assert!(out.contains("not known Conditional Access"), "{out}");
+    assert!(
+        out.contains("would tell: Global Reader, Security Reader"),
+        "{out}"
+    );
+    let (ok, _) = run_args(&[
+        "user",
+        "why-asked",
+        &format!("nobody@{domain}"),
+        "--sandbox",
+        &url,
+    ])
+    .await;
+    assert!(ok.is_err(), "an unknown user is an error");
+    let nora = format!("nora.nobody@{domain}");
+    let (ok, _) = run_args(&[
+        "user",
+        "why-asked",
+        &nico,
+        "--sandbox",
+        &url,
+        "--account",
+        &nora,
+    ])
+    .await;
+    assert!(ok
+        .unwrap_err()
+        .contains("cannot read this user's authentication methods"));
+    sandbox.shutdown().await;
+}

@@ -142,7 +142,7 @@ pub async fn poll_device_code(
 }
 
 /// The OAuth error JSON of a failed answer as an [`AuthError`].
-fn error_answer(body: &[u8]) -> AuthError {
+pub(super) fn error_answer(body: &[u8]) -> AuthError {
     match serde_json::from_slice::<ErrorJson>(body) {
         Ok(e) => AuthError::rejected(&e.error, e.error_description.as_deref()),
         Err(_) => AuthError::Protocol("the sign-in service answered with an error page".into()),

@@ -2,6 +2,7 @@
 //! Graph client asks for access tokens. Token text is wrapped in `secrecy` types: it never reaches
 //! a log line, an error message, a `Debug` print or the webview.
 
+mod app;
 mod device;
 mod errors;
 mod keeper;
@@ -11,6 +12,9 @@ mod pkce;
 mod refresh;
 mod store;
 
+pub use app::{
+    read_key_file, AppCertificate, AppCredential, AppKeyError, AppSignIn, AppTokenSource, APP_SCOPE,
+};
 pub use device::{poll_device_code, start_device_code, DeviceCode};
 pub use errors::AuthError;
 pub use keeper::Keeper;
@@ -56,6 +60,21 @@ impl AccessToken {
         format!("Bearer {}", self.0.expose_secret())
     }
 
+    /// The `tid` (tenant id) claim of a JWT access token, read without checking the signature
+    /// (Graph checks it; the client only learns which tenant issued it). App-only sign-in has no
+    /// `/me` and may lack the permission for `/organization`.
+    pub(crate) fn tenant_claim(&self) -> Option<String> {
+        use base64::Engine;
+        let text = self.0.expose_secret();
+        // header.payload.signature: the payload is the second part from the end.
+        let payload = text.rsplit('.').nth(1)?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload.trim_end_matches('='))
+            .ok()?;
+        let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        claims.get("tid")?.as_str().map(str::to_string)
+    }
+
     pub(crate) fn same_as(&self, other: &AccessToken) -> bool {
         self.0.expose_secret() == other.0.expose_secret()
     }
@@ -97,6 +116,28 @@ impl TokenSource for StaticToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tenant_claim_is_read_from_the_payload() {
+        use base64::Engine;
+        let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let jwt = format!(
+            "{}.{}.sig",
+            b64(r#"{"alg":"RS256"}"#),
+            b64(r#"{"tid":"t-1"}"#)
+        );
+        assert_eq!(
+            AccessToken::new(jwt.clone()).tenant_claim().as_deref(),
+            Some("t-1")
+        );
+        assert_eq!(
+            AccessToken::new(format!("sbx-at.{jwt}"))
+                .tenant_claim()
+                .as_deref(),
+            Some("t-1")
+        );
+        assert_eq!(AccessToken::new("opaque").tenant_claim(), None);
+    }
 
     #[test]
     fn debug_never_shows_token_text() {

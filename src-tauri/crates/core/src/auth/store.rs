@@ -119,6 +119,29 @@ impl SecretEntries for KeyringStore {
     }
 }
 
+/// App-only sign-in keys (`prestage-cli app-auth store-key`): the PEM of an app's private key
+/// (and certificate), kept under `app-key/{client id}`. A PEM key is longer than one Windows
+/// credential holds, so it goes through the same split store as refresh tokens.
+impl KeyringStore {
+    fn app_key_name(client_id: &str) -> String {
+        format!("app-key/{}", client_id.trim().to_ascii_lowercase())
+    }
+
+    pub fn save_app_key(&self, client_id: &str, pem: &str) -> Result<(), StoreError> {
+        parts::save(self, &Self::app_key_name(client_id), pem.as_bytes())
+    }
+
+    pub fn load_app_key(&self, client_id: &str) -> Result<Option<Zeroizing<String>>, StoreError> {
+        Ok(parts::load(self, &Self::app_key_name(client_id))?
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(Zeroizing::new))
+    }
+
+    pub fn delete_app_key(&self, client_id: &str) -> Result<(), StoreError> {
+        parts::delete(self, &Self::app_key_name(client_id))
+    }
+}
+
 impl TokenStore for KeyringStore {
     fn save(&self, key: &AccountKey, refresh: &SecretString) -> Result<(), StoreError> {
         parts::save(self, &key.label(), refresh.expose_secret().as_bytes())

@@ -174,7 +174,7 @@ pub(crate) async fn fresh_state(graph: &GraphClient, user: &str) -> Result<UserS
     let needs = Needs {
         roles: true,
         preferences: true,
-        per_user_mfa: false,
+        ..Needs::default()
     };
     match read_state(graph, user, needs).await {
         Lookup::Found(state) => Ok(*state),

@@ -22,6 +22,7 @@ pub use remove::{
     remove_method, require_reregistration, reregistration_plan, Kept, ReregPlan, Step,
 };
 pub use tap::{check_tap, issue_tap, tap_policy, IssuedTap, TapChoice, TapPolicy};
+pub(crate) use verdicts::kind_label;
 pub use verdicts::{Actions, DefaultOption, PhoneActions, Verdict};
 
 use serde::Serialize;

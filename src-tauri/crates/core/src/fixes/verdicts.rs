@@ -122,6 +122,10 @@ pub(crate) fn state_of(
         .find(|m| m.kind == MethodKind::Email)
         .and_then(|m| m.str_prop("emailAddress").map(str::to_string));
     let has = |k: MethodKind| methods.iter().any(|m| m.kind == k);
+    let (mut tap, mut registered) = (None, Vec::new());
+    for m in methods {
+        crate::plan::note_method(&m.kind, m.created, &m.properties, &mut tap, &mut registered);
+    }
     UserState {
         user: TargetUser {
             id: user.id.clone(),
@@ -140,8 +144,10 @@ pub(crate) fn state_of(
         has_software_oath: has(MethodKind::SoftwareOath),
         preferences,
         roles,
-        has_mfa_method: methods.iter().any(|m| m.kind.is_mfa()),
+        other_mfa: Some(methods.iter().any(|m| m.kind.is_mfa_besides_phone())),
         per_user_mfa: None,
+        tap,
+        registered,
     }
 }
 

@@ -33,6 +33,20 @@ pub enum MethodKind {
     Unknown(String),
 }
 
+impl MethodKind {
+    /// A second factor that is not a phone (email and password are not MFA; a Temporary
+    /// Access Pass is a bootstrap, not a standing method).
+    pub fn is_mfa_besides_phone(&self) -> bool {
+        !matches!(
+            self,
+            MethodKind::Password
+                | MethodKind::Phone
+                | MethodKind::Email
+                | MethodKind::TemporaryAccessPass
+        )
+    }
+}
+
 const KINDS: &[(&str, MethodKind)] = &[
     ("passwordAuthenticationMethod", MethodKind::Password),
     ("phoneAuthenticationMethod", MethodKind::Phone),

@@ -2,6 +2,7 @@
 //! back as [`GraphError`] with Graph's code and request-id. Base URL injectable (sandbox or
 //! graph.microsoft.com). Never logs a token or a full phone number.
 
+mod access;
 mod batch;
 mod email;
 mod error;
@@ -12,11 +13,17 @@ mod policy;
 mod preferences;
 mod reports;
 mod requirements;
+mod source;
 mod tap;
 mod transport;
 mod users;
 mod write;
 
+pub use access::{
+    AuthenticationStrength, ConditionalAccessConditions, ConditionalAccessPolicy,
+    ConditionalAccessUsers, GrantControls, MethodConfiguration, MethodsPolicy, PolicyTarget,
+    RegistrationCampaign, RegistrationEnforcement, RequirementPolicy, SignInEntry,
+};
 pub use batch::{BatchRequest, BatchResponse};
 pub use email::EmailMethod;
 pub use error::{ApiError, GraphError};
@@ -26,7 +33,8 @@ pub use phone::{PhoneMethod, SmsSignInState};
 pub use policy::{SmsConfiguration, SmsTarget, VoiceConfiguration};
 pub use preferences::{PreferredMethod, SignInPreferences};
 pub use reports::{RegistrationPage, UserRegistrationDetails};
-pub use requirements::{ConditionalAccessPolicy, GrantControls, PerUserMfaState, SecurityDefaults};
+pub use requirements::{PerUserMfaState, SecurityDefaults};
+pub use source::{SourceUser, SOURCE_SELECT};
 pub use tap::{TapRequest, TemporaryAccessPass};
 pub use transport::RawResponse;
 pub use users::{

@@ -1,8 +1,7 @@
 //! Per-user MFA state (beta `/users/{id}/authentication/requirements`, `perUserMfaState`) and
-//! the tenant-wide policies that decide whether per-user MFA is the right tool: security
-//! defaults (`/policies/identitySecurityDefaultsEnforcementPolicy`) and Conditional Access
-//! (`/identity/conditionalAccess/policies`). Wire DTOs live here; reading needs
-//! `Policy.Read.All`, changing the state `Policy.ReadWrite.AuthenticationMethod`.
+//! security defaults (`/policies/identitySecurityDefaultsEnforcementPolicy`); Conditional
+//! Access policies are read in `access.rs`. Reading needs `Policy.Read.All`, changing the
+//! state `Policy.ReadWrite.AuthenticationMethod`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -81,48 +80,6 @@ pub struct SecurityDefaults {
     pub is_enabled: bool,
 }
 
-/// A Conditional Access policy, the parts that say whether it asks for MFA.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConditionalAccessPolicy {
-    #[serde(default)]
-    pub display_name: Option<String>,
-    /// `enabled`, `disabled` or `enabledForReportingButNotEnforced`.
-    #[serde(default)]
-    pub state: Option<String>,
-    #[serde(default)]
-    pub grant_controls: Option<GrantControls>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GrantControls {
-    #[serde(default)]
-    pub built_in_controls: Vec<String>,
-    #[serde(default)]
-    pub authentication_strength: Option<serde_json::Value>,
-}
-
-impl ConditionalAccessPolicy {
-    /// An enabled policy that grants access only with MFA (the `mfa` control or an
-    /// authentication strength).
-    pub fn enforces_mfa(&self) -> bool {
-        let on = self
-            .state
-            .as_deref()
-            .is_some_and(|s| s.eq_ignore_ascii_case("enabled"));
-        let mfa = self.grant_controls.as_ref().is_some_and(|g| {
-            g.built_in_controls
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case("mfa"))
-                || g.authentication_strength
-                    .as_ref()
-                    .is_some_and(|v| !v.is_null())
-        });
-        on && mfa
-    }
-}
-
 impl GraphClient {
     /// A user's per-user MFA state. A value newer than this version of Prestage reads as an
     /// error that names it, never as "disabled".
@@ -160,13 +117,6 @@ impl GraphClient {
         );
         self.get_json(Call::new(Method::GET, url)).await
     }
-
-    pub async fn conditional_access_policies(
-        &self,
-    ) -> Result<Vec<ConditionalAccessPolicy>, GraphError> {
-        let url = self.url(Api::V1, &["identity", "conditionalAccess", "policies"]);
-        self.get_pages(Call::new(Method::GET, url), None).await
-    }
 }
 
 #[cfg(test)]
@@ -184,26 +134,5 @@ mod tests {
         for s in PerUserMfaState::ALL {
             assert_eq!(s.as_str().parse::<PerUserMfaState>().ok(), Some(s));
         }
-    }
-
-    #[test]
-    fn only_enabled_mfa_policies_count() {
-        let p: ConditionalAccessPolicy = serde_json::from_value(serde_json::json!({
-            "displayName": "MFA", "state": "enabled",
-            "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}
-        }))
-        .unwrap();
-        assert!(p.enforces_mfa());
-        let report_only: ConditionalAccessPolicy = serde_json::from_value(serde_json::json!({
-            "state": "enabledForReportingButNotEnforced",
-            "grantControls": {"builtInControls": ["mfa"]}
-        }))
-        .unwrap();
-        assert!(!report_only.enforces_mfa());
-        let block: ConditionalAccessPolicy = serde_json::from_value(serde_json::json!({
-            "state": "enabled", "grantControls": {"builtInControls": ["block"]}
-        }))
-        .unwrap();
-        assert!(!block.enforces_mfa());
     }
 }

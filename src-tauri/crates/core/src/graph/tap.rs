@@ -91,6 +91,43 @@ impl GraphClient {
         self.post_json(url, request).await
     }
 
+    /// Creates a pass for the bulk engine: the pass (wrapped; never in a log or a receipt) and
+    /// Graph's request-id for the journal. Graph creates a pass the policy makes unusable
+    /// rather than refusing it, so the caller checks `is_usable` / `method_usability_reason`.
+    pub async fn issue_temporary_access_pass(
+        &self,
+        user: UserKey<'_>,
+        request: &TapRequest,
+    ) -> Result<(TemporaryAccessPass, Option<String>), GraphError> {
+        if let Some(m) = request.lifetime_in_minutes {
+            if !(10..=43_200).contains(&m) {
+                return Err(GraphError::InvalidInput(format!(
+                    "A Temporary Access Pass lives 10 to 43200 minutes; {m} is outside that range."
+                )));
+            }
+        }
+        let url = self.url(
+            Api::V1,
+            &[
+                "users",
+                user,
+                "authentication",
+                "temporaryAccessPassMethods",
+            ],
+        );
+        let mut call = Call::new(Method::POST, url);
+        call.body =
+            Some(serde_json::to_value(request).map_err(|e| GraphError::Decode(e.to_string()))?);
+        tracing::debug!("method write: issue a Temporary Access Pass");
+        let response = self.send(call).await?;
+        let request_id = response
+            .headers
+            .get("request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Ok((response.json()?, request_id))
+    }
+
     pub async fn list_temporary_access_passes(
         &self,
         user: UserKey<'_>,

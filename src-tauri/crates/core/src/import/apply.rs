@@ -12,9 +12,10 @@ use serde::Serialize;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::graph::{GraphClient, GraphError};
+use crate::graph::{GraphClient, GraphError, TapRequest, TemporaryAccessPass};
 use crate::plan::{
-    guard, read_state, send_change, Actor, Change, Lookup, RowPlan, RowStatus, TargetUser,
+    guard, read_state, send_change, Action, Actor, Change, Desired, Lookup, RowPlan, RowStatus,
+    Slot, TargetUser, Want,
 };
 
 use super::journal::{Entry, Journal, JournalError, RowEnd};
@@ -104,6 +105,17 @@ pub struct RowResult {
     pub message: Option<String>,
     /// The new plan when the user changed since the preview.
     pub replanned: Option<RowPlan>,
+    /// The Temporary Access Pass this row issued, usable (or usable from its start), for
+    /// delivery only: it never crosses IPC, reaches the journal, a log or the results file.
+    #[serde(skip)]
+    pub pass: Option<IssuedPass>,
+}
+
+/// A pass a run issued and the user it is for. `Debug` never shows the pass.
+#[derive(Debug, Clone)]
+pub struct IssuedPass {
+    pub user: TargetUser,
+    pub tap: TemporaryAccessPass,
 }
 
 /// The whole run.
@@ -146,7 +158,62 @@ fn ended(row: &RowPlan, end: RowEnd, message: Option<String>) -> RowResult {
         changes: Vec::new(),
         message,
         replanned: None,
+        pass: None,
     }
+}
+
+/// What one write gave back: Graph's request-id, and the pass when it issued one.
+struct Sent {
+    request_id: Option<String>,
+    tap: Option<TemporaryAccessPass>,
+}
+
+/// Sends one change of a row; a pass is issued from the row's `TapSpec`.
+async fn send_for_row(
+    graph: &GraphClient,
+    user: &str,
+    change: &Change,
+    desired: Option<&Desired>,
+) -> Result<Sent, GraphError> {
+    if (change.slot, change.action) != (Slot::Tap, Action::Add) {
+        let receipt = send_change(graph, user, change).await?;
+        return Ok(Sent {
+            request_id: receipt.request_id,
+            tap: None,
+        });
+    }
+    let Some(Want::Set(spec)) = desired.map(|d| &d.tap) else {
+        return Err(GraphError::InvalidInput(
+            "the row asks for no Temporary Access Pass".into(),
+        ));
+    };
+    let request = TapRequest {
+        start_date_time: spec.start,
+        lifetime_in_minutes: Some(spec.lifetime_minutes),
+        is_usable_once: Some(spec.once),
+    };
+    let (tap, request_id) = graph.issue_temporary_access_pass(user, &request).await?;
+    Ok(Sent {
+        request_id,
+        tap: Some(tap),
+    })
+}
+
+/// Why a pass Graph created cannot be used, in words (None: usable, or usable from its start).
+pub fn unusable_pass(tap: &TemporaryAccessPass) -> Option<String> {
+    let reason = tap.method_usability_reason.as_deref().unwrap_or("");
+    if tap.is_usable != Some(false) || reason == "NotYetValid" {
+        return None;
+    }
+    let why = match reason {
+        "DisabledByPolicy" => "the Temporary Access Pass policy is off or does not include this user (Entra admin center → Protection → Authentication methods → Temporary Access Pass)",
+        "Expired" => "it has already expired",
+        "OneTimeUsed" => "it was one-time and has been used",
+        _ => "Graph did not say why",
+    };
+    Some(format!(
+        "Graph created the pass, but it cannot be used ({reason}): {why}; it was not handed out"
+    ))
 }
 
 /// Re-reads the user, decides what to write, writes it with the journal around each write.
@@ -264,6 +331,7 @@ async fn run_row(
     let mut pending = changes;
     let mut seq = 0;
     let mut rechecks = 0;
+    let mut unusable = None;
     'writes: loop {
         for change in std::mem::take(&mut pending) {
             journal.append(&Entry::Intent {
@@ -271,10 +339,25 @@ async fn run_row(
                 seq,
                 change: change.clone(),
             })?;
-            let outcome = send_change(graph, &user.id, &change).await;
+            let outcome = send_for_row(graph, &user.id, &change, row.desired.as_ref()).await;
             let (ok, request_id, error) = match &outcome {
-                Ok(receipt) => (true, receipt.request_id.clone(), None),
+                Ok(sent) => (true, sent.request_id.clone(), None),
                 Err(e) => (false, e.request_id().map(str::to_string), Some(explain(e))),
+            };
+            let created = match &outcome {
+                Ok(Sent { tap: Some(tap), .. }) => {
+                    match unusable_pass(tap) {
+                        Some(why) => unusable = Some(why),
+                        None => {
+                            result.pass = Some(IssuedPass {
+                                user: user.clone(),
+                                tap: tap.clone(),
+                            })
+                        }
+                    }
+                    Some(tap.id.clone())
+                }
+                _ => None,
             };
             // No answer, or a gateway error that may hide a write that landed: re-read.
             let unknown = match &outcome {
@@ -289,6 +372,7 @@ async fn run_row(
                 unknown,
                 request_id: request_id.clone(),
                 error: error.clone(),
+                created,
             })?;
             seq += 1;
             result.changes.push(ChangeResult {
@@ -323,6 +407,10 @@ async fn run_row(
             }
         }
         break;
+    }
+    if let Some(why) = unusable {
+        result.end = RowEnd::Failed;
+        result.message = Some(why);
     }
     journal.append(&Entry::RowEnd {
         line: row.line,

@@ -94,6 +94,9 @@ pub enum Entry {
         unknown: bool,
         request_id: Option<String>,
         error: Option<String>,
+        /// The id of what the write created when undo needs it (a Temporary Access Pass).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        created: Option<String>,
     },
     RowEnd {
         line: usize,
@@ -350,6 +353,7 @@ mod tests {
             unknown: false,
             request_id: None,
             error: None,
+            created: None,
         }
     }
 

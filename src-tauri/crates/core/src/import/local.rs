@@ -54,13 +54,13 @@ fn truthy(text: &str) -> Option<bool> {
     }
 }
 
-fn valid_email(text: &str) -> bool {
+pub(crate) fn valid_email(text: &str) -> bool {
     text.split_once('@')
         .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
         && !text.contains(char::is_whitespace)
 }
 
-fn phone_want(
+pub(crate) fn phone_want(
     cell: Option<&str>,
     phone_type: PhoneType,
     blank_removes: bool,
@@ -246,6 +246,7 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
         sms_sign_in,
         default_method,
         per_user_mfa,
+        tap: Want::Keep,
         overwrite,
         only_if_left: Vec::new(),
     };

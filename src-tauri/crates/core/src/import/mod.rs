@@ -13,15 +13,20 @@ mod row;
 mod runs;
 mod undo;
 
-pub use apply::{explain, ApplyControl, ApplyReport, ChangeResult, Mode, Progress, RowResult};
+pub use apply::{
+    explain, unusable_pass, ApplyControl, ApplyReport, ChangeResult, IssuedPass, Mode, Progress,
+    RowResult,
+};
 pub use export::{neutralize, results_csv};
 pub use journal::{
     list_runs, new_run_id, read_entries, summarize, Entry, JournalError, RowEnd, RunHeader,
     RunKind, RunList, RunSummary, UnreadableRun,
 };
+pub(crate) use local::{phone_want, valid_email};
 pub use local::{read_row, read_rows, LocalRow, PlanOptions};
 pub use lock::RunLock;
 pub use prefs::{ImportPrefs, PrefsError};
+pub(crate) use preview::plan_locals;
 pub use preview::{preview, Counts, FileSummary, Preview};
 pub use runs::{RunContext, RunOutcome, UndoPreview, ROWS_IN_FLIGHT};
 pub use undo::{check_undoable, undo_plans, CannotUndo};

@@ -12,7 +12,7 @@ use crate::phone::PhoneType;
 use super::local::{read_rows, LocalRow, PlanOptions};
 use super::row::plan;
 use crate::plan::Actor;
-use crate::plan::{read_states, Key};
+use crate::plan::{read_states, Key, Lookup};
 use crate::plan::{RowPlan, RowStatus, Want};
 
 /// What the file looked like, for the preview header.
@@ -127,14 +127,44 @@ pub async fn preview(
     remembered: &HashMap<String, Column>,
     options: &PlanOptions,
     concurrency: usize,
-    mut on_rows: impl FnMut(&[RowPlan]),
+    on_rows: impl FnMut(&[RowPlan]),
 ) -> Result<Preview, CsvError> {
     let file = read_import(bytes, remembered)?;
     let lines: Vec<usize> = file.rows.iter().map(|r| r.line).collect();
     let mut locals = read_rows(&file, options);
     let duplicate = cross_row_checks(&lines, &mut locals);
+    let (plans, _) = plan_locals(
+        graph,
+        actor,
+        &lines,
+        locals,
+        &duplicate,
+        concurrency,
+        on_rows,
+    )
+    .await;
+    let counts = Counts::of(&plans);
+    Ok(Preview {
+        file: summary(&file),
+        rows: plans,
+        counts,
+    })
+}
+
+/// Plans rows read locally (a file's, or the directory's) against live state, streaming them in
+/// order through `on_rows`; rows marked `skip` (a user named twice) are planned as skipped.
+/// Returns each row's plan and the state it was planned against (None: not read).
+pub(crate) async fn plan_locals(
+    graph: &GraphClient,
+    actor: &Actor<'_>,
+    lines: &[usize],
+    mut locals: Vec<LocalRow>,
+    skip: &[bool],
+    concurrency: usize,
+    mut on_rows: impl FnMut(&[RowPlan]),
+) -> (Vec<RowPlan>, Vec<Option<Lookup>>) {
     for (i, local) in locals.iter_mut().enumerate() {
-        if duplicate[i] {
+        if skip.get(i).copied().unwrap_or(false) {
             local.desired = None;
         }
     }
@@ -156,9 +186,9 @@ pub async fn preview(
         }
     }
     let mut plans: Vec<RowPlan> = Vec::with_capacity(locals.len());
-    let mut found: Vec<Option<crate::plan::Lookup>> = vec![None; keys.len()];
+    let mut found: Vec<Option<Lookup>> = vec![None; keys.len()];
     let mut next = 0;
-    let mut emit_ready = |found: &[Option<crate::plan::Lookup>],
+    let mut emit_ready = |found: &[Option<Lookup>],
                           plans: &mut Vec<RowPlan>,
                           on_rows: &mut dyn FnMut(&[RowPlan])| {
         let start = plans.len();
@@ -171,7 +201,7 @@ pub async fn preview(
                 None => None,
             };
             let mut p = plan(lines[next], &locals[next], lookup, actor);
-            if duplicate[next] {
+            if skip.get(next).copied().unwrap_or(false) {
                 p.status = RowStatus::Skipped;
             }
             plans.push(p);
@@ -190,10 +220,9 @@ pub async fn preview(
     })
     .await;
     emit_ready(&found, &mut plans, &mut on_rows);
-    let counts = Counts::of(&plans);
-    Ok(Preview {
-        file: summary(&file),
-        rows: plans,
-        counts,
-    })
+    let states = lookup_of_row
+        .iter()
+        .map(|k| k.and_then(|k| found[k].take()))
+        .collect();
+    (plans, states)
 }

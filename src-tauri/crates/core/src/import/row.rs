@@ -56,6 +56,7 @@ pub(crate) fn plan(
         warnings: local.warnings.clone(),
         desired: local.desired.clone(),
         fingerprint: String::new(),
+        region: None,
     };
     if !plan.problems.is_empty() {
         return plan;

@@ -164,10 +164,25 @@ impl RunContext<'_> {
         control: &ApplyControl,
         on_row: impl Fn(&RowResult, &Progress) + Sync,
     ) -> Result<RunOutcome, JournalError> {
+        self.start_as(new_run_id(), file_name, options, rows, control, on_row)
+            .await
+    }
+
+    /// `start` under a run id the caller chose (from `new_run_id`), so it can record the run
+    /// before any write (a campaign names its runs in its own file).
+    pub async fn start_as(
+        &self,
+        run: String,
+        file_name: &str,
+        options: &PlanOptions,
+        rows: Vec<RowPlan>,
+        control: &ApplyControl,
+        on_row: impl Fn(&RowResult, &Progress) + Sync,
+    ) -> Result<RunOutcome, JournalError> {
         let rows: Vec<RowPlan> = rows.into_iter().filter(RowPlan::writes).collect();
         self.consent_for(&rows).await?;
-        let h = self.header(RunKind::Apply, file_name, options);
-        let run = h.run.clone();
+        let mut h = self.header(RunKind::Apply, file_name, options);
+        h.run = run.clone();
         let (_lock, journal) = self.new_run(&h, &rows)?;
         let report = self
             .drive(&journal, rows, Mode::AsPreviewed, control, on_row)

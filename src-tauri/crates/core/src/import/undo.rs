@@ -78,12 +78,22 @@ pub fn undo_plans(entries: &[Entry]) -> (Vec<RowPlan>, Vec<CannotUndo>) {
     // re-plans against the current state, so one that did not land costs nothing.
     let mut intents: Vec<((usize, usize), Change)> = Vec::new();
     let mut failed: HashSet<(usize, usize)> = HashSet::new();
+    // What each write created (a pass's id): the value a TAP slot was left with.
+    let mut created: HashMap<(usize, usize), String> = HashMap::new();
     for e in entries {
         match e {
             Entry::Plan { row } => {
                 plans.insert(row.line, (**row).clone());
             }
             Entry::Intent { line, seq, change } => intents.push(((*line, *seq), change.clone())),
+            Entry::Outcome {
+                line,
+                seq,
+                created: Some(id),
+                ..
+            } => {
+                created.insert((*line, *seq), id.clone());
+            }
             Entry::Outcome {
                 line,
                 seq,
@@ -99,7 +109,13 @@ pub fn undo_plans(entries: &[Entry]) -> (Vec<RowPlan>, Vec<CannotUndo>) {
     let applied: Vec<(usize, Change)> = intents
         .into_iter()
         .filter(|(key, _)| !failed.contains(key))
-        .map(|((line, _), change)| (line, change))
+        .map(|(key, mut change)| {
+            if change.slot == Slot::Tap && change.action == Action::Add {
+                // The pass is known by the id Graph gave it (None: no answer came back).
+                change.after = created.get(&key).cloned();
+            }
+            (key.0, change)
+        })
         .collect();
     // The last write to a slot holds what the run left there.
     let mut left: HashMap<(usize, Slot), Option<String>> = HashMap::new();
@@ -167,6 +183,18 @@ pub fn undo_plans(entries: &[Entry]) -> (Vec<RowPlan>, Vec<CannotUndo>) {
                 d.sms_sign_in = Some(true);
                 true
             }
+            (_, Slot::Tap, Action::Add) => match change.after {
+                Some(_) => {
+                    d.tap = Want::Remove;
+                    true
+                }
+                None => refuse(
+                    "no answer came back when the pass was issued, so which pass is this run's is not known; delete it from the user's page if needed".into(),
+                ),
+            },
+            (_, Slot::Tap, _) => refuse(
+                "a deleted Temporary Access Pass cannot be restored (Graph shows a pass only once); issue a new one if needed".into(),
+            ),
             (_, Slot::DefaultMethod, _) => match before.as_deref().and_then(parse_default_method) {
                 Some(m) => {
                     d.default_method = Some(m);
@@ -207,6 +235,7 @@ pub fn undo_plans(entries: &[Entry]) -> (Vec<RowPlan>, Vec<CannotUndo>) {
                 warnings: Vec::new(),
                 desired: Some(d),
                 fingerprint: String::new(),
+                region: None,
             })
         })
         .collect();
@@ -245,6 +274,7 @@ mod tests {
                 warnings: Vec::new(),
                 desired: None,
                 fingerprint: String::new(),
+                region: None,
             }),
         }
     }
@@ -277,6 +307,7 @@ mod tests {
                 unknown: false,
                 request_id: None,
                 error: Some("400".into()),
+                created: None,
             },
         ];
         let (rows, cannot) = undo_plans(&entries);
@@ -299,6 +330,7 @@ mod tests {
                 unknown: true,
                 request_id: None,
                 error: None,
+                created: None,
             },
             update(2, 1, "+1 2065550199", "+1 2065550199"),
             row(4),

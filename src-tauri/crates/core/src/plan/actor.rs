@@ -1,10 +1,9 @@
 //! Who is applying, for pre-flight checks: what must be read about a user to plan for them, and
 //! (in `user.rs`) whether this admin's role may write to that user.
 
-use crate::phone::PhoneType;
 use crate::roles::Powers;
 
-use super::model::{Desired, Want};
+use super::model::Desired;
 use super::state::Needs;
 
 /// Who is applying: for pre-flight checks.
@@ -16,14 +15,12 @@ pub struct Actor<'a> {
 impl Actor<'_> {
     /// What must be read about a user to plan `desired` for this actor.
     pub fn needs(&self, desired: &Desired) -> Needs {
-        let removes_phone = PhoneType::ALL
-            .iter()
-            .any(|t| matches!(desired.phone(*t), Want::Remove));
         Needs {
+            // An app reads only the methods its permission covers (phones, email).
+            phones_only: self.powers.application,
+            email: !desired.email.is_keep(),
             roles: !self.powers.writes_any_user(),
-            preferences: desired.sms_sign_in.is_some()
-                || desired.default_method.is_some()
-                || removes_phone,
+            preferences: desired.needs_preferences(),
             // Only a role that may read it: `plan_user` refuses the others before any diff.
             per_user_mfa: desired.per_user_mfa.is_some()
                 && self.powers.check_mfa_state_read().is_ok(),

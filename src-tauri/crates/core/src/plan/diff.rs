@@ -222,7 +222,37 @@ pub fn diff(desired: &Desired, state: &UserState) -> Diff {
         _ => None,
     };
 
-    let has_mfa_after = state.has_mfa_method || PhoneType::ALL.into_iter().any(has_after);
+    let tap = match (&desired.tap, &state.tap) {
+        (Want::Set(spec), Some(t)) if t.created.is_some_and(|c| c >= spec.issued_after) => None,
+        (Want::Set(spec), now) => {
+            if let Some(t) = now {
+                let when = t
+                    .created
+                    .map(|c| format!(" (issued {})", c.format("%Y-%m-%d %H:%M UTC")))
+                    .unwrap_or_default();
+                warnings.push(format!(
+                    "already has a Temporary Access Pass{when}: the new pass replaces it"
+                ));
+            }
+            Some(Change {
+                slot: Slot::Tap,
+                action: Action::Add,
+                before: now.as_ref().map(|t| t.id.clone()),
+                after: Some(spec.describe()),
+            })
+        }
+        (Want::Remove, Some(t)) => Some(Change {
+            slot: Slot::Tap,
+            action: Action::Remove,
+            before: Some(t.id.clone()),
+            after: None,
+        }),
+        _ => None,
+    };
+
+    // A method in place after this row: a phone it keeps or adds, or another MFA method
+    // (unknown when only phones were read: then not counted, so nothing is enforced blind).
+    let has_mfa_after = state.other_mfa == Some(true) || PhoneType::ALL.into_iter().any(has_after);
     let per_user_mfa = per_user_mfa_change(
         desired.per_user_mfa,
         state,
@@ -249,6 +279,7 @@ pub fn diff(desired: &Desired, state: &UserState) -> Diff {
     phones.sort_by_key(rank);
     changes.extend(phones);
     changes.extend(email);
+    changes.extend(tap);
     changes.extend(sms);
     if !default_first {
         changes.extend(default_change);
@@ -309,6 +340,61 @@ fn state_name(s: SmsSignInState) -> String {
 mod tests {
     use super::*;
     use crate::plan::fixtures::{keep_all as want, n, phone, state};
+
+    #[test]
+    fn a_pass_is_issued_once_per_plan_and_replaces_an_older_one() {
+        use crate::plan::{TapSpec, TapState};
+        let t0 = chrono::Utc::now();
+        let spec = TapSpec {
+            lifetime_minutes: 60,
+            once: true,
+            start: None,
+            issued_after: t0,
+        };
+        let d = Desired {
+            tap: Want::Set(spec),
+            ..want()
+        };
+        let mut st = state(vec![], None);
+        let Diff {
+            changes: c,
+            problems: p,
+            warnings: w,
+        } = diff(&d, &st);
+        assert!(p.is_empty() && w.is_empty());
+        assert_eq!((c[0].slot, c[0].action), (Slot::Tap, Action::Add));
+        let pass = |created: chrono::DateTime<chrono::Utc>| TapState {
+            id: "old".into(),
+            created: Some(created),
+            start: Some(created),
+            lifetime_minutes: Some(60),
+            once: Some(true),
+            usable: Some(true),
+            reason: Some("EnabledByPolicy".into()),
+        };
+        st.tap = Some(pass(t0 - chrono::Duration::days(1)));
+        let Diff {
+            changes: c,
+            warnings: w,
+            ..
+        } = diff(&d, &st);
+        assert_eq!(c[0].before.as_deref(), Some("old"));
+        assert!(w[0].contains("replaces it"), "{w:?}");
+        st.tap = Some(pass(t0 + chrono::Duration::seconds(1)));
+        assert!(
+            diff(&d, &st).changes.is_empty(),
+            "this plan's own pass is not issued again"
+        );
+        let remove = Desired {
+            tap: Want::Remove,
+            ..want()
+        };
+        let c = diff(&remove, &st).changes;
+        assert_eq!(
+            (c[0].action, c[0].before.as_deref()),
+            (Action::Remove, Some("old"))
+        );
+    }
 
     #[test]
     fn add_update_unchanged() {
@@ -431,6 +517,7 @@ mod tests {
         assert!(diff(&drop_office, &office_default).problems[0].contains("default method"));
         let move_default = Desired {
             default_method: Some(PreferredMethod::Sms),
+            tap: Want::Keep,
             ..drop_office
         };
         let Diff {
@@ -448,6 +535,7 @@ mod tests {
         );
         let push = Desired {
             default_method: Some(PreferredMethod::Push),
+            tap: Want::Keep,
             ..want()
         };
         assert!(diff(&push, &office_default).problems[0].contains("Authenticator"));
@@ -496,7 +584,7 @@ mod tests {
         let mut d = want();
         d.per_user_mfa = Some(PerUserMfaState::Enabled);
         let mut st = state(vec![phone(PhoneType::Mobile, "+44 7400123456")], None);
-        st.has_mfa_method = true;
+        st.other_mfa = Some(true);
         st.per_user_mfa = Some(PerUserMfaState::Enforced);
         let r = diff(&d, &st);
         assert!(r.changes.is_empty() && r.problems.is_empty());

@@ -39,8 +39,10 @@ pub(crate) fn state(phones: Vec<PhoneMethod>, default: Option<PreferredMethod>) 
             user_preferred_method_for_secondary_authentication: default,
         },
         roles: vec![],
-        has_mfa_method: false,
+        other_mfa: Some(false),
         per_user_mfa: Some(crate::graph::PerUserMfaState::Disabled),
+        tap: None,
+        registered: vec![],
     }
 }
 

@@ -58,6 +58,7 @@ fn current(slot: Slot, state: &UserState) -> Option<String> {
             .preferences
             .user_preferred_method_for_secondary_authentication
             .map(method_name),
+        Slot::Tap => state.tap.as_ref().map(|t| t.id.clone()),
         Slot::PerUserMfa => state.per_user_mfa.map(|s| s.to_string()),
     }
 }
@@ -104,6 +105,7 @@ fn keep(d: &mut Desired, slot: Slot) {
         Slot::Email => d.email = Want::Keep,
         Slot::SmsSignIn => d.sms_sign_in = None,
         Slot::DefaultMethod => d.default_method = None,
+        Slot::Tap => d.tap = Want::Keep,
         Slot::PerUserMfa => d.per_user_mfa = None,
     }
 }

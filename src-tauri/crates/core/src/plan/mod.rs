@@ -21,7 +21,10 @@ pub use diff::{diff, Diff};
 pub(crate) use guard::guard;
 pub use guard::ChangedSinceRun;
 pub use methods::{method_name, parse_default_method, phone_of};
-pub use model::{Action, Change, Desired, Left, RowPlan, RowStatus, Slot, TargetUser, Want};
+pub use model::{
+    Action, Change, Desired, Left, RowPlan, RowStatus, Slot, TapSpec, TargetUser, Want,
+};
 pub(crate) use send::send_change;
-pub use state::{read_state, read_states, Key, Lookup, Needs, UserState};
+pub(crate) use state::note_method;
+pub use state::{read_state, read_states, Key, Lookup, Needs, Registered, TapState, UserState};
 pub use user::{plan_user, UserPlan};

@@ -1,16 +1,18 @@
 //! The vocabulary of every plan: what is wanted for a user (`Desired`), the `Change`s that get
 //! there, and the per-row `RowPlan` the admin previews and applies (`UserState` is in state.rs).
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::graph::{PerUserMfaState, PreferredMethod};
 use crate::phone::{PhoneNumber, PhoneType};
 
 /// What a cell asks for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "want", content = "value")]
 pub enum Want<T> {
     /// Leave the method as it is.
+    #[default]
     Keep,
     Set(T),
     Remove,
@@ -19,6 +21,33 @@ pub enum Want<T> {
 impl<T> Want<T> {
     pub fn is_keep(&self) -> bool {
         matches!(self, Want::Keep)
+    }
+}
+
+/// A Temporary Access Pass to issue (the pass itself is never part of a plan or a journal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TapSpec {
+    /// 10–43200 minutes, within the tenant's TAP policy.
+    pub lifetime_minutes: u32,
+    /// One-time use: the user must finish registering within 10 minutes of signing in with it.
+    pub once: bool,
+    /// When the pass becomes valid (None: at once).
+    pub start: Option<DateTime<Utc>>,
+    /// A pass created at or after this instant is this plan's own: resume and re-plans find it
+    /// issued instead of issuing another.
+    pub issued_after: DateTime<Utc>,
+}
+
+impl TapSpec {
+    /// In words, for the preview and the journal ("60 min, one-time, from 2027-01-10 08:00 UTC").
+    pub fn describe(&self) -> String {
+        let once = if self.once { "one-time" } else { "multi-use" };
+        let from = self
+            .start
+            .map(|s| format!(", from {}", s.format("%Y-%m-%d %H:%M UTC")))
+            .unwrap_or_default();
+        format!("pass: {} min, {once}{from}", self.lifetime_minutes)
     }
 }
 
@@ -35,29 +64,15 @@ pub struct Desired {
     /// The legacy per-user MFA state (beta `requirements`); `None` leaves it as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_user_mfa: Option<PerUserMfaState>,
+    /// A Temporary Access Pass: issue one (replacing any other), delete the live one, or keep.
+    #[serde(default, skip_serializing_if = "Want::is_keep")]
+    pub tap: Want<TapSpec>,
     /// Replace numbers that already exist (false: existing numbers are kept).
     pub overwrite: bool,
     /// Undo only: each slot is restored only while it still holds what the run left there
     /// (see `guard.rs`); a slot changed since the run is left as it is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub only_if_left: Vec<Left>,
-}
-
-impl Desired {
-    /// Asks for nothing: every slot kept, numbers may be overwritten once a slot is set.
-    pub fn keep_all() -> Desired {
-        Desired {
-            mobile: Want::Keep,
-            alternate_mobile: Want::Keep,
-            office: Want::Keep,
-            email: Want::Keep,
-            sms_sign_in: None,
-            default_method: None,
-            per_user_mfa: None,
-            overwrite: true,
-            only_if_left: Vec::new(),
-        }
-    }
 }
 
 /// What a run left in a slot: the value of its last write there (`None`: removed / absent).
@@ -69,6 +84,22 @@ pub struct Left {
 }
 
 impl Desired {
+    /// Asks for nothing: every slot kept, numbers may be overwritten once a slot is set.
+    pub fn keep_all() -> Self {
+        Desired {
+            mobile: Want::Keep,
+            alternate_mobile: Want::Keep,
+            office: Want::Keep,
+            email: Want::Keep,
+            sms_sign_in: None,
+            default_method: None,
+            per_user_mfa: None,
+            tap: Want::Keep,
+            overwrite: true,
+            only_if_left: Vec::new(),
+        }
+    }
+
     pub fn phone(&self, t: PhoneType) -> &Want<PhoneNumber> {
         match t {
             PhoneType::Mobile => &self.mobile,
@@ -77,11 +108,22 @@ impl Desired {
         }
     }
 
+    /// Planning it depends on the sign-in preferences: SMS sign-in, the default method, or a
+    /// phone removal (a phone that is the default cannot be removed).
+    pub fn needs_preferences(&self) -> bool {
+        self.sms_sign_in.is_some()
+            || self.default_method.is_some()
+            || PhoneType::ALL
+                .iter()
+                .any(|t| matches!(self.phone(*t), Want::Remove))
+    }
+
     pub fn is_empty(&self) -> bool {
         PhoneType::ALL.iter().all(|t| self.phone(*t).is_keep())
             && self.email.is_keep()
             && self.sms_sign_in.is_none()
             && self.default_method.is_none()
+            && self.tap.is_keep()
             && self.per_user_mfa.is_none()
     }
 }
@@ -96,6 +138,8 @@ pub enum Slot {
     Email,
     SmsSignIn,
     DefaultMethod,
+    /// The user's Temporary Access Pass (its value in a journal is the pass's id, never the pass).
+    Tap,
     /// Per-user MFA state (disabled / enabled / enforced).
     PerUserMfa,
 }
@@ -126,6 +170,7 @@ impl Slot {
             Slot::Email => "email",
             Slot::SmsSignIn => "SMS sign-in",
             Slot::DefaultMethod => "default method",
+            Slot::Tap => "Temporary Access Pass",
             Slot::PerUserMfa => "per-user MFA",
         }
     }
@@ -190,6 +235,10 @@ pub struct RowPlan {
     pub desired: Option<Desired>,
     /// A digest of the state the plan was made against; apply re-reads and compares.
     pub fingerprint: String,
+    /// Directory rows: the region national numbers were read in, and where it came from
+    /// (e.g. "DE (usageLocation)").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 impl RowPlan {

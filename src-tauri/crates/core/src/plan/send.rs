@@ -1,6 +1,6 @@
 //! The one place a planned `Change` becomes a Graph write (bulk runs, undo and single-user fixes).
 
-use crate::graph::{GraphClient, GraphError, MethodWrite, SignInPreferences};
+use crate::graph::{GraphClient, GraphError, MethodKind, MethodWrite, SignInPreferences};
 use crate::phone::PhoneNumber;
 
 use super::methods::parse_default_method;
@@ -43,6 +43,15 @@ pub(crate) async fn send_change(
         (_, Slot::Email, Action::Remove) => graph.write(user, MethodWrite::DeleteEmail).await,
         (_, Slot::SmsSignIn, Action::Enable) => {
             graph.write(user, MethodWrite::EnableSmsSignIn).await
+        }
+        (_, Slot::Tap, Action::Remove) => {
+            let id = change.before.as_deref().unwrap_or("");
+            graph
+                .write(
+                    user,
+                    MethodWrite::DeleteMethod(&MethodKind::TemporaryAccessPass, id),
+                )
+                .await
         }
         (_, Slot::SmsSignIn, Action::Disable) => {
             graph.write(user, MethodWrite::DisableSmsSignIn).await

@@ -6,6 +6,8 @@ use futures::stream::{self, StreamExt};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use chrono::{DateTime, Utc};
+
 use crate::graph::USER_SELECT;
 use crate::graph::{
     Api, BatchRequest, BatchResponse, DirectoryObject, GraphClient, GraphError, MethodKind,
@@ -32,10 +34,73 @@ pub struct UserState {
     pub has_software_oath: bool,
     pub preferences: SignInPreferences,
     pub roles: Vec<Role>,
-    /// Has any method that answers an MFA prompt (phone, Authenticator, OATH, passkey, …).
-    pub has_mfa_method: bool,
+    /// Has an MFA method besides phones (Authenticator, passkey, OATH, Windows Hello, ...);
+    /// `None` when only the phone (and email) methods were read (`Needs::phones_only`).
+    pub other_mfa: Option<bool>,
     /// Per-user MFA state, when it was read (`Needs::per_user_mfa`).
     pub per_user_mfa: Option<PerUserMfaState>,
+    /// The user's Temporary Access Pass (Graph keeps at most one).
+    pub tap: Option<TapState>,
+    /// Strong methods (Authenticator, passkeys / FIDO2, Windows Hello, platform credentials,
+    /// software OATH) with when each was registered.
+    pub registered: Vec<Registered>,
+}
+
+/// A Temporary Access Pass as Graph lists it (never the pass itself).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TapState {
+    pub id: String,
+    pub created: Option<DateTime<Utc>>,
+    pub start: Option<DateTime<Utc>>,
+    pub lifetime_minutes: Option<u32>,
+    pub once: Option<bool>,
+    pub usable: Option<bool>,
+    /// Graph's `methodUsabilityReason` (`EnabledByPolicy`, `DisabledByPolicy`, `Expired`,
+    /// `NotYetValid`, `OneTimeUsed`).
+    pub reason: Option<String>,
+}
+
+impl TapState {
+    /// Usable now: Graph's `isUsable` where it says (v1.0), else from its start and lifetime
+    /// (beta lists passes without it).
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        match self.usable {
+            Some(usable) => usable,
+            None => {
+                let started = self.start.or(self.created).is_none_or(|s| s <= now);
+                started && self.expires().is_none_or(|e| now < e)
+            }
+        }
+    }
+
+    /// When the pass stops working.
+    pub fn expires(&self) -> Option<DateTime<Utc>> {
+        let start = self.start.or(self.created)?;
+        Some(start + chrono::Duration::minutes(i64::from(self.lifetime_minutes?)))
+    }
+}
+
+/// A strong method and when it was registered.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registered {
+    pub kind: MethodKind,
+    pub created: Option<DateTime<Utc>>,
+}
+
+impl Registered {
+    /// Signs in without a phone and without a password: a passkey / FIDO2 key, Windows Hello,
+    /// a platform credential or passwordless Authenticator.
+    pub fn is_passkey(&self) -> bool {
+        matches!(
+            self.kind,
+            MethodKind::Fido2
+                | MethodKind::WindowsHelloForBusiness
+                | MethodKind::PlatformCredential
+                | MethodKind::PasswordlessMicrosoftAuthenticator
+        )
+    }
 }
 
 impl UserState {
@@ -48,9 +113,9 @@ impl UserState {
     /// change as a side effect of other users' numbers, which must not void a mobile change).
     pub fn fingerprint(&self, desired: Option<&super::model::Desired>) -> String {
         let with_sms = desired.is_some_and(|d| d.sms_sign_in.is_some());
-        let mfa = match desired.and_then(|d| d.per_user_mfa) {
-            Some(_) => format!("|{:?}", self.per_user_mfa),
-            None => String::new(),
+        let tap = match desired.map(|d| &d.tap) {
+            Some(super::model::Want::Keep) | None => String::new(),
+            Some(_) => self.tap.as_ref().map(|t| t.id.clone()).unwrap_or_default(),
         };
         let mut phones: Vec<String> = self
             .phones
@@ -65,17 +130,63 @@ impl UserState {
             })
             .collect();
         phones.sort();
+        // Preferences only when the plan read them (apply re-reads with the same needs).
+        let prefs = if desired.is_none_or(|d| d.needs_preferences()) {
+            format!(
+                "{:?}|{:?}",
+                self.preferences
+                    .user_preferred_method_for_secondary_authentication,
+                self.preferences
+                    .is_system_preferred_authentication_method_enabled,
+            )
+        } else {
+            String::new()
+        };
+        let mfa = match desired.and_then(|d| d.per_user_mfa) {
+            Some(_) => format!("|{:?}", self.per_user_mfa),
+            None => String::new(),
+        };
         let text = format!(
-            "{}|{}|{:?}|{:?}{mfa}",
+            "{}|{}|{prefs}|{tap}{mfa}",
             phones.join(";"),
             self.email.as_deref().unwrap_or(""),
-            self.preferences
-                .user_preferred_method_for_secondary_authentication,
-            self.preferences
-                .is_system_preferred_authentication_method_enabled,
         );
         let digest = Sha256::digest(text.as_bytes());
         digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Notes a TAP or a strong method from one entry of `/authentication/methods` (the one reading
+/// of those for the bulk engine and the single-user overview).
+pub(crate) fn note_method(
+    kind: &MethodKind,
+    created: Option<DateTime<Utc>>,
+    props: &serde_json::Map<String, serde_json::Value>,
+    tap: &mut Option<TapState>,
+    registered: &mut Vec<Registered>,
+) {
+    match kind {
+        MethodKind::TemporaryAccessPass => {
+            let Ok(t) = serde_json::from_value::<crate::graph::TemporaryAccessPass>(
+                serde_json::Value::Object(props.clone()),
+            ) else {
+                return;
+            };
+            *tap = Some(TapState {
+                id: t.id.clone(),
+                created,
+                start: t.start_date_time,
+                lifetime_minutes: t.lifetime_in_minutes,
+                once: t.is_usable_once,
+                usable: t.is_usable,
+                reason: t.method_usability_reason.clone(),
+            });
+        }
+        k if k.is_mfa() && *k != MethodKind::Phone => registered.push(Registered {
+            kind: k.clone(),
+            created,
+        }),
+        _ => {}
     }
 }
 
@@ -99,13 +210,21 @@ pub struct Needs {
     /// Sign-in preferences (only for rows that touch SMS sign-in or the default method, or
     /// remove a phone, which is refused while it is the default).
     pub preferences: bool,
+    /// Read only the phone methods (and the email method when `email`), not every method: what
+    /// an app granted only `UserAuthMethod-Phone.ReadWrite.All` may read (unattended runs).
+    pub phones_only: bool,
+    /// With `phones_only`: the row touches the email method.
+    pub email: bool,
     /// Per-user MFA state (only for rows that set it).
     pub per_user_mfa: bool,
 }
 
 impl Needs {
     fn requests(self) -> usize {
-        2 + usize::from(self.roles) + usize::from(self.preferences) + usize::from(self.per_user_mfa)
+        2 + usize::from(self.roles)
+            + usize::from(self.preferences)
+            + usize::from(self.phones_only && self.email)
+            + usize::from(self.per_user_mfa)
     }
 }
 
@@ -133,9 +252,19 @@ fn requests_for(i: usize, key: &Key) -> Vec<BatchRequest> {
         BatchRequest::get(format!("{i}u"), format!("/users/{k}?$select={USER_SELECT}")),
         BatchRequest::get(
             format!("{i}m"),
-            format!("/users/{k}/authentication/methods"),
+            if key.needs.phones_only {
+                format!("/users/{k}/authentication/phoneMethods")
+            } else {
+                format!("/users/{k}/authentication/methods")
+            },
         ),
     ];
+    if key.needs.phones_only && key.needs.email {
+        out.push(BatchRequest::get(
+            format!("{i}e"),
+            format!("/users/{k}/authentication/emailMethods"),
+        ));
+    }
     if key.needs.roles {
         out.push(BatchRequest::get(
             format!("{i}r"),
@@ -170,16 +299,16 @@ fn api_error(r: &BatchResponse) -> GraphError {
     }
 }
 
-fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
+fn assemble(i: usize, answers: &[BatchResponse], phones_only: bool) -> Lookup {
     let get = |suffix: &str| answers.iter().find(|a| a.id == format!("{i}{suffix}"));
     let (Some(u), Some(m)) = (get("u"), get("m")) else {
         return Lookup::Failed(GraphError::Decode("the batch answer is incomplete".into()));
     };
-    let (r, s, q) = (get("r"), get("s"), get("q"));
+    let (r, s, e, q) = (get("r"), get("s"), get("e"), get("q"));
     if u.status == 404 {
         return Lookup::NotFound;
     }
-    for a in [Some(u), Some(m), r, s, q].into_iter().flatten() {
+    for a in [Some(u), Some(m), r, s, e, q].into_iter().flatten() {
         if !a.is_success() {
             return Lookup::Failed(api_error(a));
         }
@@ -190,13 +319,28 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
         let mut phones = Vec::new();
         let mut email = None;
         let (mut has_authenticator, mut has_software_oath) = (false, false);
-        let mut has_mfa_method = false;
+        let mut other_mfa = (!phones_only).then_some(false);
+        let (mut tap, mut registered) = (None, Vec::new());
         for method in methods.value {
-            let kind = method
-                .get("@odata.type")
-                .and_then(|t| t.as_str())
-                .map(MethodKind::from_odata_type);
-            has_mfa_method |= kind.as_ref().is_some_and(MethodKind::is_mfa);
+            let kind = if phones_only {
+                Some(MethodKind::Phone)
+            } else {
+                method
+                    .get("@odata.type")
+                    .and_then(|t| t.as_str())
+                    .map(MethodKind::from_odata_type)
+            };
+            if kind.as_ref().is_some_and(MethodKind::is_mfa_besides_phone) {
+                other_mfa = Some(true);
+            }
+            let created = method
+                .get("createdDateTime")
+                .and_then(|c| c.as_str())
+                .and_then(|c| DateTime::parse_from_rfc3339(c).ok())
+                .map(|c| c.with_timezone(&Utc));
+            if let (Some(k), Some(props)) = (kind.as_ref(), method.as_object()) {
+                note_method(k, created, props, &mut tap, &mut registered);
+            }
             match kind {
                 Some(MethodKind::Phone) => phones.push(
                     serde_json::from_value::<PhoneMethod>(method)
@@ -212,6 +356,15 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
                 Some(MethodKind::SoftwareOath) => has_software_oath = true,
                 _ => {}
             }
+        }
+        if let Some(e) = e {
+            let list: Page<serde_json::Value> = e.json()?;
+            email = list
+                .value
+                .first()
+                .and_then(|m| m.get("emailAddress"))
+                .and_then(|a| a.as_str())
+                .map(str::to_string);
         }
         let member_of: Page<DirectoryObject> = match r {
             Some(r) => r.json()?,
@@ -248,13 +401,15 @@ fn assemble(i: usize, answers: &[BatchResponse]) -> Lookup {
             has_authenticator,
             has_software_oath,
             preferences,
-            has_mfa_method,
-            per_user_mfa,
             roles: member_of
                 .value
                 .iter()
                 .filter_map(Role::from_directory_object)
                 .collect(),
+            other_mfa,
+            per_user_mfa,
+            tap,
+            registered,
         })
     })();
     match parsed {
@@ -271,7 +426,9 @@ async fn read_chunk(graph: &GraphClient, keys: &[Key]) -> Vec<Lookup> {
         .flat_map(|(i, k)| requests_for(i, k))
         .collect();
     match graph.batch(Api::Beta, requests).await {
-        Ok(answers) => (0..keys.len()).map(|i| assemble(i, &answers)).collect(),
+        Ok(answers) => (0..keys.len())
+            .map(|i| assemble(i, &answers, keys[i].needs.phones_only))
+            .collect(),
         Err(e) => keys.iter().map(|_| Lookup::Failed(e.clone())).collect(),
     }
 }

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod app_auth;
+mod campaign;
 mod fixes;
 mod fixture_previews;
 mod fuzz_corpus;
@@ -20,3 +22,4 @@ mod sandbox_roles;
 mod signin;
 mod stub;
 mod throttle_engine;
+mod why_asked;

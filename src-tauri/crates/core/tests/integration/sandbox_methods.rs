@@ -194,6 +194,101 @@ async fn temporary_access_pass_lifetime_and_one_active_pass() {
 }
 
 #[tokio::test]
+async fn a_pass_the_policy_makes_unusable_is_created_unusable_and_a_user_registers_with_a_pass() {
+    let t = tenant(quick()).await;
+    let g = t.paa().await;
+    let ga = t
+        .as_role(prestage_sandbox::AdminRole::GlobalAdministrator)
+        .await;
+    let u = t.ordinary_users(&g, 1).await.remove(0);
+    let tap_policy =
+        "policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass";
+    ga.raw(
+        Method::PATCH,
+        Api::V1,
+        tap_policy,
+        Some(json!({"state": "disabled"})),
+    )
+    .await
+    .unwrap();
+    let off = g
+        .create_temporary_access_pass(&u, &TapRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        off.is_usable,
+        Some(false),
+        "Graph creates it rather than refusing"
+    );
+    assert_eq!(
+        off.method_usability_reason.as_deref(),
+        Some("DisabledByPolicy")
+    );
+    let pass = off.reveal_pass().unwrap().to_string();
+    let refused = t.sandbox.register_method(&u, "fido2", &pass).unwrap_err();
+    assert!(
+        refused.to_string().contains("DisabledByPolicy"),
+        "{refused}"
+    );
+    ga.raw(
+        Method::PATCH,
+        Api::V1,
+        tap_policy,
+        Some(json!({"state": "enabled"})),
+    )
+    .await
+    .unwrap();
+    let once = g
+        .create_temporary_access_pass(
+            &u,
+            &TapRequest {
+                is_usable_once: Some(true),
+                lifetime_in_minutes: Some(60),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(once.is_usable, Some(true));
+    let listed = g.list_temporary_access_passes(&u).await.unwrap();
+    assert_eq!(listed.len(), 1, "the new pass replaced the unusable one");
+    let wrong = t.sandbox.register_method(&u, "fido2", &pass).unwrap_err();
+    assert_eq!(wrong, prestage_sandbox::RegisterError::WrongPass);
+    let new_pass = once.reveal_pass().unwrap().to_string();
+    t.sandbox
+        .register_method(&u, "microsoftAuthenticator", &new_pass)
+        .unwrap();
+    let after = g.list_temporary_access_passes(&u).await.unwrap();
+    assert_eq!(after[0].is_usable, Some(false));
+    assert_eq!(
+        after[0].method_usability_reason.as_deref(),
+        Some("OneTimeUsed")
+    );
+    let again = t
+        .sandbox
+        .register_method(&u, "fido2", &new_pass)
+        .unwrap_err();
+    assert!(again.to_string().contains("OneTimeUsed"), "{again}");
+    let methods = g.list_methods(&u).await.unwrap();
+    assert!(methods
+        .iter()
+        .any(|m| m.kind == MethodKind::MicrosoftAuthenticator
+            && m.created
+                .is_some_and(|c| c > chrono::Utc::now() - chrono::Duration::minutes(5))));
+    // The control plane over HTTP, as the app's sandbox mode and the e2e tests call it.
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}_sandbox/users/{u}/register",
+            t.sandbox.base_url()
+        ))
+        .json(&json!({"method": "fido2", "temporaryAccessPass": "not-a-pass"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
 async fn preferred_method_must_be_registered() {
     let t = tenant(quick()).await;
     let g = t.paa().await;

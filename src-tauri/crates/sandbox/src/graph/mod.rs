@@ -163,16 +163,34 @@ async fn drop_connection(kill: Option<ConnKill>) -> Response {
 /// Who is calling, from the bearer token.
 pub(crate) fn caller(inner: &Inner, auth: Option<&str>) -> Result<Caller, GraphError> {
     let grant = inner.tokens.check_bearer(auth)?;
-    let powers = Powers::of(&inner.dir.users[grant.user].roles);
+    let Some(user) = grant.user else {
+        // App-only: what the app may touch is decided per endpoint by its roles; within those,
+        // Graph applies no role limits on targets and no masking.
+        let has = |r: &str| grant.roles.iter().any(|g| g.eq_ignore_ascii_case(r));
+        return Ok(Caller {
+            user: None,
+            reads_role_members: has("RoleManagement.Read.Directory") || has("Directory.Read.All"),
+            reads_sign_ins: has("AuditLog.Read.All") && has("Directory.Read.All"),
+            reads_policy: has("Policy.Read.All") || has("Policy.ReadWrite.AuthenticationMethod"),
+            writes_auth_method_policy: has("Policy.ReadWrite.AuthenticationMethod"),
+            client_id: grant.client_id,
+            powers: Powers::application(),
+            app_roles: Some(grant.roles),
+        });
+    };
+    let powers = Powers::of(&inner.dir.users[user].roles);
     Ok(Caller {
-        user: grant.user,
+        user: Some(user),
         reads_role_members: grant.has_scope("RoleManagement.Read.Directory")
             || grant.has_scope("Directory.Read.All"),
+        reads_sign_ins: grant.has_scope("AuditLog.Read.All")
+            && grant.has_scope("Directory.Read.All"),
         reads_policy: grant.has_scope("Policy.Read.All")
             || grant.has_scope("Policy.ReadWrite.AuthenticationMethod"),
         writes_auth_method_policy: grant.has_scope("Policy.ReadWrite.AuthenticationMethod"),
         client_id: grant.client_id,
         powers,
+        app_roles: None,
     })
 }
 
@@ -258,7 +276,7 @@ pub(crate) fn run_admitted(
 /// their state from before it (it lags, rule 12).
 fn keep_report_view(shared: &Shared, inner: &mut Inner, caller: &Caller, req: &GraphRequest) {
     let target = match req.lower.as_slice() {
-        [me, auth, ..] if me == "me" && auth == "authentication" => Some(caller.user),
+        [me, auth, ..] if me == "me" && auth == "authentication" => caller.user,
         [users, key, auth, ..] if users == "users" && auth == "authentication" => {
             inner.dir.find_user(key)
         }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::errors::{GraphError, GraphResult};
 use crate::odata::Query;
 use crate::state::{Caller, Inner, Shared};
-use crate::{groups, methods, organization, policy_api, reports, tenant_policies, users};
+use crate::{access, groups, methods, organization, policy_api, reports, sign_ins, users};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ApiVersion {
@@ -157,9 +157,14 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 /// Routes one request by its segments.
 pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
     let l: Vec<&str> = req.lower.iter().map(String::as_str).collect();
+    if let Some(roles) = &ctx.caller.app_roles {
+        crate::app_permissions::check(roles, &req.method, &l)?;
+    }
     match l.as_slice() {
         ["me", rest @ ..] => {
-            let me = ctx.caller.user;
+            let me = ctx.caller.user.ok_or_else(|| {
+                GraphError::odata("/me request is only valid with delegated authentication flow.")
+            })?;
             user_scope(ctx, req, me, rest, 1)
         }
         ["users"] => users::list(ctx, req),
@@ -179,12 +184,18 @@ pub(crate) fn dispatch(ctx: &mut Ctx<'_>, req: &GraphRequest) -> GraphResult {
         ["groups", id, nav] => groups::members(ctx, req, id, nav, None),
         ["groups", id, nav, cast] => groups::members(ctx, req, id, nav, Some(cast)),
         ["policies", "authenticationmethodspolicy", rest @ ..] => policy_api::route(ctx, req, rest),
+        ["policies", "authenticationstrengthpolicies"] => access::strengths(ctx, req, None),
+        ["policies", "authenticationstrengthpolicies", _] => {
+            access::strengths(ctx, req, Some(&req.segments[2]))
+        }
         ["policies", "identitysecuritydefaultsenforcementpolicy"] => {
-            tenant_policies::security_defaults(ctx, req)
+            access::security_defaults(ctx, req)
         }
-        ["identity", "conditionalaccess", "policies"] => {
-            tenant_policies::conditional_access_policies(ctx, req)
+        ["identity", "conditionalaccess", "policies"] => access::conditional_access(ctx, req, None),
+        ["identity", "conditionalaccess", "policies", _] => {
+            access::conditional_access(ctx, req, Some(&req.segments[3]))
         }
+        ["auditlogs", "signins"] => sign_ins::list(ctx, req),
         ["reports", "authenticationmethods", "userregistrationdetails"] => reports::list(ctx, req),
         ["reports", "authenticationmethods", "userregistrationdetails", id] => {
             reports::get(ctx, req, id)
@@ -210,6 +221,7 @@ fn unknown_segment<'a>(req: &'a GraphRequest, l: &[&str]) -> &'a str {
         "groups",
         "policies",
         "identity",
+        "auditlogs",
         "reports",
         "directoryroles",
     ];

@@ -12,7 +12,7 @@ use crate::directory::{
 use crate::errors::iso;
 use crate::graph::router::ApiVersion;
 use crate::phone_format::mask;
-use crate::policy::{sms_sign_in_state, Policy};
+use crate::policy::{sms_sign_in_state, MethodKind, Policy};
 use crate::rules::View;
 use crate::seed::epoch_plus;
 
@@ -165,7 +165,10 @@ impl Renderer<'_> {
             &t.id,
             Some(t.created),
         );
-        let (usable, reason) = t.usability(self.now);
+        let allowed = self
+            .policy
+            .allows(self.dir, MethodKind::TemporaryAccessPass, self.user);
+        let (usable, reason) = t.usability(self.now, allowed);
         if self.version == ApiVersion::V1 {
             m.insert("isUsable".into(), json!(usable));
             m.insert("methodUsabilityReason".into(), json!(reason));

@@ -91,6 +91,7 @@ fn user(s: &SeedUser) -> Result<User, String> {
         mail: s.mail.clone(),
         mobile_phone: None,
         business_phones: Vec::new(),
+        other_mails: Vec::new(),
         job_title: None,
         department: None,
         office_location: None,

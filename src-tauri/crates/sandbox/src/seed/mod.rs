@@ -4,6 +4,8 @@
 
 mod countries;
 mod given;
+mod staging;
+mod still_asked;
 mod users;
 mod vocab;
 
@@ -18,6 +20,20 @@ use crate::policy::Policy;
 use crate::roles::{AdminRole, RoleKind};
 pub(crate) use given::add_users;
 pub use given::SeedUser;
+pub use still_asked::STILL_ASKED;
+
+/// The tenant's access policies from the config: security defaults, the all-users MFA
+/// Conditional Access policy, and the "still asked" people with the policies behind them.
+pub(crate) fn tenant_policies(s: &mut Seeded, config: &crate::SandboxConfig, now: DateTime<Utc>) {
+    s.access.security_defaults = config.security_defaults;
+    if config.conditional_access_mfa {
+        s.access.policies.push(still_asked::all_users_mfa());
+    }
+    if config.still_asked {
+        still_asked::seed(s, now);
+    }
+}
+pub use staging::STAGING_GROUP;
 pub(crate) use users::UserFactory;
 use vocab::DEPARTMENTS;
 
@@ -54,7 +70,7 @@ pub(crate) const ACCOUNTS: [(&str, &str, &str, AdminRole); 5] = [
 /// The account `/authorize` and the device flow pick when nothing else says: Priya Patel (PAA).
 pub(crate) const DEFAULT_ACCOUNT: usize = 1;
 
-pub(crate) const TENANT_DOMAIN: &str = "contoso-sandbox.onmicrosoft.com";
+pub const TENANT_DOMAIN: &str = "contoso-sandbox.onmicrosoft.com";
 pub(crate) const SMS_PILOT_GROUP: &str = "SMS sign-in pilot";
 
 /// Extra role holders drawn from ordinary members, besides the sign-in accounts.
@@ -79,6 +95,7 @@ pub(crate) struct Seeded {
     pub tenant_id: String,
     pub directory: Directory,
     pub policy: Policy,
+    pub access: crate::access::Access,
 }
 
 /// A small, fast generator for one user's details, seeded from the tenant's ChaCha8 stream
@@ -165,7 +182,8 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         }
     }
 
-    let groups = build_groups(&mut rng, &mut users);
+    let mut groups = build_groups(&mut rng, &mut users);
+    staging::add(seed, &mut users, &mut groups);
     let roles = RoleKind::ALL
         .iter()
         .map(|kind| DirectoryRole {
@@ -186,6 +204,7 @@ pub(crate) fn build(user_count: usize, seed: u64, now: DateTime<Utc>) -> Seeded 
         tenant_id,
         directory,
         policy,
+        access: crate::access::Access::default(),
     }
 }
 

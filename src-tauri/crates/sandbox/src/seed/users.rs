@@ -204,6 +204,7 @@ impl UserFactory {
             mail,
             mobile_phone,
             business_phones,
+            other_mails: Vec::new(),
             job_title: (!guest).then(|| (*pick(rng, titles)).to_owned()),
             department: (!guest).then(|| dept.to_owned()),
             office_location: (!guest).then(|| format!("{city} {}", rng.gen_range(1..6))),
@@ -339,6 +340,8 @@ impl UserFactory {
                 lifetime_minutes: 480,
                 usable_once: false,
                 created: start,
+                used: false,
+                digest: [0; 32],
             });
         }
         let mobile = m.phone(PhoneType::Mobile).is_some();

@@ -4,6 +4,7 @@
 //! Tokens are opaque; the id_token is an unsigned JWT.
 
 pub(crate) mod authorize;
+pub(crate) mod client_credentials;
 pub(crate) mod device;
 pub(crate) mod token;
 

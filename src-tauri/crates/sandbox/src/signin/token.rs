@@ -62,6 +62,9 @@ pub(crate) async fn token(
         Some("authorization_code") => redeem_code(&shared, client_id, &form),
         Some("refresh_token") => redeem_refresh(&shared, client_id, &form),
         Some(super::device::GRANT_TYPE) => super::device::redeem(&shared, client_id, &form),
+        Some("client_credentials") => {
+            super::client_credentials::redeem(&shared, &tenant, client_id, &form)
+        }
         Some(other) => bad(
             "unsupported_grant_type",
             70003,

@@ -264,7 +264,13 @@ async fn all_pages(env: &Env, token: &str, first: String) -> Vec<Value> {
 async fn emitted_json_matches_graph_metadata() {
     let csdl = Csdl::load();
     let beta = Beta::load();
-    let env = default_env().await;
+    // With every policy and the "still asked" people, so their JSON is checked too.
+    let env = crate::common::env(prestage_sandbox::SandboxConfig {
+        still_asked: true,
+        conditional_access_mfa: true,
+        ..Default::default()
+    })
+    .await;
     let paa = sign_in(&env, "priya.patel").await;
     let ga = sign_in(&env, "gaby.admin").await;
     let base = env.sb.base_url();
@@ -457,6 +463,76 @@ async fn emitted_json_matches_graph_metadata() {
         }
     }
 
+    for p in get(&env, &ga, "v1.0/identity/conditionalAccess/policies")
+        .await
+        .body["value"]
+        .as_array()
+        .unwrap()
+    {
+        let mut p = p.clone();
+        let grant = p.as_object_mut().unwrap().remove("grantControls").unwrap();
+        c.v1(&csdl, "conditionalAccessPolicy", &p);
+        let mut grant = grant.clone();
+        // allowedCombinations holds comma-joined flags ("password,sms"), not single members.
+        grant
+            .as_object_mut()
+            .unwrap()
+            .remove("authenticationStrength");
+        c.v1(&csdl, "conditionalAccessGrantControls", &grant);
+    }
+    for s in get(&env, &ga, "v1.0/policies/authenticationStrengthPolicies")
+        .await
+        .body["value"]
+        .as_array()
+        .unwrap()
+    {
+        let mut s = s.clone();
+        s.as_object_mut().unwrap().remove("allowedCombinations");
+        c.v1(&csdl, "authenticationStrengthPolicy", &s);
+    }
+    let mut sd = get(
+        &env,
+        &ga,
+        "v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
+    )
+    .await
+    .body;
+    sd.as_object_mut()
+        .unwrap()
+        .retain(|k, _| k != "@odata.context");
+    c.v1(&csdl, "identitySecurityDefaultsEnforcementPolicy", &sd);
+
+    let full = sign_in_full(&env, "gaby.admin").await;
+    let wide = redeem(
+        &env,
+        full["refresh_token"].as_str().unwrap(),
+        "https://graph.microsoft.com/.default https://graph.microsoft.com/Directory.Read.All offline_access",
+    )
+    .await;
+    let ivan = get(
+        &env,
+        &ga,
+        &format!("v1.0/users/{}", upn(&env, "ivan.identity")),
+    )
+    .await
+    .body["id"]
+        .clone();
+    let log = get(
+        &env,
+        wide["access_token"].as_str().unwrap(),
+        &format!(
+            "beta/auditLogs/signIns?$filter=userId eq '{}'",
+            ivan.as_str().unwrap()
+        ),
+    )
+    .await
+    .body;
+    let entries = log["value"].as_array().unwrap();
+    assert!(!entries.is_empty(), "{log}");
+    for s in entries {
+        c.beta(&csdl, &beta, "signIn", s, &[]);
+    }
+
     println!("checked {} property/enum facts", c.checked.len());
     assert!(c
         .checked
@@ -467,6 +543,12 @@ async fn emitted_json_matches_graph_metadata() {
     assert!(c
         .checked
         .contains("beta userRegistrationDetails.defaultMfaMethod"));
+    assert!(c
+        .checked
+        .contains("v1.0 enum conditionalAccessPolicyState=enabledForReportingButNotEnforced"));
+    assert!(c
+        .checked
+        .contains("beta signIn.authenticationRequirementPolicies"));
     assert!(
         c.problems.is_empty(),
         "not in Graph's metadata:\n{}",

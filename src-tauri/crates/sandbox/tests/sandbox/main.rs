@@ -4,6 +4,7 @@
 // Test helpers outside #[test] functions panic on purpose.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access;
 mod common;
 mod conformance;
 mod directory;
