@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use prestage_e2e::page::{click, save_screenshot, text, wait_shown};
+use prestage_e2e::page::{click, no_error, save_screenshot, text, wait_shown};
 use prestage_e2e::report_tab;
 use prestage_e2e::sandbox_app::SandboxApp;
 use prestage_e2e::{wait_for, Poll};
