@@ -81,6 +81,24 @@ impl ReportState {
         Ok(fresh.iter().map(ReportRowInfo::from).collect())
     }
 
+    /// Reads every kept row's per-user MFA state (one read per user, on request); returns the
+    /// rows as the table shows them.
+    pub async fn per_user_mfa(&self, state: &AppState) -> Result<Vec<ReportRowInfo>, IpcError> {
+        let connection = state.connection().await?;
+        let session = connection.session();
+        let mut rows = self.rows.lock().map(|r| r.clone()).unwrap_or_default();
+        report::per_user_mfa(session.graph(), session.powers(), &mut rows).await?;
+        let shown = rows.iter().map(ReportRowInfo::from).collect();
+        if let Ok(mut kept) = self.rows.lock() {
+            for r in rows {
+                if let Some(k) = kept.iter_mut().find(|k| k.id == r.id) {
+                    k.per_user_mfa = r.per_user_mfa;
+                }
+            }
+        }
+        Ok(shown)
+    }
+
     /// The CSV of the rows `ids` (all rows when empty) and a file name to suggest.
     pub async fn export(
         &self,

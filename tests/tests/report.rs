@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use prestage_e2e::page::{click, save_screenshot, text, wait_shown};
+use prestage_e2e::page::{click, no_error, save_screenshot, text, wait_shown};
 use prestage_e2e::report_tab;
 use prestage_e2e::sandbox_app::SandboxApp;
 use prestage_e2e::{wait_for, Poll};
@@ -81,6 +81,33 @@ async fn premium_flow(client: &Client, saves: &Path) -> Result<(), String> {
         return Err(format!("tiles look wrong: {counts:?}"));
     }
     save_screenshot(client, "report-tiles.png").await?;
+
+    // The per-user MFA column is read on request (one more read per user).
+    click(client, "[data-testid=report-mfa]").await?;
+    wait_for("the per-user MFA column", WAIT, || async {
+        no_error(client).await?;
+        let status = text(client, "[data-testid=report-status]").await?;
+        Ok(if status.starts_with("Per-user MFA read for ") {
+            Poll::Ready(())
+        } else {
+            Poll::Pending(status)
+        })
+    })
+    .await?;
+    let cells = js(
+        client,
+        r#"return [...document.querySelectorAll('[data-testid="report-row"] .rcol-mfa')].map(c => c.textContent);"#,
+    )
+    .await?;
+    let cells: Vec<String> = serde_json::from_value(cells).map_err(|e| e.to_string())?;
+    if cells.is_empty()
+        || cells
+            .iter()
+            .any(|c| !["disabled", "enabled", "enforced"].contains(&c.as_str()))
+    {
+        return Err(format!("per-user MFA cells: {cells:?}"));
+    }
+    save_screenshot(client, "report-mfa.png").await?;
 
     // One click on a tile filters the table to its users.
     click(

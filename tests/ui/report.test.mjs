@@ -69,6 +69,11 @@ function fakeApi() {
     api.exported.push(ids);
     return "prestage-report.csv";
   };
+  api.mfaReads = 0;
+  api.reportMfaState = async () => {
+    api.mfaReads++;
+    return [row(1, { perUserMfa: "enforced" }), row(2, { perUserMfa: "disabled" })];
+  };
   return api;
 }
 
@@ -170,4 +175,24 @@ test("10,000 rows: only a window of rows is in the DOM", async () => {
   assert.ok(shown > 0 && shown < 60, `${shown} rows rendered`);
   assert.equal(find("report-count")[0].textContent, "10000 of 10000");
   assert.equal(ROW_HEIGHT, 44);
+});
+
+test("the per-user MFA column is read on request and fills in by row", async () => {
+  const { api, report, find } = mount();
+  report.shown();
+  const { onEvent, resolve } = api.runs[0];
+  onEvent({ type: "started", source: { source: "registration", reason: "r" }, total: 2, tiles: TILES });
+  onEvent({ type: "rows", rows: [row(1), row(2)], done: 2, total: 2 });
+  resolve({ source: { source: "registration", reason: "r" }, users: 2, warnings: [] });
+  await new Promise((r) => setTimeout(r, 0));
+  const cell = (id) => find("report-row").find((r) => r.dataset.userId === id).findAll((n) => n.className === "rcol-mfa")[0].textContent;
+  assert.equal(cell("id-1"), "—", "not read until asked");
+  assert.equal(api.mfaReads, 0);
+  assert.equal(find("report-mfa")[0].disabled, false);
+  find("report-mfa")[0].dispatch("click");
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(api.mfaReads, 1);
+  assert.equal(cell("id-1"), "enforced");
+  assert.equal(cell("id-2"), "disabled");
+  assert.match(find("report-status")[0].textContent, /Per-user MFA read for 2 users/);
 });

@@ -65,11 +65,29 @@ function detail(overrides = {}) {
   };
 }
 
+function mfa(overrides = {}) {
+  return {
+    state: "disabled",
+    registered: false,
+    securityDefaults: false,
+    mfaPolicies: [],
+    fit: "fits",
+    advice: "Neither security defaults nor a Conditional Access MFA policy is on.",
+    cannotChange: null,
+    choices: [
+      { state: "disabled", allowed: true, reason: null },
+      { state: "enabled", allowed: true, reason: null },
+      { state: "enforced", allowed: false, reason: "adele@contoso.example has no MFA method registered yet." },
+    ],
+    ...overrides,
+  };
+}
+
 /** An api whose calls are recorded; each answer comes from `answers[name]` (a value or a function). */
 function fakeApi(answers) {
   const calls = [];
   const api = {};
-  for (const name of ["userOverview", "checkPhone", "applyUserEdit", "issueTap", "removeUserMethod", "requireReregistration", "auditEntries", "exportAudit", "whyAsked"]) {
+  for (const name of ["userOverview", "checkPhone", "applyUserEdit", "issueTap", "removeUserMethod", "requireReregistration", "auditEntries", "exportAudit", "whyAsked", "userMfaState", "setUserMfaState"]) {
     api[name] = (...args) => {
       calls.push({ name, args });
       const a = answers[name];
@@ -84,7 +102,7 @@ function setup(answers) {
   const root = doc.createElement("div");
   const errorElement = doc.createElement("div");
   const timers = fakeTimers();
-  const { api, calls } = fakeApi({ userOverview: detail(), ...answers });
+  const { api, calls } = fakeApi({ userOverview: detail(), userMfaState: mfa(), ...answers });
   const panel = mountUserPanel({ api, errors: errorRegion(errorElement), root, copy: async () => true, timers });
   const find = (id) => root.findAll((n) => n.dataset.testid === id);
   const one = (id) => {
@@ -247,6 +265,52 @@ test("the audit view lists entries and says where the CSV went", async () => {
   find("audit-export")[0].dispatch("click");
   await settle();
   assert.equal(find("audit-exported")[0].textContent, "Saved prestage-audit-20261203-101500.csv");
+});
+
+test("per-user MFA: choices follow Rust's verdicts and a set is reported", async () => {
+  const { panel, one, calls } = setup({
+    setUserMfaState: { before: "disabled", after: "enabled", requestId: "r", consentAsked: true, warnings: [] },
+  });
+  await panel.open("u-1");
+  await settle();
+  assert.equal(one("mfa-state").textContent, "disabled");
+  assert.match(one("mfa-current").textContent, /no MFA method registered/);
+  assert.match(one("mfa-unavailable").textContent, /enforced: .*no MFA method registered yet/);
+  const select = one("mfa-select");
+  const enforced = select.children.find((o) => o.value === "enforced");
+  assert.equal(enforced.disabled, true);
+  assert.equal(one("mfa-save").disabled, true);
+  select.value = "enabled";
+  select.dispatch("change");
+  assert.equal(one("mfa-save").disabled, false);
+  one("mfa-save").dispatch("click");
+  await settle();
+  await settle();
+  assert.deepEqual(calls.find((c) => c.name === "setUserMfaState").args, ["u-1", "enabled"]);
+  assert.match(one("user-status").textContent, /per-user MFA: disabled → enabled/);
+  assert.match(one("user-status").textContent, /Policy\.ReadWrite\.AuthenticationMethod/);
+});
+
+test("per-user MFA: a role that may not read it loses only that section", async () => {
+  const { panel, one, errorElement } = setup({
+    userMfaState: () => Promise.reject({ kind: "refused", message: "Your roles (Privileged Authentication Administrator) cannot read per-user MFA state." }),
+  });
+  await panel.open("u-1");
+  await settle();
+  assert.match(one("mfa-reason").textContent, /cannot read per-user MFA state/);
+  assert.equal(one("user-name").textContent, "Adele Vance");
+  assert.ok(!errorElement.textContent?.includes("per-user"));
+});
+
+test("per-user MFA: the wrong tool is said plainly", async () => {
+  const { panel, one } = setup({
+    userMfaState: mfa({ fit: "wrongTool", mfaPolicies: ["Require MFA"], advice: "Conditional Access already requires MFA (\"Require MFA\"). Microsoft: don't enable or enforce per-user MFA if you use Conditional Access." }),
+  });
+  await panel.open("u-1");
+  await settle();
+  assert.match(one("mfa-advice").textContent, /don't enable or enforce per-user MFA/);
+  assert.equal(one("mfa-advice").className, "user-refusal");
+  assert.match(one("mfa-tenant").textContent, /requires MFA \(Require MFA\)/);
 });
 
 const DIAGNOSIS = {

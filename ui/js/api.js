@@ -31,6 +31,19 @@ export function userOverview(userId) {
   return invoke("user_overview", { userId });
 }
 
+/**
+ * Per-user MFA: { state, registered, securityDefaults, mfaPolicies, fit, advice, cannotChange,
+ * choices: [{ state, allowed, reason }] }. A role that may not read it rejects with kind "refused".
+ */
+export function userMfaState(userId) {
+  return invoke("user_mfa_state", { userId });
+}
+
+/** Sets per-user MFA ("disabled" | "enabled" | "enforced"); resolves to { before, after, consentAsked, warnings }. */
+export function setUserMfaState(userId, mfaState) {
+  return invoke("set_user_mfa_state", { userId, mfaState });
+}
+
 /** Why the user is still asked to register: { summary, asked, registered, findings }. */
 export function whyAsked(userId) {
   return invoke("why_asked", { userId });
@@ -225,6 +238,11 @@ export function reportRefresh(ids) {
 }
 
 /** Saves the rows `ids` (every row when empty) as CSV; resolves to the file name or null. */
+/** Reads every row's per-user MFA state (one read per user); resolves to all rows (ReportRowInfo[]). */
+export function reportMfaState() {
+  return invoke("report_mfa_state");
+}
+
 export function reportExport(ids) {
   return invoke("report_export", { ids });
 }

@@ -34,6 +34,15 @@ pub async fn report_refresh(
     report.refresh(&state, &ids).await
 }
 
+/// Adds the per-user MFA column: every row's state, one read per user.
+#[tauri::command]
+pub async fn report_mfa_state(
+    state: State<'_, AppState>,
+    report: State<'_, ReportState>,
+) -> Result<Vec<ReportRowInfo>, IpcError> {
+    report.per_user_mfa(&state).await
+}
+
 /// Saves the rows `ids` (every row when empty) as CSV; the file name, `null` if cancelled.
 #[tauri::command]
 pub async fn report_export<R: Runtime>(

@@ -3,11 +3,13 @@
 
 use prestage_core::audit::{audit_csv, export_file_name, AuditLog};
 use prestage_core::fixes::{self, TapChoice};
+use prestage_core::mfa_state;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::import_files::save_as;
 use crate::import_state::write;
 
+use crate::ipc::mfa_state::{MfaChangeInfo, MfaStateInfo};
 use crate::ipc::user::{
     method_kind, AuditRow, EditRequest, OutcomeInfo, PhoneCheckInfo, PhoneSlot, TapInfo,
     TapRequestInfo, UserDetail,
@@ -27,6 +29,36 @@ pub async fn user_overview(
 ) -> Result<UserDetail, IpcError> {
     let connection = state.connection().await?;
     Ok(fixes::user_overview(connection.session(), &user_id)
+        .await?
+        .into())
+}
+
+/// The user's per-user MFA state, the tenant's security defaults and Conditional Access, and
+/// the states this admin may pick.
+#[tauri::command]
+pub async fn user_mfa_state(
+    state: State<'_, AppState>,
+    user_id: String,
+) -> Result<MfaStateInfo, IpcError> {
+    let connection = state.connection().await?;
+    Ok(mfa_state::read(connection.session(), &user_id)
+        .await?
+        .into())
+}
+
+/// Sets the per-user MFA state (asks for the write permission the first time).
+#[tauri::command]
+pub async fn set_user_mfa_state(
+    state: State<'_, AppState>,
+    user_id: String,
+    mfa_state: String,
+) -> Result<MfaChangeInfo, IpcError> {
+    let connection = state.connection().await?;
+    let wanted = mfa_state.parse().map_err(|e: prestage_core::GraphError| {
+        IpcError::invalid(Some("mfaState"), e.to_string())
+    })?;
+    let log = audit_log(&state)?;
+    Ok(mfa_state::set(connection.session(), &log, &user_id, wanted)
         .await?
         .into())
 }

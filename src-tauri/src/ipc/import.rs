@@ -49,6 +49,7 @@ pub enum ColumnId {
     ForcedRemoval,
     UserId,
     UserMail,
+    PerUserMfaState,
 }
 
 impl From<Column> for ColumnId {
@@ -65,6 +66,7 @@ impl From<Column> for ColumnId {
             Column::ForcedRemoval => Self::ForcedRemoval,
             Column::UserId => Self::UserId,
             Column::UserMail => Self::UserMail,
+            Column::PerUserMfaState => Self::PerUserMfaState,
         }
     }
 }
@@ -83,6 +85,7 @@ impl From<ColumnId> for Column {
             ColumnId::ForcedRemoval => Self::ForcedRemoval,
             ColumnId::UserId => Self::UserId,
             ColumnId::UserMail => Self::UserMail,
+            ColumnId::PerUserMfaState => Self::PerUserMfaState,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod campaign;
 mod import;
+pub mod mfa_state;
 mod report;
 mod session;
 pub mod user;

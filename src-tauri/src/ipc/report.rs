@@ -39,6 +39,8 @@ pub struct ReportRowInfo {
     pub source: &'static str,
     pub note: Option<String>,
     pub last_updated: Option<String>,
+    /// `disabled`, `enabled` or `enforced` once read on request; None until then.
+    pub per_user_mfa: Option<String>,
 }
 
 fn source_name(s: Source) -> &'static str {
@@ -80,6 +82,7 @@ impl From<&ReportRow> for ReportRowInfo {
             source: source_name(r.source),
             note: r.note.clone(),
             last_updated: r.last_updated.map(|t| t.to_rfc3339()),
+            per_user_mfa: r.per_user_mfa.map(|s| s.to_string()),
         }
     }
 }

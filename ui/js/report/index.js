@@ -23,6 +23,7 @@ const COLUMNS = [
   ["sms", "SMS sign-in"],
   ["sspr", "Reset after 1 Feb"],
   ["breaks", "Breaks on"],
+  ["mfa", "Per-user MFA"],
   ["source", "Source"],
 ];
 
@@ -58,6 +59,7 @@ export function mountReport({ api, errors, root, onOpenUser, onCampaign }) {
   const openButton = h(doc, "button", { className: "button small", testid: "report-open-user", disabled: true, onclick: () => onOpenUser([...selected][0]) }, "Open user");
   const refreshButton = h(doc, "button", { className: "button small", testid: "report-refresh", disabled: true, onclick: () => refreshSelected() }, "Refresh selected");
   const exportButton = h(doc, "button", { className: "button small", testid: "report-export", disabled: true, onclick: () => exportRows() }, "Export");
+  const mfaButton = h(doc, "button", { className: "button small", testid: "report-mfa", disabled: true, attrs: { title: "One more read per user; Global Reader, Authentication Policy Administrator or Global Administrator" }, onclick: () => readMfa() }, "Read per-user MFA");
   const campaignButton = h(doc, "button", { className: "button primary small", testid: "report-campaign", hidden: true, onclick: () => startCampaign() }, "Move off SMS…");
   const status = h(doc, "span", { className: "count", testid: "report-status", attrs: { "aria-live": "polite" } });
 
@@ -73,7 +75,7 @@ export function mountReport({ api, errors, root, onOpenUser, onCampaign }) {
     source, warnings, unavailable, tileBar,
     h(doc, "div", { className: "toolbar report-actions" },
       h(doc, "label", { className: "search" }, search), count,
-      h(doc, "span", { className: "spacer" }), status, campaignButton, openButton, refreshButton, exportButton),
+      h(doc, "span", { className: "spacer" }), status, campaignButton, openButton, refreshButton, mfaButton, exportButton),
     viewport,
   );
 
@@ -109,7 +111,7 @@ export function mountReport({ api, errors, root, onOpenUser, onCampaign }) {
     const src = h(doc, "span", { title: r.note ?? "" }, r.source === "registration" ? "Report" : "Live");
     const cells = [
       box, who, `${KIND[r.kind] ?? r.kind}${r.enabled ? "" : " · disabled"}`, admin, methods, deflt,
-      yesNo(r.smsSignIn), yesNo(r.ssprAfterRetirement), breaks, src,
+      yesNo(r.smsSignIn), yesNo(r.ssprAfterRetirement), breaks, r.perUserMfa ?? "—", src,
     ];
     const tr = h(doc, "tr", { testid: "report-row", data: { userId: r.id, tiles: r.tiles.join(" ") } },
       cells.map((c, i) => h(doc, "td", { className: `rcol-${COLUMNS[i][0]}`, title: typeof c === "string" ? c : undefined }, c)));
@@ -165,6 +167,7 @@ export function mountReport({ api, errors, root, onOpenUser, onCampaign }) {
     openButton.disabled = selected.size !== 1;
     refreshButton.disabled = selected.size === 0 || running;
     exportButton.disabled = rows.length === 0 || running;
+    mfaButton.disabled = rows.length === 0 || running;
     exportButton.textContent = selected.size ? `Export ${selected.size} selected` : "Export all";
   }
 
@@ -238,6 +241,29 @@ export function mountReport({ api, errors, root, onOpenUser, onCampaign }) {
     } catch (error) {
       status.textContent = "";
       errors.show(error, "report");
+    } finally {
+      updateActions();
+    }
+  }
+
+  async function readMfa() {
+    mfaButton.disabled = true;
+    status.textContent = "Reading per-user MFA…";
+    try {
+      const fresh = await api.reportMfaState();
+      const next = rows.slice();
+      for (const f of fresh) if (index.has(f.id)) next[index.get(f.id)] = f;
+      setRows(next);
+      status.textContent = `Per-user MFA read for ${fresh.filter((f) => f.perUserMfa).length} users`;
+      render();
+    } catch (error) {
+      status.textContent = "";
+      if (error?.kind === "reportUnavailable") {
+        unavailable.hidden = false;
+        unavailable.textContent = error.message;
+      } else {
+        errors.show(error, "report");
+      }
     } finally {
       updateActions();
     }

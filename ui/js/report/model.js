@@ -14,6 +14,7 @@ const SORTS = {
   kind: (r) => r.kind,
   methods: (r) => (r.methods ?? []).length,
   source: (r) => r.source,
+  mfa: (r) => r.perUserMfa ?? "~",
 };
 
 export const SORT_KEYS = Object.keys(SORTS);

@@ -5,6 +5,7 @@
 
 import { confirmDialog, reregisterList, tapDialog } from "./dialogs.js";
 import { h, pill, section } from "./dom.js";
+import { mfaStateSection } from "./mfa_state.js";
 import { phonesSection } from "./phones.js";
 import {
   defaultSection,
@@ -152,6 +153,7 @@ export function mountUserPanel({ api, errors, root, copy, timers = globalThis })
       defaultSection(ctx),
       emailSection(ctx),
       registrationSection(ctx),
+      mfaStateSection(ctx),
       whySection(ctx, why, runWhy),
       onboardingSection(ctx),
     ];

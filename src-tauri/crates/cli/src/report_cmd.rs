@@ -28,6 +28,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "GROUP", value_delimiter = ',',
           value_parser = ["breaks-2027-02-01", "sms-sign-in", "no-mfa", "phone-default", "admins", "passwordless"])]
     pub only: Vec<String>,
+    /// Also read each user's per-user MFA state (one more read per user; Global Reader,
+    /// Authentication Policy Administrator or Global Administrator).
+    #[arg(long)]
+    pub mfa_state: bool,
     #[command(flatten)]
     pub connect: Connect,
 }
@@ -89,6 +93,12 @@ pub async fn report_cmd(
     })
     .await
     .map_err(|e| e.to_string())?;
+    if args.mfa_state {
+        let read = report::per_user_mfa(session.graph(), session.powers(), &mut rows)
+            .await
+            .map_err(|e| e.to_string())?;
+        eprintln!("per-user MFA read for {read} of {} users", rows.len());
+    }
     let mask = session.powers().sees_masked_numbers();
     let selected = export::filter(&rows, &only);
     if let Some(path) = &args.csv {
@@ -120,9 +130,13 @@ pub async fn report_cmd(
             Some(_) => r.method_words.join(", "),
             None => "(not readable)".to_string(),
         };
+        let mfa = r
+            .per_user_mfa
+            .map(|s| format!("\tper-user MFA {s}"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}{mfa}",
             r.user_principal_name, breaks, r.breaks, methods
         )
         .map_err(io)?;
@@ -225,5 +239,63 @@ mod tests {
         .unwrap();
         let (r, _) = run_args(&nobody, &[]).await;
         assert!(r.unwrap_err().contains("can read neither"));
+    }
+
+    #[tokio::test]
+    async fn per_user_mfa_column_on_request() {
+        let sandbox = prestage_sandbox::start(
+            SandboxConfig {
+                auto_approve: true,
+                users: 45,
+                ..Default::default()
+            },
+            0,
+        )
+        .await
+        .unwrap();
+        let url = sandbox.base_url();
+        let dump = sandbox.dump();
+        let states: std::collections::HashMap<String, String> = dump["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                (
+                    u["id"].as_str().unwrap().to_string(),
+                    u["perUserMfaState"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let gr = crate::import_cmd::sandbox_session(
+            &url,
+            Some("gwen.reader@contoso-sandbox.onmicrosoft.com"),
+        )
+        .await
+        .unwrap();
+        let (r, out) = run_args(&gr, &["--json"]).await;
+        r.unwrap();
+        let plain: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert!(
+            plain[0].get("perUserMfa").is_none(),
+            "not read unless asked"
+        );
+        let (r, out) = run_args(&gr, &["--json", "--mfa-state"]).await;
+        r.unwrap();
+        let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let rows = rows.as_array().unwrap();
+        assert_eq!(rows.len(), 45);
+        for row in rows {
+            assert_eq!(
+                row["perUserMfa"].as_str(),
+                Some(states[row["id"].as_str().unwrap()].as_str()),
+                "{row}"
+            );
+        }
+        // A Privileged Authentication Administrator may not read it: said, nothing half-read.
+        let paa = crate::import_cmd::sandbox_session(&url, None)
+            .await
+            .unwrap();
+        let (r, _) = run_args(&paa, &["--mfa-state"]).await;
+        assert!(r.unwrap_err().contains("cannot read per-user MFA"));
     }
 }

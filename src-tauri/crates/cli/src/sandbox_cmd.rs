@@ -65,6 +65,12 @@ pub struct Args {
     /// Send Retry-After as an HTTP-date instead of seconds.
     #[arg(long)]
     retry_after_date: bool,
+    /// Security defaults are on (per-user MFA is then the wrong tool).
+    #[arg(long)]
+    security_defaults: bool,
+    /// One enabled Conditional Access policy requires MFA for all users.
+    #[arg(long)]
+    conditional_access_mfa: bool,
     /// Seed the "still asked" people and the policies behind them (see `user why-asked`).
     #[arg(long)]
     still_asked: bool,
@@ -98,6 +104,8 @@ impl Args {
             non_premium: self.non_premium,
             auto_approve: self.auto_approve,
             retry_after_http_date: self.retry_after_date,
+            security_defaults: self.security_defaults,
+            conditional_access_mfa: self.conditional_access_mfa,
             still_asked: self.still_asked,
             ..SandboxConfig::default()
         }

@@ -1,6 +1,6 @@
-//! `prestage-cli user | phone | email | sms-signin | default-method | tap | method | audit`: the
-//! single-user fixes without the window, over the same core calls as the app's user panel and
-//! the same audit log (app data dir). Tenant access as for imports (`--sandbox URL` or the
+//! `prestage-cli user | phone | email | sms-signin | default-method | tap | method | audit |
+//! mfa-state`: the single-user fixes without the window, over the same core calls as the app's
+//! user panel and the same audit log (app data dir). Tenant access as for imports (`--sandbox URL` or the
 //! remembered sign-in). `--json` prints the core's answer; a TAP's pass is printed once, never kept.
 
 use std::io::Write;
@@ -20,10 +20,12 @@ use prestage_core::why_asked::{why_asked, WhyAskedError};
 use crate::import_cmd::{exit, session};
 
 mod args;
+mod mfa;
 mod print;
 
 pub use args::{
-    AuditCmd, Command, DefaultCmd, EmailCmd, MethodCmd, PhoneCmd, SmsCmd, TapCmd, Target, UserCmd,
+    AuditCmd, Command, DefaultCmd, EmailCmd, MethodCmd, MfaCmd, PhoneCmd, SmsCmd, TapCmd, Target,
+    UserCmd,
 };
 use print::{print_diagnosis, print_json, print_outcome, print_overview};
 
@@ -291,6 +293,8 @@ pub async fn run_with(cmd: Command, out: &mut dyn Write) -> Result<bool, String>
             print_outcome(out, &o, target.json)
         }
         Command::Audit(cmd) => audit(cmd, out),
+        Command::MfaState(MfaCmd::Show(t)) => mfa::show(&t, out).await,
+        Command::MfaState(MfaCmd::Set { target, state }) => mfa::set(&target, &state, out).await,
     }
 }
 

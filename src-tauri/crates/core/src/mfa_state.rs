@@ -75,6 +75,17 @@ pub struct MfaStateView {
     pub tenant: TenantMfa,
     /// Why this admin may not change it (`None`: may).
     pub cannot_change: Option<String>,
+    /// Each state the admin may pick, with why not when it may not be picked.
+    pub choices: Vec<StateChoice>,
+}
+
+/// One state offered in the panel's picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateChoice {
+    pub state: PerUserMfaState,
+    /// `None`: may be set.
+    pub refusal: Option<String>,
 }
 
 /// What a set did.
@@ -183,16 +194,31 @@ pub async fn read(session: &Session, user: &str) -> Result<MfaStateView, MfaStat
     );
     let target = target?;
     let is_self = target.id == session.account().id;
+    let registered = registered?;
+    let cannot_change = powers
+        .check_mfa_state_write(is_self)
+        .err()
+        .map(|r| r.to_string());
+    let upn = target.user_principal_name.clone().unwrap_or_default();
+    let choices = PerUserMfaState::ALL
+        .into_iter()
+        .map(|s| StateChoice {
+            state: s,
+            refusal: cannot_change.clone().or_else(|| {
+                (s == PerUserMfaState::Enforced)
+                    .then(|| enforce_refusal(&upn, registered))
+                    .flatten()
+            }),
+        })
+        .collect();
     Ok(MfaStateView {
-        cannot_change: powers
-            .check_mfa_state_write(is_self)
-            .err()
-            .map(|r| r.to_string()),
-        user_principal_name: target.user_principal_name.clone().unwrap_or_default(),
+        cannot_change,
+        choices,
+        user_principal_name: upn,
         display_name: target.display_name.clone().unwrap_or_default(),
         user_id: target.id,
         state: state?,
-        registered: registered?,
+        registered,
         tenant,
     })
 }

@@ -321,6 +321,7 @@ impl Session {
             admin: &self.account.user_principal_name,
             dir,
             concurrency,
+            permissions: Some(self),
         }
     }
 

@@ -34,6 +34,25 @@ pub enum Command {
     /// The audit log of single-user fixes.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Legacy per-user MFA (disabled, enabled, enforced): show it with the tenant's security
+    /// defaults and Conditional Access, or set it.
+    #[command(subcommand)]
+    MfaState(MfaCmd),
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum MfaCmd {
+    /// The state, whether the user has registered, and whether per-user MFA fits this tenant.
+    Show(Target),
+    /// Set it (asks for Policy.ReadWrite.AuthenticationMethod the first time). "enforced" is
+    /// refused until the user has registered an MFA method.
+    Set {
+        #[command(flatten)]
+        target: Target,
+        /// disabled, enabled or enforced.
+        #[arg(value_name = "STATE")]
+        state: String,
+    },
 }
 
 /// The user, how to reach the tenant, and the output format.

@@ -28,10 +28,12 @@ pub enum Column {
     /// The user's mail address (Graph's `mail`): finds the user when nothing else does, else is
     /// checked against the user found.
     UserMail,
+    /// Legacy per-user MFA: disabled, enabled or enforced.
+    PerUserMfaState,
 }
 
 impl Column {
-    pub const ALL: [Column; 11] = [
+    pub const ALL: [Column; 12] = [
         Column::User,
         Column::MobilePhone,
         Column::AlternateMobilePhone,
@@ -43,6 +45,7 @@ impl Column {
         Column::ForcedRemoval,
         Column::UserId,
         Column::UserMail,
+        Column::PerUserMfaState,
     ];
 
     /// The columns that name the user; a file needs at least one.
@@ -62,6 +65,7 @@ impl Column {
             Column::ForcedRemoval => "ForcedRemoval",
             Column::UserId => "ObjectId",
             Column::UserMail => "Mail",
+            Column::PerUserMfaState => "PerUserMfaState",
         }
     }
 
@@ -79,6 +83,7 @@ impl Column {
             Column::ForcedRemoval => "forced-removal flag",
             Column::UserId => "user's object id",
             Column::UserMail => "user's mail address (not the authentication email)",
+            Column::PerUserMfaState => "per-user MFA state",
         }
     }
 
@@ -152,6 +157,11 @@ const ALIASES: &[(&str, Column)] = &[
     // Graph's `mail` is the user's mailbox, which identifies them; it is not an authentication
     // email to register (that one must be another address, or it cannot recover the account).
     ("Mail", Column::UserMail),
+    ("PerUserMfaState", Column::PerUserMfaState),
+    ("PerUserMfa", Column::PerUserMfaState),
+    ("MfaState", Column::PerUserMfaState),
+    // The legacy MFA portal's bulk-update file: "Username,MFA Status".
+    ("MfaStatus", Column::PerUserMfaState),
 ];
 
 /// The key a header is matched and remembered by: lowercase letters and digits only, so

@@ -48,6 +48,9 @@ pub struct ImportRow {
     /// The user's mail address, when the file has such a column.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mail: Option<String>,
+    /// The per-user MFA state cell (disabled, enabled, enforced).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_user_mfa: Option<String>,
     pub warnings: Vec<String>,
     /// Cells that must not be used, with why: the row is invalid.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -70,6 +73,7 @@ impl ImportRow {
             forced_removal: None,
             object_id: None,
             mail: None,
+            per_user_mfa: None,
             warnings: Vec::new(),
             problems: Vec::new(),
         }
@@ -89,6 +93,7 @@ impl ImportRow {
             Column::ForcedRemoval => &self.forced_removal,
             Column::UserId => &self.object_id,
             Column::UserMail => &self.mail,
+            Column::PerUserMfaState => &self.per_user_mfa,
         };
         cell.as_deref()
     }
@@ -106,6 +111,7 @@ impl ImportRow {
             Column::ForcedRemoval => &mut self.forced_removal,
             Column::UserId => &mut self.object_id,
             Column::UserMail => &mut self.mail,
+            Column::PerUserMfaState => &mut self.per_user_mfa,
         }
     }
 }

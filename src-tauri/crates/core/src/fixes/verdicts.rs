@@ -145,6 +145,7 @@ pub(crate) fn state_of(
         preferences,
         roles,
         other_mfa: Some(methods.iter().any(|m| m.kind.is_mfa_besides_phone())),
+        per_user_mfa: None,
         tap,
         registered,
     }

@@ -213,6 +213,21 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
             None
         }),
     };
+    let per_user_mfa = match row
+        .per_user_mfa
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        None => None,
+        Some(t) => t.parse().ok().or_else(|| {
+            problems.push(format!(
+                "PerUserMfaState: '{}' is not disabled, enabled or enforced",
+                shorten(t)
+            ));
+            None
+        }),
+    };
     let default_method = match row.default_method.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => parse_default_method(t).or_else(|| {
@@ -230,6 +245,7 @@ pub fn read_row(row: &ImportRow, columns: &[Column], options: &PlanOptions) -> L
         email,
         sms_sign_in,
         default_method,
+        per_user_mfa,
         tap: Want::Keep,
         overwrite,
         only_if_left: Vec::new(),

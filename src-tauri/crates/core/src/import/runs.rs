@@ -42,6 +42,9 @@ pub struct RunContext<'a> {
     pub dir: &'a Path,
     /// Rows in flight.
     pub concurrency: usize,
+    /// Asks for a permission a run needs when it first needs it (incremental consent: rows
+    /// that set per-user MFA); `None` (benchmarks) asks for nothing.
+    pub permissions: Option<&'a crate::session::Session>,
 }
 
 /// A run's id and its report.
@@ -66,6 +69,30 @@ pub struct UndoPreview {
 }
 
 impl RunContext<'_> {
+    /// Rows that set per-user MFA need `Policy.ReadWrite.AuthenticationMethod`: asked for here,
+    /// before the journal exists, so a refused consent leaves no run behind.
+    async fn consent_for(&self, rows: &[RowPlan]) -> Result<(), JournalError> {
+        let mfa = rows.iter().any(|r| {
+            r.changes
+                .iter()
+                .any(|c| c.slot == crate::plan::Slot::PerUserMfa)
+                || r.desired.as_ref().is_some_and(|d| d.per_user_mfa.is_some())
+        });
+        match self.permissions {
+            Some(session) if mfa => session
+                .ask_permission(crate::mfa_state::WRITE_PERMISSION)
+                .await
+                .map(|_| ())
+                .map_err(|e| {
+                    JournalError::Refused(format!(
+                        "Setting per-user MFA needs the {} permission, which was not granted: {e}",
+                        crate::mfa_state::WRITE_PERMISSION
+                    ))
+                }),
+            _ => Ok(()),
+        }
+    }
+
     fn header(&self, kind: RunKind, file_name: &str, options: &PlanOptions) -> RunHeader {
         RunHeader {
             run: new_run_id(),
@@ -153,6 +180,7 @@ impl RunContext<'_> {
         on_row: impl Fn(&RowResult, &Progress) + Sync,
     ) -> Result<RunOutcome, JournalError> {
         let rows: Vec<RowPlan> = rows.into_iter().filter(RowPlan::writes).collect();
+        self.consent_for(&rows).await?;
         let mut h = self.header(RunKind::Apply, file_name, options);
         h.run = run.clone();
         let (_lock, journal) = self.new_run(&h, &rows)?;
@@ -190,6 +218,7 @@ impl RunContext<'_> {
                 _ => None,
             })
             .collect();
+        self.consent_for(&pending).await?;
         let journal = Journal::reopen(self.dir, run)?;
         let report = self
             .drive(&journal, pending, Mode::Replan, control, on_row)
@@ -243,6 +272,7 @@ impl RunContext<'_> {
         let (entries, summary) = self.entries_here(run)?;
         check_undoable(self.dir, &entries)?;
         let (rows, cannot_undo) = undo_plans(&entries);
+        self.consent_for(&rows).await?;
         let mut h = self.header(
             RunKind::Undo,
             &summary.header.file_name,

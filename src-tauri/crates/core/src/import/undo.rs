@@ -204,6 +204,13 @@ pub fn undo_plans(entries: &[Entry]) -> (Vec<RowPlan>, Vec<CannotUndo>) {
                     "the user had no default method before, and Graph cannot clear one".into(),
                 ),
             },
+            (_, Slot::PerUserMfa, _) => match before.as_deref().map(str::parse) {
+                Some(Ok(s)) => {
+                    d.per_user_mfa = Some(s);
+                    true
+                }
+                _ => refuse("the previous per-user MFA state is not known".into()),
+            },
             _ => false,
         };
         if restorable {

@@ -21,6 +21,9 @@ impl Actor<'_> {
             email: !desired.email.is_keep(),
             roles: !self.powers.writes_any_user(),
             preferences: desired.needs_preferences(),
+            // Only a role that may read it: `plan_user` refuses the others before any diff.
+            per_user_mfa: desired.per_user_mfa.is_some()
+                && self.powers.check_mfa_state_read().is_ok(),
         }
     }
 }

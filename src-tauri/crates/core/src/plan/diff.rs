@@ -3,7 +3,7 @@
 //! and single-user fixes all come through here (via `plan_user`). Pure: no I/O, so every case is
 //! unit-tested.
 
-use crate::graph::{PhoneMethod, PreferredMethod, SmsSignInState};
+use crate::graph::{PerUserMfaState, PhoneMethod, PreferredMethod, SmsSignInState};
 use crate::phone::{digits, PhoneNumber, PhoneType};
 
 use super::methods::{method_name, phone_of};
@@ -250,6 +250,17 @@ pub fn diff(desired: &Desired, state: &UserState) -> Diff {
         _ => None,
     };
 
+    // A method in place after this row: a phone it keeps or adds, or another MFA method
+    // (unknown when only phones were read: then not counted, so nothing is enforced blind).
+    let has_mfa_after = state.other_mfa == Some(true) || PhoneType::ALL.into_iter().any(has_after);
+    let per_user_mfa = per_user_mfa_change(
+        desired.per_user_mfa,
+        state,
+        has_mfa_after,
+        &mut problems,
+        &mut warnings,
+    );
+
     // Graph's order: a default that points at a removed phone moves first; alternate goes before
     // mobile; mobile is added before alternate; then email, SMS sign-in, the default.
     let rank = |c: &Change| match (c.action, c.slot) {
@@ -273,11 +284,49 @@ pub fn diff(desired: &Desired, state: &UserState) -> Diff {
     if !default_first {
         changes.extend(default_change);
     }
+    // Last: a method this row adds is in place before MFA is enforced on it.
+    changes.extend(per_user_mfa);
     Diff {
         changes,
         problems,
         warnings,
     }
+}
+
+/// The per-user MFA change for `wanted`, or why there is none. Never "enforced" before the user
+/// has an MFA method (after this row's writes): that breaks their legacy apps.
+fn per_user_mfa_change(
+    wanted: Option<PerUserMfaState>,
+    state: &UserState,
+    has_mfa_after: bool,
+    problems: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Option<Change> {
+    let wanted = wanted?;
+    let Some(now) = state.per_user_mfa else {
+        problems.push("the per-user MFA state could not be read".into());
+        return None;
+    };
+    if wanted == PerUserMfaState::Enforced && !has_mfa_after {
+        problems.push("per-user MFA 'enforced' before the user has registered an MFA method would break their legacy apps: use 'enabled' (Entra enforces once they register), or add a phone in the same row".into());
+        return None;
+    }
+    if wanted == now {
+        return None;
+    }
+    if wanted == PerUserMfaState::Enabled && now == PerUserMfaState::Enforced && has_mfa_after {
+        warnings.push("per-user MFA is already enforced: Entra enforces a registered user who is enabled, so 'enabled' changes nothing".into());
+        return None;
+    }
+    if wanted == PerUserMfaState::Enabled && now == PerUserMfaState::Disabled && has_mfa_after {
+        warnings.push("the user has an MFA method registered, so Entra turns 'enabled' into 'enforced' at once".into());
+    }
+    Some(Change {
+        slot: Slot::PerUserMfa,
+        action: Action::Set,
+        before: Some(now.to_string()),
+        after: Some(wanted.to_string()),
+    })
 }
 
 fn state_name(s: SmsSignInState) -> String {
@@ -512,5 +561,39 @@ mod tests {
         );
         assert!(p.is_empty());
         assert_eq!(c[0].action, Action::Enable);
+    }
+
+    #[test]
+    fn per_user_mfa_is_never_enforced_before_registration() {
+        let mut d = want();
+        d.per_user_mfa = Some(PerUserMfaState::Enforced);
+        let bare = state(vec![], None);
+        let r = diff(&d, &bare);
+        assert!(r.changes.is_empty());
+        assert!(r.problems[0].contains("before the user has registered"));
+        // The same row adds a mobile: written first, then enforced.
+        d.mobile = Want::Set(n("+44 7400123456"));
+        let r = diff(&d, &bare);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let slots: Vec<Slot> = r.changes.iter().map(|c| c.slot).collect();
+        assert_eq!(slots, [Slot::Mobile, Slot::PerUserMfa]);
+    }
+
+    #[test]
+    fn enabled_is_already_met_by_enforced_for_a_registered_user() {
+        let mut d = want();
+        d.per_user_mfa = Some(PerUserMfaState::Enabled);
+        let mut st = state(vec![phone(PhoneType::Mobile, "+44 7400123456")], None);
+        st.other_mfa = Some(true);
+        st.per_user_mfa = Some(PerUserMfaState::Enforced);
+        let r = diff(&d, &st);
+        assert!(r.changes.is_empty() && r.problems.is_empty());
+        assert!(r.warnings[0].contains("already enforced"));
+        st.per_user_mfa = Some(PerUserMfaState::Disabled);
+        let r = diff(&d, &st);
+        assert_eq!(r.changes[0].after.as_deref(), Some("enabled"));
+        assert!(r.warnings[0].contains("into 'enforced'"));
+        st.per_user_mfa = None;
+        assert!(diff(&d, &st).problems[0].contains("could not be read"));
     }
 }

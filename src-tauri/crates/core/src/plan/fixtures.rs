@@ -40,6 +40,7 @@ pub(crate) fn state(phones: Vec<PhoneMethod>, default: Option<PreferredMethod>) 
         },
         roles: vec![],
         other_mfa: Some(false),
+        per_user_mfa: Some(crate::graph::PerUserMfaState::Disabled),
         tap: None,
         registered: vec![],
     }

@@ -59,6 +59,7 @@ fn current(slot: Slot, state: &UserState) -> Option<String> {
             .user_preferred_method_for_secondary_authentication
             .map(method_name),
         Slot::Tap => state.tap.as_ref().map(|t| t.id.clone()),
+        Slot::PerUserMfa => state.per_user_mfa.map(|s| s.to_string()),
     }
 }
 
@@ -68,6 +69,9 @@ fn holds(left: &Left, now: Option<&str>) -> bool {
         (Some(l), Some(n)) => match left.slot {
             Slot::Mobile | Slot::AlternateMobile | Slot::Office => same_phone(l, n),
             Slot::Email => l.eq_ignore_ascii_case(n),
+            // Entra moves an enabled user to enforced by itself once they register: still what
+            // the run left.
+            Slot::PerUserMfa => l == n || (l == "enabled" && n == "enforced"),
             _ => l == n,
         },
         _ => false,
@@ -102,6 +106,7 @@ fn keep(d: &mut Desired, slot: Slot) {
         Slot::SmsSignIn => d.sms_sign_in = None,
         Slot::DefaultMethod => d.default_method = None,
         Slot::Tap => d.tap = Want::Keep,
+        Slot::PerUserMfa => d.per_user_mfa = None,
     }
 }
 

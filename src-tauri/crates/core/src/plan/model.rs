@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::graph::PreferredMethod;
+use crate::graph::{PerUserMfaState, PreferredMethod};
 use crate::phone::{PhoneNumber, PhoneType};
 
 /// What a cell asks for.
@@ -61,6 +61,9 @@ pub struct Desired {
     pub email: Want<String>,
     pub sms_sign_in: Option<bool>,
     pub default_method: Option<PreferredMethod>,
+    /// The legacy per-user MFA state (beta `requirements`); `None` leaves it as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_user_mfa: Option<PerUserMfaState>,
     /// A Temporary Access Pass: issue one (replacing any other), delete the live one, or keep.
     #[serde(default, skip_serializing_if = "Want::is_keep")]
     pub tap: Want<TapSpec>,
@@ -90,6 +93,7 @@ impl Desired {
             email: Want::Keep,
             sms_sign_in: None,
             default_method: None,
+            per_user_mfa: None,
             tap: Want::Keep,
             overwrite: true,
             only_if_left: Vec::new(),
@@ -120,6 +124,7 @@ impl Desired {
             && self.sms_sign_in.is_none()
             && self.default_method.is_none()
             && self.tap.is_keep()
+            && self.per_user_mfa.is_none()
     }
 }
 
@@ -135,6 +140,8 @@ pub enum Slot {
     DefaultMethod,
     /// The user's Temporary Access Pass (its value in a journal is the pass's id, never the pass).
     Tap,
+    /// Per-user MFA state (disabled / enabled / enforced).
+    PerUserMfa,
 }
 
 impl Slot {
@@ -164,6 +171,7 @@ impl Slot {
             Slot::SmsSignIn => "SMS sign-in",
             Slot::DefaultMethod => "default method",
             Slot::Tap => "Temporary Access Pass",
+            Slot::PerUserMfa => "per-user MFA",
         }
     }
 }

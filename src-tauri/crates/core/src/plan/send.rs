@@ -68,6 +68,14 @@ pub(crate) async fn send_change(
                 .write(user, MethodWrite::SetSignInPreferences(&prefs))
                 .await
         }
+        (_, Slot::PerUserMfa, Action::Set) => {
+            let state = after
+                .unwrap_or("")
+                .parse::<crate::graph::PerUserMfaState>()?;
+            graph
+                .write(user, MethodWrite::SetPerUserMfaState(state))
+                .await
+        }
         _ => Err(GraphError::InvalidInput(format!(
             "{:?} {:?} is not a write Prestage makes",
             change.action, change.slot

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use crate::graph::USER_SELECT;
 use crate::graph::{
     Api, BatchRequest, BatchResponse, DirectoryObject, GraphClient, GraphError, MethodKind,
-    PhoneMethod, SignInPreferences, User,
+    PerUserMfaState, PhoneMethod, SignInPreferences, User,
 };
 use crate::phone::PhoneType;
 use crate::roles::Role;
@@ -37,6 +37,8 @@ pub struct UserState {
     /// Has an MFA method besides phones (Authenticator, passkey, OATH, Windows Hello, ...);
     /// `None` when only the phone (and email) methods were read (`Needs::phones_only`).
     pub other_mfa: Option<bool>,
+    /// Per-user MFA state, when it was read (`Needs::per_user_mfa`).
+    pub per_user_mfa: Option<PerUserMfaState>,
     /// The user's Temporary Access Pass (Graph keeps at most one).
     pub tap: Option<TapState>,
     /// Strong methods (Authenticator, passkeys / FIDO2, Windows Hello, platform credentials,
@@ -140,8 +142,12 @@ impl UserState {
         } else {
             String::new()
         };
+        let mfa = match desired.and_then(|d| d.per_user_mfa) {
+            Some(_) => format!("|{:?}", self.per_user_mfa),
+            None => String::new(),
+        };
         let text = format!(
-            "{}|{}|{prefs}|{tap}",
+            "{}|{}|{prefs}|{tap}{mfa}",
             phones.join(";"),
             self.email.as_deref().unwrap_or(""),
         );
@@ -209,6 +215,8 @@ pub struct Needs {
     pub phones_only: bool,
     /// With `phones_only`: the row touches the email method.
     pub email: bool,
+    /// Per-user MFA state (only for rows that set it).
+    pub per_user_mfa: bool,
 }
 
 impl Needs {
@@ -216,6 +224,7 @@ impl Needs {
         2 + usize::from(self.roles)
             + usize::from(self.preferences)
             + usize::from(self.phones_only && self.email)
+            + usize::from(self.per_user_mfa)
     }
 }
 
@@ -268,6 +277,12 @@ fn requests_for(i: usize, key: &Key) -> Vec<BatchRequest> {
             format!("/users/{k}/authentication/signInPreferences"),
         ));
     }
+    if key.needs.per_user_mfa {
+        out.push(BatchRequest::get(
+            format!("{i}q"),
+            format!("/users/{k}/authentication/requirements"),
+        ));
+    }
     out
 }
 
@@ -289,11 +304,11 @@ fn assemble(i: usize, answers: &[BatchResponse], phones_only: bool) -> Lookup {
     let (Some(u), Some(m)) = (get("u"), get("m")) else {
         return Lookup::Failed(GraphError::Decode("the batch answer is incomplete".into()));
     };
-    let (r, s, e) = (get("r"), get("s"), get("e"));
+    let (r, s, e, q) = (get("r"), get("s"), get("e"), get("q"));
     if u.status == 404 {
         return Lookup::NotFound;
     }
-    for a in [Some(u), Some(m), r, s, e].into_iter().flatten() {
+    for a in [Some(u), Some(m), r, s, e, q].into_iter().flatten() {
         if !a.is_success() {
             return Lookup::Failed(api_error(a));
         }
@@ -359,6 +374,16 @@ fn assemble(i: usize, answers: &[BatchResponse], phones_only: bool) -> Lookup {
             Some(s) => s.json()?,
             None => SignInPreferences::default(),
         };
+        let per_user_mfa = match q {
+            Some(q) => {
+                let v: serde_json::Value = q.json()?;
+                let text = v["perUserMfaState"].as_str().unwrap_or("disabled");
+                Some(text.parse::<PerUserMfaState>().map_err(|_| {
+                    GraphError::Decode(format!("an unknown per-user MFA state '{text}'"))
+                })?)
+            }
+            None => None,
+        };
         Ok(UserState {
             user: TargetUser {
                 user_principal_name: user.user_principal_name.clone().unwrap_or_default(),
@@ -382,6 +407,7 @@ fn assemble(i: usize, answers: &[BatchResponse], phones_only: bool) -> Lookup {
                 .filter_map(Role::from_directory_object)
                 .collect(),
             other_mfa,
+            per_user_mfa,
             tap,
             registered,
         })

@@ -5,7 +5,7 @@
 use super::actor::Actor;
 use super::diff::{diff, Diff};
 use super::guard::guard;
-use super::model::{Action, Change, Desired, RowStatus};
+use super::model::{Action, Change, Desired, RowStatus, Slot};
 use super::state::UserState;
 
 /// What planning one user came to.
@@ -32,6 +32,17 @@ pub fn plan_user(desired: &Desired, state: &UserState, actor: &Actor<'_>) -> Use
     if state.guest {
         plan.warnings.push("this is a guest account".into());
     }
+    // Per-user MFA has roles of its own: refused up front, with the roles that may.
+    if desired.per_user_mfa.is_some() {
+        if let Err(refusal) = actor
+            .powers
+            .check_mfa_state_write(state.user.id == actor.my_id)
+        {
+            plan.status = RowStatus::Skipped;
+            plan.problems.push(refusal.to_string());
+            return plan;
+        }
+    }
     // Undo rows restore a slot only while it holds what the run left there.
     let (guarded, changed_since_run) = guard(desired, state);
     let Diff {
@@ -55,10 +66,19 @@ pub fn plan_user(desired: &Desired, state: &UserState, actor: &Actor<'_>) -> Use
         return plan;
     }
     plan.warnings.extend(changed_since_run);
-    if let Err(refusal) = actor
-        .powers
-        .check_write(&state.roles, state.user.id == actor.my_id)
-    {
+    // Methods and per-user MFA are guarded by different roles (Authentication Administrators
+    // write methods; Authentication Policy Administrators per-user MFA).
+    let is_self = state.user.id == actor.my_id;
+    let mfa = changes.iter().any(|c| c.slot == Slot::PerUserMfa);
+    let methods = changes.iter().any(|c| c.slot != Slot::PerUserMfa);
+    let refusal = methods
+        .then(|| actor.powers.check_write(&state.roles, is_self).err())
+        .flatten()
+        .or_else(|| {
+            mfa.then(|| actor.powers.check_mfa_state_write(is_self).err())
+                .flatten()
+        });
+    if let Some(refusal) = refusal {
         plan.status = RowStatus::Skipped;
         plan.problems.push(refusal.to_string());
         return plan;

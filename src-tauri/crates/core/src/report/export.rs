@@ -65,6 +65,7 @@ pub fn csv(rows: &[&ReportRow], mask_numbers: bool) -> Vec<u8> {
         "Note",
         "LastUpdated",
         "Id",
+        "PerUserMfa",
     ]);
     for r in rows {
         let record = [
@@ -100,6 +101,7 @@ pub fn csv(rows: &[&ReportRow], mask_numbers: bool) -> Vec<u8> {
                 .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
                 .unwrap_or_default(),
             r.id.clone(),
+            r.per_user_mfa.map(|s| s.to_string()).unwrap_or_default(),
         ];
         let _ = w.write_record(record.iter().map(|c| neutralize(c)));
     }

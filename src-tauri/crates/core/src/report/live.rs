@@ -39,7 +39,7 @@ const THROTTLED_AGAIN: u32 = 6;
 
 /// `graph.batch`, sending again the sub-requests still answered 429/503 at the end of its own
 /// retries. Answers come back in request order.
-async fn batch_until_answered(
+pub(super) async fn batch_until_answered(
     graph: &GraphClient,
     api: Api,
     requests: Vec<BatchRequest>,

@@ -8,6 +8,7 @@
 mod directory;
 pub mod export;
 mod live;
+mod mfa;
 mod registration;
 mod row;
 mod vocab;
@@ -16,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use mfa::per_user_mfa;
 pub use row::{ReportRow, Source, Tile, UserKind, RETIREMENT, RETIREMENT_LATE};
 pub use vocab::{default_words, words};
 

@@ -192,6 +192,9 @@ pub struct ReportRow {
     /// Why this row is special (not in the registration report, refreshed live, …).
     pub note: Option<String>,
     pub last_updated: Option<DateTime<Utc>>,
+    /// Per-user MFA (disabled / enabled / enforced), once read on request (`report::per_user_mfa`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_user_mfa: Option<crate::graph::PerUserMfaState>,
 }
 
 /// Applies the rules to what was read about `user`.
@@ -296,6 +299,7 @@ pub(crate) fn compute(
         source,
         note: facts.note,
         last_updated: facts.last_updated,
+        per_user_mfa: None,
         methods: facts.methods,
     }
 }

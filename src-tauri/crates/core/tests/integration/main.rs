@@ -10,6 +10,7 @@ mod fixture_previews;
 mod fuzz_corpus;
 mod harness;
 mod import_flow;
+mod import_mfa_state;
 mod mfa_state;
 mod platform_files;
 mod report;

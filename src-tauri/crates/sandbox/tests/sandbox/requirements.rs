@@ -1,8 +1,6 @@
-//! Rules 18 and 19: per-user MFA state (beta `requirements`) only for the roles and permissions
-//! the docs name, "enabled" turning into "enforced" for a registered user, and the tenant's
-//! security defaults and Conditional Access policies for the readers the docs name.
+//! Rule 18: per-user MFA state (beta `requirements`) only for the roles and permissions
+//! the docs name, and "enabled" turning into "enforced" for a registered user.
 
-use prestage_sandbox::SandboxConfig;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -201,35 +199,4 @@ async fn rule_18_per_user_mfa_state_roles_permissions_and_enforcement() {
     // The dump shows it.
     let after = find_user(&env, |u| u["id"] == unregistered["id"]);
     assert_eq!(after["perUserMfaState"], "enabled");
-}
-
-#[tokio::test]
-async fn rule_19_security_defaults_and_conditional_access_for_readers() {
-    let env = default_env().await;
-    let gwen = sign_in(&env, "gwen.reader").await;
-    let sd = "v1.0/policies/identitySecurityDefaultsEnforcementPolicy";
-    let ca = "v1.0/identity/conditionalAccess/policies";
-    let r = get(&env, &gwen, sd).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(r.body["isEnabled"], false);
-    let r = get(&env, &gwen, ca).await;
-    assert_eq!(r.body["value"].as_array().unwrap().len(), 0);
-    for local in ["alex.wong", "priya.patel", "nora.nobody"] {
-        let t = sign_in(&env, local).await;
-        assert_eq!(get(&env, &t, sd).await.code(), "accessDenied", "{local}");
-        assert_eq!(get(&env, &t, ca).await.code(), "accessDenied", "{local}");
-    }
-
-    let env = crate::common::env(SandboxConfig {
-        security_defaults: true,
-        conditional_access_mfa: true,
-        ..Default::default()
-    })
-    .await;
-    let ga = sign_in(&env, "gaby.admin").await;
-    assert_eq!(get(&env, &ga, sd).await.body["isEnabled"], true);
-    let r = get(&env, &ga, ca).await;
-    let policy = &r.body["value"][0];
-    assert_eq!(policy["state"], "enabled");
-    assert_eq!(policy["grantControls"]["builtInControls"][0], "mfa");
 }
