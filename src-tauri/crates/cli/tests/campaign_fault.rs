@@ -8,57 +8,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const CLI: &str = env!("CARGO_BIN_EXE_prestage-cli");
+mod common;
+use common::{start_sandbox, state, CLI};
+
 const USERS: usize = 500;
-
-struct Sandbox {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_sandbox() -> Sandbox {
-    let mut child = Command::new(CLI)
-        .args(["sandbox", "--port", "0", "--users", "700", "--seed", "12"])
-        .args(["--auto-approve", "--latency-ms", "3", "--jitter-ms", "3"])
-        .args(["--write-limit", "80", "--write-window-s", "1"])
-        .args(["--drop-rate", "0.02", "--fault-rate", "0.02"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the sandbox");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.trim().strip_prefix("State:") {
-                let _ = tx.send(
-                    rest.trim()
-                        .strip_suffix("_sandbox/state")
-                        .map(str::to_string),
-                );
-            }
-        }
-    });
-    let url = rx.recv_timeout(Duration::from_secs(120)).ok().flatten();
-    Sandbox {
-        child,
-        url: url.expect("the sandbox printed its URLs"),
-    }
-}
 
 fn curl(args: &[&str]) -> Vec<u8> {
     Command::new("curl")
@@ -67,10 +26,6 @@ fn curl(args: &[&str]) -> Vec<u8> {
         .output()
         .expect("curl")
         .stdout
-}
-
-fn state(url: &str) -> Value {
-    serde_json::from_slice(&curl(&[&format!("{url}_sandbox/state")])).expect("state JSON")
 }
 
 struct Dirs {
@@ -145,7 +100,28 @@ fn grep_tree(dir: &Path, needle: &str) -> Option<PathBuf> {
 
 #[test]
 fn a_killed_pass_run_is_resumed_and_every_lost_pass_issued_again_once() {
-    let sandbox = start_sandbox();
+    let sandbox = start_sandbox(
+        &[
+            "--users",
+            "700",
+            "--seed",
+            "12",
+            "--auto-approve",
+            "--latency-ms",
+            "3",
+            "--jitter-ms",
+            "3",
+            "--write-limit",
+            "80",
+            "--write-window-s",
+            "1",
+            "--drop-rate",
+            "0.02",
+            "--fault-rate",
+            "0.02",
+        ],
+        false,
+    );
     let root = std::env::temp_dir().join(format!("prestage-campaign-fault-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let d = Dirs {

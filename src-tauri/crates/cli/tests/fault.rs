@@ -6,90 +6,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const CLI: &str = env!("CARGO_BIN_EXE_prestage-cli");
+mod common;
+use common::{start_sandbox, state, CLI};
+
 const ROWS: usize = 2000;
-
-struct Sandbox {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_sandbox() -> Sandbox {
-    let mut child = Command::new(CLI)
-        .args([
-            "sandbox",
-            "--port",
-            "0",
-            "--users",
-            "2100",
-            "--seed",
-            "11",
-            "--auto-approve",
-        ])
-        .args([
-            "--latency-ms",
-            "3",
-            "--jitter-ms",
-            "3",
-            "--write-limit",
-            "60",
-            "--write-window-s",
-            "1",
-        ])
-        .args([
-            "--fault-rate",
-            "0.03",
-            "--drop-rate",
-            "0.02",
-            "--token-lifetime-s",
-            "6",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the sandbox");
-    let stdout = child.stdout.take().unwrap();
-    // Keep reading after the URL: a closed pipe would make the sandbox's next line fail.
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.trim().strip_prefix("State:") {
-                let _ = tx.send(
-                    rest.trim()
-                        .strip_suffix("_sandbox/state")
-                        .map(str::to_string),
-                );
-            }
-        }
-    });
-    let url = rx.recv_timeout(Duration::from_secs(120)).ok().flatten();
-    Sandbox {
-        child,
-        url: url.expect("the sandbox printed its URLs"),
-    }
-}
-
-fn state(url: &str) -> Value {
-    let body = std::process::Command::new("curl")
-        .args(["-s", &format!("{url}_sandbox/state")])
-        .output()
-        .expect("curl");
-    serde_json::from_slice(&body.stdout).expect("state JSON")
-}
 
 fn mobile_of(user: &Value) -> Option<String> {
     user["methods"]
@@ -130,7 +57,30 @@ fn journal_rows_ended(data: &Path) -> usize {
 
 #[test]
 fn a_killed_apply_resumes_to_the_exact_end_state_and_undo_restores() {
-    let sandbox = start_sandbox();
+    let sandbox = start_sandbox(
+        &[
+            "--users",
+            "2100",
+            "--seed",
+            "11",
+            "--auto-approve",
+            "--latency-ms",
+            "3",
+            "--jitter-ms",
+            "3",
+            "--write-limit",
+            "60",
+            "--write-window-s",
+            "1",
+            "--fault-rate",
+            "0.03",
+            "--drop-rate",
+            "0.02",
+            "--token-lifetime-s",
+            "6",
+        ],
+        false,
+    );
     let data: PathBuf = std::env::temp_dir().join(format!("prestage-fault-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     std::fs::create_dir_all(&data).unwrap();

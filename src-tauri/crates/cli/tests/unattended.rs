@@ -7,77 +7,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const CLI: &str = env!("CARGO_BIN_EXE_prestage-cli");
-
-struct Sandbox {
-    child: Child,
-    url: String,
-    client_id: String,
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_sandbox(cert: &Path) -> Sandbox {
-    let mut child = Command::new(CLI)
-        .args([
-            "sandbox",
-            "--port",
-            "0",
-            "--users",
-            "400",
-            "--seed",
-            "12",
-            "--auto-approve",
-        ])
-        .args(["--latency-ms", "1", "--jitter-ms", "1"])
-        .arg("--app-certificate")
-        .arg(cert)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the sandbox");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    // Keep reading after the lines we need: a closed pipe would make the sandbox's next line fail.
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let (mut url, mut client_id) = (None, None);
-    while url.is_none() || client_id.is_none() {
-        let line = rx
-            .recv_timeout(Duration::from_secs(120))
-            .expect("sandbox output");
-        let line = line.trim();
-        if let Some(rest) = line.strip_prefix("State:") {
-            url = rest
-                .trim()
-                .strip_suffix("_sandbox/state")
-                .map(str::to_string);
-        }
-        if let Some(rest) = line.strip_prefix("app client id:") {
-            client_id = rest.split_whitespace().next().map(str::to_string);
-        }
-    }
-    Sandbox {
-        child,
-        url: url.unwrap(),
-        client_id: client_id.unwrap(),
-    }
-}
+mod common;
+use common::{start_sandbox, CLI};
 
 fn write_private(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
@@ -146,7 +82,24 @@ fn an_unattended_directory_run_with_a_certificate() {
     std::fs::write(&cert_path, &cert).unwrap();
     let key_path = dir.join("app.pem");
     write_private(&key_path, &format!("{key}{cert}"));
-    let sandbox = start_sandbox(&cert_path);
+    let cert_arg = cert_path.display().to_string();
+    let sandbox = start_sandbox(
+        &[
+            "--users",
+            "400",
+            "--seed",
+            "12",
+            "--auto-approve",
+            "--latency-ms",
+            "1",
+            "--jitter-ms",
+            "1",
+            "--app-certificate",
+            &cert_arg,
+        ],
+        true,
+    );
+    let client_id = sandbox.client_id.clone().expect("app client id");
     let key_arg = key_path.to_str().unwrap();
     let base = |extra: &[&str]| -> Vec<String> {
         let mut v: Vec<String> = [
@@ -157,7 +110,7 @@ fn an_unattended_directory_run_with_a_certificate() {
             "--region",
             "GB",
             "--app-client-id",
-            &sandbox.client_id,
+            &client_id,
             "--sandbox",
             &sandbox.url,
         ]
@@ -180,7 +133,7 @@ fn an_unattended_directory_run_with_a_certificate() {
             "app-auth",
             "check",
             "--app-client-id",
-            &sandbox.client_id,
+            &client_id,
             "--app-certificate-key",
             key_arg,
             "--sandbox",
