@@ -9,16 +9,13 @@ use prestage_core::campaign::{
     self, CampaignError, Maker, NewCampaign, Pick, Step, StepOptions, StepOutcome, StepPreview,
     TapChoice,
 };
-use prestage_core::import::{ApplyControl, IssuedPass};
+use prestage_core::import::{ApplyControl, IssuedPass, ROWS_IN_FLIGHT};
 use prestage_core::report::{ReportRow, Tile};
 use serde::Deserialize;
 
 use crate::import_state::off_the_runtime;
 use crate::ipc::{CampaignInfo, IpcError, PolicyInfo, ProgressInfo, StepDone, StepPreviewInfo};
 use crate::state::AppState;
-
-/// Users in flight in a step.
-const CONCURRENCY: usize = 8;
 
 /// What the screen asks a step to do.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -123,7 +120,7 @@ impl CampaignState {
         let status = off_the_runtime(move || async move {
             let s = connection.session();
             let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
-            campaign::status(&s.runs(&runs, CONCURRENCY), &data, &mut c).await
+            campaign::status(&s.runs(&runs, ROWS_IN_FLIGHT), &data, &mut c).await
         })
         .await??;
         Ok(CampaignInfo {
@@ -164,7 +161,7 @@ impl CampaignState {
         let preview = off_the_runtime(move || async move {
             let s = connection.session();
             let c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
-            campaign::preview_step(&s.runs(&runs, CONCURRENCY), &c, step, &opts).await
+            campaign::preview_step(&s.runs(&runs, ROWS_IN_FLIGHT), &c, step, &opts).await
         })
         .await??;
         let mut books = self.books();
@@ -232,7 +229,7 @@ impl CampaignState {
             let s = connection.session();
             let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
             campaign::run_step(
-                &s.runs(&runs, CONCURRENCY),
+                &s.runs(&runs, ROWS_IN_FLIGHT),
                 &data,
                 &mut c,
                 preview,
@@ -264,7 +261,7 @@ impl CampaignState {
             let s = connection.session();
             let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
             campaign::recover(
-                &s.runs(&runs, CONCURRENCY),
+                &s.runs(&runs, ROWS_IN_FLIGHT),
                 &data,
                 &mut c,
                 &control,
@@ -338,7 +335,7 @@ impl CampaignState {
             let s = connection.session();
             let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
             campaign::undo_step(
-                &s.runs(&runs, CONCURRENCY),
+                &s.runs(&runs, ROWS_IN_FLIGHT),
                 &data,
                 &mut c,
                 &run,

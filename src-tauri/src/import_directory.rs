@@ -9,9 +9,6 @@ use crate::import_state::ImportState;
 use crate::ipc::{DirectoryDone, DirectoryOptions, GroupInfo, IpcError, RowInfo};
 use crate::state::AppState;
 
-/// State-read batches in flight while previewing (as the file preview).
-const CONCURRENCY: usize = 8;
-
 impl ImportState {
     /// Groups whose name contains `text` (or whose id is `text`), for the scope picker.
     pub async fn find_groups(
@@ -45,7 +42,7 @@ impl ImportState {
             &scope,
             options.only_missing,
             &source,
-            CONCURRENCY,
+            prestage_core::import::PREVIEW_BATCHES_IN_FLIGHT,
             |rows| on_rows(rows.iter().map(RowInfo::from).collect()),
         );
         let previewed = tokio::select! {

@@ -22,9 +22,6 @@ use crate::ipc::{
 };
 use crate::state::AppState;
 
-/// State-read batches in flight while previewing (as the CLI); runs use `ROWS_IN_FLIGHT`.
-const CONCURRENCY: usize = 8;
-
 struct Plan {
     id: u64,
     file_name: String,
@@ -179,7 +176,7 @@ impl ImportState {
             &bytes,
             &remembered,
             &plan_options,
-            CONCURRENCY,
+            prestage_core::import::PREVIEW_BATCHES_IN_FLIGHT,
             |rows| on_rows(rows.iter().map(RowInfo::from).collect()),
         );
         let previewed = tokio::select! {

@@ -188,7 +188,7 @@ async fn planned(
         &bytes,
         &mapping,
         &options(f),
-        8,
+        prestage_core::import::PREVIEW_BATCHES_IN_FLIGHT,
         on_rows,
     )
     .await

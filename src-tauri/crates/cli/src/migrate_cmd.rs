@@ -11,7 +11,7 @@ use prestage_core::campaign::{
     self, Campaign, CampaignError, Maker, NewCampaign, Pick, Step, StepOptions, StepOutcome,
     StepPreview, TapChoice,
 };
-use prestage_core::import::ApplyControl;
+use prestage_core::import::{ApplyControl, ROWS_IN_FLIGHT};
 use prestage_core::report::{self, ReportEvent, ReportRow, SourceChoice, Tile};
 use prestage_core::session::Session;
 
@@ -69,7 +69,8 @@ pub struct NameArgs {
     pub json: bool,
     #[command(flatten)]
     pub connect: Connect,
-    #[arg(long, default_value_t = 8)]
+    /// Rows in flight while a step runs.
+    #[arg(long, default_value_t = ROWS_IN_FLIGHT)]
     pub concurrency: usize,
 }
 
@@ -83,7 +84,8 @@ pub struct StepArgs {
     pub json: bool,
     #[command(flatten)]
     pub connect: Connect,
-    #[arg(long, default_value_t = 8)]
+    /// Rows in flight while a step runs.
+    #[arg(long, default_value_t = ROWS_IN_FLIGHT)]
     pub concurrency: usize,
 }
 
@@ -149,6 +151,11 @@ pub struct PolicyArgs {
 
 fn err(e: CampaignError) -> String {
     e.to_string()
+}
+
+/// The runs dir beside the campaigns (`Places::runs_dir`, built from the same data dir).
+fn runs_dir(data: &Path) -> PathBuf {
+    prestage_core::places::Places::runs_dir_in(data)
 }
 
 fn data_dir() -> Result<PathBuf, String> {
@@ -358,7 +365,7 @@ pub async fn status_cmd(
     out: &mut dyn Write,
 ) -> Result<(), String> {
     let mut c = load(s, data, &a.name)?;
-    let runs = data.join("runs");
+    let runs = runs_dir(data);
     let ctx = s.runs(&runs, a.concurrency);
     let st = campaign::status(&ctx, data, &mut c).await.map_err(err)?;
     if a.json {
@@ -567,7 +574,7 @@ pub async fn tap_cmd(
 ) -> Result<bool, String> {
     let tz = campaign::parse_offset(&a.tz).map_err(err)?;
     let mut c = load(s, data, &a.step.name)?;
-    let runs = data.join("runs");
+    let runs = runs_dir(data);
     let ctx = s.runs(&runs, a.step.concurrency);
     let found = campaign::recovery(&runs, &c).map_err(err)?;
     if !found.is_empty() {
@@ -699,7 +706,7 @@ async fn step_cmd(
 ) -> Result<bool, String> {
     let s = session(&a.connect).await?;
     let mut c = load(&s, data, &a.name)?;
-    let runs = data.join("runs");
+    let runs = runs_dir(data);
     let ctx = s.runs(&runs, a.concurrency);
     let preview = campaign::preview_step(&ctx, &c, step, &opts)
         .await
@@ -728,8 +735,8 @@ async fn undo_cmd(
     out: &mut dyn Write,
 ) -> Result<bool, String> {
     let mut c = load(s, data, &a.name)?;
-    let runs = data.join("runs");
-    let ctx = s.runs(&runs, 8);
+    let runs = runs_dir(data);
+    let ctx = s.runs(&runs, ROWS_IN_FLIGHT);
     if !a.yes {
         let p = ctx.undo_preview(&a.run).await.map_err(|e| e.to_string())?;
         serde_json::to_writer_pretty(&mut *out, &p).map_err(|e| e.to_string())?;

@@ -57,7 +57,7 @@ pub struct PrepopulateArgs {
     #[arg(long, value_name = "FILE")]
     results: Option<PathBuf>,
     /// Rows in flight.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = prestage_core::import::ROWS_IN_FLIGHT)]
     concurrency: usize,
     #[command(flatten)]
     app: AppArgs,
@@ -140,7 +140,7 @@ async fn prepopulate(args: &PrepopulateArgs, out: &mut dyn Write) -> Result<u8, 
         &scope,
         args.only_missing,
         &options,
-        8,
+        prestage_core::import::PREVIEW_BATCHES_IN_FLIGHT,
         |_| {},
     )
     .await

@@ -73,7 +73,12 @@ impl Places {
 
     /// Where run journals live.
     pub fn runs_dir(&self) -> PathBuf {
-        self.data_dir.join("runs")
+        Self::runs_dir_in(&self.data_dir)
+    }
+
+    /// The runs dir of a data dir (for callers that were handed only the data dir).
+    pub fn runs_dir_in(data_dir: &std::path::Path) -> PathBuf {
+        data_dir.join("runs")
     }
 }
 

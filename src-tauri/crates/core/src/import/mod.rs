@@ -28,5 +28,5 @@ pub use lock::RunLock;
 pub use prefs::{ImportPrefs, PrefsError};
 pub(crate) use preview::plan_locals;
 pub use preview::{preview, Counts, FileSummary, Preview};
-pub use runs::{RunContext, RunOutcome, UndoPreview, ROWS_IN_FLIGHT};
+pub use runs::{RunContext, RunOutcome, UndoPreview, PREVIEW_BATCHES_IN_FLIGHT, ROWS_IN_FLIGHT};
 pub use undo::{check_undoable, undo_plans, CannotUndo};

@@ -30,6 +30,9 @@ use crate::plan::{read_states, Key};
 /// of the quota floor, 32 reached 0.95 (bench-soak, BENCHMARKS.md).
 pub const ROWS_IN_FLIGHT: usize = 32;
 
+/// State-read `$batch`es a preview keeps in flight (the app's and the CLI's, every source).
+pub const PREVIEW_BATCHES_IN_FLIGHT: usize = 8;
+
 /// Everything a run needs besides its rows; both front ends build it from their session.
 pub struct RunContext<'a> {
     pub graph: &'a GraphClient,
