@@ -153,16 +153,14 @@ pub fn read_audit(path: &Path) -> Result<Vec<AuditEntry>, AuditError> {
     crate::jsonl::read_values(file).map_err(err)
 }
 
-/// The log as CSV: UTF-8 with a BOM and CRLF (opens cleanly in Excel), formula cells neutralized.
 /// The file name to suggest for an export: `prestage-audit-20261203-101500.csv`.
 pub fn export_file_name() -> String {
     format!("prestage-audit-{}.csv", Utc::now().format("%Y%m%d-%H%M%S"))
 }
 
+/// The log as CSV: UTF-8 with a BOM and CRLF (opens cleanly in Excel), formula cells neutralized.
 pub fn audit_csv(entries: &[AuditEntry]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::from(&b"\xEF\xBB\xBF"[..]));
+    let mut w = crate::csv::excel::writer();
     let _ = w.write_record([
         "Time",
         "Admin",
@@ -197,7 +195,7 @@ pub fn audit_csv(entries: &[AuditEntry]) -> Vec<u8> {
         ];
         let _ = w.write_record(record.iter().map(|c| neutralize(c)));
     }
-    w.into_inner().unwrap_or_default()
+    crate::csv::excel::bytes(w)
 }
 
 #[cfg(test)]

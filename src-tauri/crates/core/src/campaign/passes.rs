@@ -69,24 +69,25 @@ pub fn offset_name(tz: FixedOffset) -> String {
     }
 }
 
-fn quote(cell: &str) -> String {
-    format!("\"{}\"", cell.replace('"', "\"\""))
-}
-
 /// The delivery file: a BOM (Excel reads UTF-8), CRLF lines, one user per line.
 pub fn delivery_csv(passes: &[IssuedPass], tz: FixedOffset) -> String {
     let zone = offset_name(tz);
-    let mut out = String::from("\u{feff}");
-    out.push_str(&format!(
-        "UserPrincipalName,DisplayName,TemporaryAccessPass,ValidFrom ({zone}),ValidUntil ({zone}),OneTime\r\n"
-    ));
+    let mut w = crate::csv::excel::writer_quoting(::csv::QuoteStyle::Always);
+    let _ = w.write_record([
+        "UserPrincipalName".to_string(),
+        "DisplayName".to_string(),
+        "TemporaryAccessPass".to_string(),
+        format!("ValidFrom ({zone})"),
+        format!("ValidUntil ({zone})"),
+        "OneTime".to_string(),
+    ]);
     let show = |d: DateTime<Utc>| d.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
     for p in passes {
         let from = p.tap.start_date_time;
         let until = from
             .zip(p.tap.lifetime_in_minutes)
             .map(|(f, m)| f + chrono::Duration::minutes(i64::from(m)));
-        let cells = [
+        let _ = w.write_record([
             crate::import::neutralize(&p.user.user_principal_name),
             crate::import::neutralize(&p.user.display_name),
             p.tap.reveal_pass().unwrap_or("").to_string(),
@@ -98,12 +99,9 @@ pub fn delivery_csv(passes: &[IssuedPass], tz: FixedOffset) -> String {
                 "no"
             }
             .to_string(),
-        ];
-        let line: Vec<String> = cells.iter().map(|c| quote(c)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        ]);
     }
-    out
+    String::from_utf8(crate::csv::excel::bytes(w)).unwrap_or_default()
 }
 
 /// Records that `passes` were saved for delivery (by id), moving their users on.

@@ -5,6 +5,7 @@
 mod columns;
 mod decode;
 mod error;
+pub(crate) mod excel;
 mod file;
 mod preamble;
 mod rows;

@@ -37,10 +37,7 @@ fn value(v: Option<&str>, is_phone: bool, masked: bool) -> String {
 
 /// The export's bytes. `mask_numbers` follows the signed-in role (masked readers get masked).
 pub fn results_csv(results: &[RowResult], mask_numbers: bool) -> Vec<u8> {
-    let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut w = crate::csv::excel::writer();
     let _ = w.write_record([
         "Row",
         "User",
@@ -97,8 +94,7 @@ pub fn results_csv(results: &[RowResult], mask_numbers: bool) -> Vec<u8> {
             let _ = w.write_record(rec.iter().map(|c| neutralize(c)));
         }
     }
-    out.extend(w.into_inner().unwrap_or_default());
-    out
+    crate::csv::excel::bytes(w)
 }
 
 #[cfg(test)]

@@ -40,9 +40,7 @@ pub fn filter<'a>(rows: &'a [ReportRow], only: &[Tile]) -> Vec<&'a ReportRow> {
 
 /// The CSV bytes.
 pub fn csv(rows: &[&ReportRow], mask_numbers: bool) -> Vec<u8> {
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::from(&b"\xEF\xBB\xBF"[..]));
+    let mut w = crate::csv::excel::writer();
     let _ = w.write_record([
         "Name",
         "UserPrincipalName",
@@ -105,7 +103,7 @@ pub fn csv(rows: &[&ReportRow], mask_numbers: bool) -> Vec<u8> {
         ];
         let _ = w.write_record(record.iter().map(|c| neutralize(c)));
     }
-    w.into_inner().unwrap_or_default()
+    crate::csv::excel::bytes(w)
 }
 
 /// The fields of each JSON object that scripts rely on (documented in the README; never renamed).
