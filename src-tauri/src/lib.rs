@@ -14,6 +14,8 @@ mod report_state;
 pub mod startup;
 pub mod state;
 mod updates;
+#[cfg(target_os = "linux")]
+mod webview_gpu;
 
 use std::sync::Arc;
 
@@ -40,7 +42,10 @@ pub fn run() {
     let store = Arc::new(KeyringStore::with_service(service));
     let updates = updates::decide(launch.as_ref().ok(), tauri::utils::platform::bundle_type());
     // The updater is driven from Rust only (updates.rs); the webview gets no permission for it.
-    let app = builder(tauri::Builder::default(), AppState::new(launch, store))
+    let app = builder(tauri::Builder::default(), AppState::new(launch, store));
+    #[cfg(target_os = "linux")]
+    let app = app.plugin(webview_gpu::plugin());
+    let app = app
         .manage(marks)
         .on_page_load(|webview, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
@@ -51,7 +56,6 @@ pub fn run() {
         .build(tauri::generate_context!());
     match app {
         Ok(app) => {
-            app.state::<startup::StartupMarks>().mark("built");
             updates::start(app.handle(), updates);
             app.run(|_, _| {});
         }
@@ -73,6 +77,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         .manage(campaign_state::CampaignState::default())
         .on_window_event(import_files::on_window_event)
         .setup(|app| {
+            // Tauri has built the windows of tauri.conf.json just before this hook.
+            if let Some(marks) = app.try_state::<startup::StartupMarks>() {
+                marks.mark("built");
+            }
             // Load the numbering-plan database off the UI path before the first CSV arrives.
             std::thread::spawn(prestage_core::phone::warm_up);
             // Resume the remembered sign-in while the window loads; commands wait for it.
