@@ -91,6 +91,11 @@ impl Driver {
                 "--native-port",
                 &(port + 1).to_string(),
             ])
+            // The GPU path, as on main: without a GPU the app would paint on the CPU
+            // (src-tauri/src/webview_gpu.rs), where WebKitGTK 2.50's WebDriver screenshot of a
+            // page that does not change never returns (directory_source hung at its first one;
+            // the same with WEBKIT_DISABLE_COMPOSITING_MODE=1). A test may still pass `off`.
+            .env("PRESTAGE_WEBVIEW_GPU", "on")
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(out)
