@@ -6,9 +6,9 @@ use serde_json::{json, Value};
 
 use crate::directory::Group;
 use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
 use crate::odata::filter::{self, Field, Filterable, Kind};
 use crate::odata::paging::{self, collection};
+use crate::request::{Ctx, GraphRequest};
 
 struct GroupView<'a>(&'a Group);
 

@@ -8,9 +8,9 @@
 //! Reader, `nora.nobody@…` no administrator role.
 
 mod access;
+mod access_api;
 mod app_permissions;
 mod apps;
-mod batch;
 mod config;
 mod control;
 mod directory;
@@ -27,6 +27,7 @@ mod policy_api;
 mod preferences;
 mod register;
 mod reports;
+mod request;
 mod requirements;
 mod roles;
 mod rules;

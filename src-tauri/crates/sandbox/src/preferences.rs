@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 
 use crate::directory::{PhoneType, User};
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
 use crate::methods::{only_properties, touched};
+use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 
 const SETTABLE: [&str; 6] = [

@@ -7,10 +7,10 @@ use serde_json::{json, Map, Value};
 
 use crate::directory::{DirectoryRole, User};
 use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::graph::router::{ApiVersion, Ctx, GraphRequest};
 use crate::odata::filter::{self, Field, Filterable, Kind};
 use crate::odata::paging::{self, collection};
 use crate::odata::search::{self, Searchable};
+use crate::request::{ApiVersion, Ctx, GraphRequest};
 
 const DEFAULT_PROPS: [&str; 11] = [
     "businessPhones",

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::directory::{EmailMethod, EMAIL_ID};
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
+use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 
 const NAV: &str = "emailMethods";

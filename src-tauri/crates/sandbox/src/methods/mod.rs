@@ -10,8 +10,8 @@ pub(crate) mod phone;
 use serde_json::{json, Value};
 
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
 use crate::odata::paging::collection;
+use crate::request::{Ctx, GraphRequest};
 use crate::rules::{self, View};
 use crate::{preferences, requirements, tap};
 use json::Renderer;
@@ -56,10 +56,10 @@ pub(crate) fn route(
             other::route(ctx, req, user, Kind::Hello, rest)
         }
         ["temporaryaccesspassmethods", rest @ ..] => tap::route(ctx, req, user, rest),
-        ["signinpreferences"] if ctx.version == crate::graph::router::ApiVersion::Beta => {
+        ["signinpreferences"] if ctx.version == crate::request::ApiVersion::Beta => {
             preferences::route(ctx, req, user)
         }
-        ["requirements"] if ctx.version == crate::graph::router::ApiVersion::Beta => {
+        ["requirements"] if ctx.version == crate::request::ApiVersion::Beta => {
             requirements::route(ctx, req, user)
         }
         [] => Err(GraphError::odata(

@@ -9,9 +9,9 @@ use super::{
 };
 use crate::directory::{Phone, PhoneType};
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
 use crate::phone_format::{PhoneFormatError, PhoneNumber};
 use crate::policy::sms_sign_in_blocker;
+use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 
 const NAV: &str = "phoneMethods";
