@@ -14,6 +14,7 @@ mod apps;
 mod config;
 mod control;
 mod directory;
+mod directory_json;
 mod errors;
 mod faults;
 mod graph;

@@ -6,7 +6,7 @@ use axum::http::Method;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::methods::only_properties;
+use crate::methods::shared::only_properties;
 use crate::odata::paging::collection;
 use crate::policy::{Campaign, MethodConfig, MethodKind, Policy, Target};
 use crate::request::{ApiVersion, Ctx, GraphRequest};

@@ -6,7 +6,7 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::methods::{only_properties, touched};
+use crate::methods::shared::{only_properties, touched};
 use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 

@@ -3,7 +3,7 @@
 
 use axum::http::Method;
 
-use super::{
+use super::shared::{
     created_reply, entity_reply, list_reply, only_properties, renderer, string_prop, touched,
 };
 use crate::directory::{EmailMethod, EMAIL_ID};

@@ -5,7 +5,7 @@
 use axum::http::Method;
 use serde_json::Value;
 
-use super::{entity_reply, list_reply, renderer, touched};
+use super::shared::{entity_reply, list_reply, renderer, touched};
 use crate::errors::{GraphError, GraphResult, Reply};
 use crate::request::{Ctx, GraphRequest};
 use crate::rules;
