@@ -9,14 +9,16 @@ use serde::Serialize;
 
 use crate::graph::GraphClient;
 
-use super::apply::{apply, ApplyControl, ApplyReport, Mode, Progress, RowResult};
+use super::apply::{apply, ApplyControl, ApplyReport, Progress};
 use super::journal::{
     new_run_id, read_entries, summarize, Entry, Journal, JournalError, RunHeader, RunKind,
     RunSummary,
 };
 use super::local::{LocalRow, PlanOptions};
 use super::lock::RunLock;
+use super::outcome::RowResult;
 use super::row::plan;
+use super::row_run::Mode;
 use super::undo::{check_undoable, undo_plans, CannotUndo};
 use crate::plan::Actor;
 use crate::plan::RowPlan;
