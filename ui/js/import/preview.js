@@ -3,16 +3,12 @@
 // default where the row writes; Rust says which do). Rows stream in and are rendered a page at a
 // time as the table scrolls, so a 10,000-row file stays responsive.
 
-import { h } from "./dom.js";
+import { h, pill } from "../dom.js";
 import { changeParts, outcomeLabel, OUTCOMES, plural } from "./format.js";
 import { regions } from "./regions.js";
 
 /** Rows rendered per page as the table scrolls. */
 export const PAGE = 200;
-
-function pill(doc, [text, variant], testid) {
-  return h(doc, "span", { className: `pill pill-${variant}`, testid }, text);
-}
 
 function userCell(doc, row) {
   if (!row.user) {
@@ -240,7 +236,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
       h(doc, "td", { className: "col-tick" }, tick),
       h(doc, "td", { className: "col-line" }, String(row.line)),
       h(doc, "td", { className: "col-user" }, userCell(doc, row)),
-      h(doc, "td", { className: "col-outcome" }, pill(doc, outcomeLabel(row.outcome), "outcome")),
+      h(doc, "td", { className: "col-outcome" }, pill(doc, ...outcomeLabel(row.outcome), "outcome")),
       h(doc, "td", { className: "col-changes" }, changeList(doc, row.changes)),
       h(doc, "td", { className: "col-notes" }, notes(doc, row.problems, row.warnings, row.region)),
     );
