@@ -10,7 +10,6 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::transport::Call;
-use super::write::{MethodWrite, Receipt};
 use super::{Api, GraphClient, GraphError, UserKey};
 
 /// The legacy per-user MFA state of one user.
@@ -98,16 +97,6 @@ impl GraphClient {
                 .parse()
                 .map_err(|_| GraphError::Decode(format!("an unknown per-user MFA state '{s}'"))),
         }
-    }
-
-    /// Sets a user's per-user MFA state (204). Needs `Policy.ReadWrite.AuthenticationMethod`.
-    pub async fn set_per_user_mfa_state(
-        &self,
-        user: UserKey<'_>,
-        state: PerUserMfaState,
-    ) -> Result<Receipt, GraphError> {
-        self.write(user, MethodWrite::SetPerUserMfaState(state))
-            .await
     }
 
     pub async fn security_defaults(&self) -> Result<SecurityDefaults, GraphError> {
