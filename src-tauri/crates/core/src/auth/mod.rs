@@ -11,6 +11,7 @@ mod parts;
 mod pkce;
 mod refresh;
 mod store;
+mod store_error;
 
 pub use app::{
     read_key_file, AppCertificate, AppCredential, AppKeyError, AppSignIn, AppTokenSource, APP_SCOPE,
@@ -26,7 +27,8 @@ pub use pkce::{
     sign_in_with_browser, AuthorizeRequest, SignInConfig,
 };
 pub use refresh::{RefreshingTokenSource, Rotation, RotationHook, TokenSet};
-pub use store::{AccountKey, KeyringStore, MemoryStore, StoreError, TokenStore, KEYCHAIN_SERVICE};
+pub use store::{AccountKey, KeyringStore, MemoryStore, TokenStore, KEYCHAIN_SERVICE};
+pub use store_error::StoreError;
 
 use futures::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
