@@ -287,9 +287,8 @@ impl Session {
     /// only when a feature first needs it; the session's token carries it from then on.
     /// `Ok(true)` when it was newly asked for.
     pub async fn ask_permission(&self, permission: &str) -> Result<bool, CoreError> {
-        let scope = format!("https://graph.microsoft.com/{permission}");
         match &self.tokens {
-            Some(tokens) => Ok(tokens.widen(&[scope.as_str()]).await?),
+            Some(tokens) => Ok(tokens.ask_permission(permission).await?),
             // An app's permissions are granted in its registration; nothing to ask for here.
             None => Ok(false),
         }
@@ -321,7 +320,7 @@ impl Session {
             admin: &self.account.user_principal_name,
             dir,
             concurrency,
-            permissions: Some(self),
+            permissions: self.tokens.as_deref(),
         }
     }
 

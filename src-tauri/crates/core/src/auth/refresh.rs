@@ -90,6 +90,13 @@ impl RefreshingTokenSource {
 }
 
 impl RefreshingTokenSource {
+    /// Incremental consent for one Graph permission (e.g. `Policy.ReadWrite.AuthenticationMethod`),
+    /// asked for only when a feature first needs it. `Ok(true)` when it was newly asked for.
+    pub async fn ask_permission(&self, permission: &str) -> Result<bool, AuthError> {
+        let scope = format!("https://graph.microsoft.com/{permission}");
+        self.widen(&[scope.as_str()]).await
+    }
+
     /// Incremental consent: from now on the access token also carries `scopes` (fully
     /// qualified). Asks the authority at once with the refresh token; a permission the tenant
     /// has not consented to comes back as its AADSTS error and nothing changes. `Ok(false)`

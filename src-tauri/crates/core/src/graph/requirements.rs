@@ -12,6 +12,11 @@ use serde::{Deserialize, Serialize};
 use super::transport::Call;
 use super::{Api, GraphClient, GraphError, UserKey};
 
+/// Reading per-user MFA state (asked for at sign-in with the other read permissions).
+pub const PER_USER_MFA_READ_PERMISSION: &str = "Policy.Read.All";
+/// Changing it: asked for only when the admin first sets a state (incremental consent).
+pub const PER_USER_MFA_WRITE_PERMISSION: &str = "Policy.ReadWrite.AuthenticationMethod";
+
 /// The legacy per-user MFA state of one user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
