@@ -61,7 +61,8 @@ pub struct Session {
     not_kept: Option<StoreError>,
     /// The authority + client id this session signed in with (`SignInConfig::binding`).
     binding: String,
-    /// The token source behind `graph`, for incremental consent (`Session::ask_permission`);
+    /// The token source behind `graph`, for incremental consent (`Session::ask_permission`, and a
+    /// run's `RunContext::permissions`);
     /// `None` for an app-only session, whose permissions are granted in its registration.
     tokens: Option<Arc<RefreshingTokenSource>>,
 }
