@@ -90,15 +90,31 @@ async fn flow(client: &Client) -> Result<(), String> {
     if n["add"] == 0 || n["unchanged"] == 0 || n["invalid"] == 0 {
         return Err(format!("expected add, unchanged and invalid rows: {n:?}"));
     }
-    let regions = js(
-        client,
-        "return [...document.querySelectorAll('[data-testid=directory-host] [data-testid=row-region]')].map(e => e.textContent);",
-    )
-    .await?;
-    let regions: Vec<String> = serde_json::from_value(regions).map_err(|e| e.to_string())?;
+    // The table is virtualized (only the rows in view are in the DOM): a chip brings each
+    // outcome's rows to the top.
+    let mut regions = Vec::new();
+    for chip in ["add", "unchanged"] {
+        click(
+            client,
+            &format!("[data-testid=directory-host] [data-testid=chip-{chip}]"),
+        )
+        .await?;
+        let seen = js(
+            client,
+            "return [...document.querySelectorAll('[data-testid=directory-host] [data-testid=row-region]')].map(e => e.textContent);",
+        )
+        .await?;
+        let seen: Vec<String> = serde_json::from_value(seen).map_err(|e| e.to_string())?;
+        regions.extend(seen);
+    }
     if !regions.iter().any(|r| r.contains("(usageLocation)")) {
         return Err(format!("no row says its region: {regions:?}"));
     }
+    click(
+        client,
+        "[data-testid=directory-host] [data-testid=chip-invalid]",
+    )
+    .await?;
     let invalid = js(
         client,
         "return [...document.querySelectorAll('[data-testid=directory-host] [data-testid=preview-row][data-outcome=invalid]')].map(e => e.textContent).join('\\n');",
@@ -108,6 +124,11 @@ async fn flow(client: &Client) -> Result<(), String> {
     if !invalid.contains("n/a") && !invalid.contains("not a") {
         return Err(format!("no invalid directory number shown: {invalid}"));
     }
+    click(
+        client,
+        "[data-testid=directory-host] [data-testid=chip-all]",
+    )
+    .await?;
     let summary = text(client, "[data-testid=dir-summary]").await?;
     if !summary.contains("MFA staging") {
         return Err(format!("summary: {summary}"));
