@@ -115,11 +115,22 @@ async fn flow(client: &Client) -> Result<(), String> {
         "[data-testid=directory-host] [data-testid=chip-invalid]",
     )
     .await?;
-    let invalid = js(
-        client,
-        "return [...document.querySelectorAll('[data-testid=directory-host] [data-testid=preview-row][data-outcome=invalid]')].map(e => e.textContent).join('\\n');",
-    )
-    .await?;
+    // The invalid rows in view, then those in view once scrolled to the end (virtualized table).
+    let invalid = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const host = document.querySelector('[data-testid=directory-host]');
+             const seen = new Map();
+             const look = () => host.querySelectorAll('[data-testid=preview-row][data-outcome=invalid]')
+               .forEach((r) => seen.set(r.dataset.line, r.textContent));
+             look();
+             const wrap = host.querySelector('[data-testid=preview-table-wrap]');
+             wrap.scrollTop = wrap.scrollHeight;
+             requestAnimationFrame(() => setTimeout(() => { look(); done([...seen.values()].join('\\n')); }, 0));",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("read the invalid rows: {e}"))?;
     let invalid = invalid.as_str().unwrap_or_default().to_string();
     if !invalid.contains("n/a") && !invalid.contains("not a") {
         return Err(format!("no invalid directory number shown: {invalid}"));

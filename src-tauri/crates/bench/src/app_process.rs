@@ -28,14 +28,7 @@ pub fn app_binary() -> Result<PathBuf, Error> {
 
 /// kB figures of one process: (RSS, PSS), from /proc/PID/smaps_rollup.
 pub fn memory(pid: u32) -> Option<(u64, u64)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
-    let field = |name: &str| {
-        text.lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<u64>().ok())
-    };
-    Some((field("Rss:")?, field("Pss:")?))
+    rollup(pid).map(|m| (m.rss, m.pss))
 }
 
 /// One process's memory in kB, from /proc/PID/smaps_rollup.
@@ -109,7 +102,7 @@ pub fn pss_by_mapping(pid: u32) -> Option<Vec<(String, u64)>> {
         }
     }
     let mut out: Vec<_> = by_name.into_iter().collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1));
+    out.sort_by_key(|(_, kb)| std::cmp::Reverse(*kb));
     Some(out)
 }
 

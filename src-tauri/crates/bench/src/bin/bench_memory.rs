@@ -188,22 +188,23 @@ async fn js(client: &Client, script: &str) -> Result<Value, Error> {
 }
 
 /// Runs `action` (JavaScript; it may use `i`, the repeat's index) and waits for the next frame
-/// and a free event loop; the ms from just before the action to then.
-async fn frame_after(client: &Client, action: &str, i: usize) -> Result<f64, Error> {
+/// and a free event loop. Returns the ms from just before the action to its end (the handlers a
+/// click or an input event runs at once; a scroll's handler runs in the next frame) and to then.
+async fn frame_after(client: &Client, action: &str, i: usize) -> Result<(f64, f64), Error> {
     let script = format!(
         "const done = arguments[arguments.length - 1];
          const i = {i};
          const t0 = performance.now();
          {action};
-         requestAnimationFrame(() => setTimeout(() => done(performance.now() - t0), 0));"
+         const t1 = performance.now();
+         requestAnimationFrame(() => setTimeout(() => done([t1 - t0, performance.now() - t0]), 0));"
     );
     let value = client
         .execute_async(&script, vec![])
         .await
         .map_err(|e| format!("timing script failed: {e}\n{script}"))?;
-    value
-        .as_f64()
-        .ok_or_else(|| format!("timing script answered {value}").into())
+    serde_json::from_value(value.clone())
+        .map_err(|_| format!("timing script answered {value}").into())
 }
 
 /// Times `action` `repeats` times (a settled frame between each) and prints median and worst.
@@ -213,16 +214,21 @@ async fn time_action(
     action: &str,
     repeats: usize,
 ) -> Result<(), Error> {
-    let mut ms = Vec::new();
+    let mut at_once = Vec::new();
+    let mut frame = Vec::new();
     for i in 0..repeats {
-        ms.push(frame_after(client, action, i).await?);
+        let (handlers, next_frame) = frame_after(client, action, i).await?;
+        at_once.push(handlers);
+        frame.push(next_frame);
         frame_after(client, "", 0).await?;
     }
-    ms.sort_by(f64::total_cmp);
+    at_once.sort_by(f64::total_cmp);
+    frame.sort_by(f64::total_cmp);
     println!(
-        "    {what:<44} input → next frame: median {:>6.1} ms  worst {:>6.1} ms  ({repeats} runs)",
-        ms[ms.len() / 2],
-        ms[ms.len() - 1]
+        "    {what:<38} input → next frame: median {:>6.1} ms  worst {:>6.1} ms  (handlers at once: median {:>5.1} ms; {repeats} runs)",
+        frame[frame.len() / 2],
+        frame[frame.len() - 1],
+        at_once[at_once.len() / 2],
     );
     Ok(())
 }
@@ -251,6 +257,9 @@ fn driven_app_pid(app: &Path) -> Result<u32, Error> {
 /// State 3: pick the CSV, wait for the complete preview, read; then time its table.
 async fn preview_state(client: &Client, a: &Args, pid: u32) -> Result<(), Error> {
     wait_shown(client, "[data-testid=user-row]").await?;
+    std::thread::sleep(Duration::from_millis(a.settle_ms));
+    let state = format!("Users list, {}-user sandbox", a.rows + 10);
+    report_memory(&state, pid, a.top)?;
     click(client, "[data-testid=nav-import]").await?;
     wait_shown(client, "[data-testid=import-empty]").await?;
     click(client, "[data-testid=choose-file]").await?;
