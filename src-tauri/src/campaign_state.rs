@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use prestage_core::campaign::{
-    self, CampaignError, Maker, NewCampaign, Pick, Step, StepOptions, StepOutcome, StepPreview,
-    TapChoice,
+    self, CampaignError, NewCampaign, Pick, Step, StepOptions, StepOutcome, StepPreview, TapChoice,
 };
 use prestage_core::import::{ApplyControl, IssuedPass, ROWS_IN_FLIGHT};
 use prestage_core::report::{ReportRow, Tile};
@@ -90,12 +89,7 @@ impl CampaignState {
         let connection = state.connection().await?;
         let s = connection.session();
         let data = &state.places()?.data_dir;
-        let maker = Maker {
-            graph: s.graph(),
-            me: &s.account().id,
-            tenant_id: &s.account().tenant_id,
-            data_dir: data,
-        };
+        let maker = s.campaigns(data);
         let c = campaign::create(
             &maker,
             &NewCampaign {

@@ -442,5 +442,4 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<String, IpcError> {
 }
 
 #[cfg(test)]
-#[path = "import_state_tests.rs"]
 mod tests;

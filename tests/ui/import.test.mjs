@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { errorRegion } from "../../ui/js/errors.js";
-import { byTestid } from "../../ui/js/import/dom.js";
+import { byTestid } from "../../ui/js/dom.js";
 import { changeText, etaText, fileText, progressText, summaryText } from "../../ui/js/import/format.js";
 import { mountImport } from "../../ui/js/import/index.js";
 import { windowByHeights } from "../../ui/js/import/window.js";

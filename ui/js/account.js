@@ -2,14 +2,11 @@
 // their directory roles and what those allow (sentences from Rust — no role rules here), and
 // the sign-out button. Handed its elements, so it runs without Tauri.
 
+import { h } from "./dom.js";
 import { initials } from "./users.js";
 
 function items(doc, texts) {
-  return texts.map((text) => {
-    const li = doc.createElement("li");
-    li.textContent = text;
-    return li;
-  });
+  return texts.map((text) => h(doc, "li", { text }));
 }
 
 /**

@@ -1,6 +1,8 @@
 // The visible error region. Every rejected call ends up here as a sentence, never only in the
 // console. Knows the shape of the IPC error ({ kind, ... }); holds no other rules.
 
+import { h } from "./dom.js";
+
 /** A sentence for an IPC error (or anything else a promise rejected with). */
 export function describeError(error) {
   if (error && typeof error === "object") {
@@ -45,12 +47,9 @@ export function errorRegion(element) {
     // One line per distinct message: a failed startup reaches every call with the same text.
     element.replaceChildren(
       ...[...new Set(messages.values())].map((text) => {
-        const line = doc.createElement("p");
         // A refusal or bad input is the app doing its job, not a fault: shown as a notice.
         const notice = [...messages].some(([k, t]) => t === text && NOTICE.has(kinds.get(k)));
-        line.className = notice ? "error-line notice" : "error-line";
-        line.textContent = text;
-        return line;
+        return h(doc, "p", { className: notice ? "error-line notice" : "error-line", text });
       }),
     );
     element.hidden = messages.size === 0;

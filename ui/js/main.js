@@ -4,6 +4,7 @@
 import { mountAccount } from "./account.js";
 import * as api from "./api.js";
 import { mountCampaign } from "./campaign/index.js";
+import { h } from "./dom.js";
 import { errorRegion } from "./errors.js";
 import { mountImport } from "./import/index.js";
 import { mountReport } from "./report/index.js";
@@ -23,8 +24,7 @@ async function copy(text) {
     await navigator.clipboard.writeText(text);
     return true;
   } catch {
-    const area = document.createElement("textarea");
-    area.value = text;
+    const area = h(document, "textarea", { value: text });
     document.body.append(area);
     area.select();
     const done = document.execCommand("copy");

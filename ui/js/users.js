@@ -2,6 +2,8 @@
 // tests) and its elements, so it runs without Tauri. Rows arrive ready to show (UserRow from
 // src-tauri/src/ipc.rs); the only logic here is presentation, debouncing and ordering answers.
 
+import { h, pill } from "./dom.js";
+
 export const SEARCH_DEBOUNCE_MS = 150;
 
 const SOURCE = { cloud: ["Cloud", "neutral"], synced: ["Synced", "info"] };
@@ -18,58 +20,36 @@ export function initials(name) {
     .join("");
 }
 
-function pill(doc, [text, variant]) {
-  const span = doc.createElement("span");
-  span.className = `pill pill-${variant}`;
-  span.textContent = text;
-  return span;
-}
-
 function cell(doc, column, ...children) {
-  const td = doc.createElement("td");
-  td.className = `col-${column}`;
-  td.dataset.col = column;
-  td.append(...children);
-  return td;
+  return h(doc, "td", { className: `col-${column}`, data: { col: column } }, ...children);
 }
 
 /** One <tr> for a UserRow. */
 export function renderRow(doc, user) {
-  const tr = doc.createElement("tr");
-  tr.dataset.testid = "user-row";
-  tr.dataset.userId = user.id;
-
-  const avatar = doc.createElement("span");
-  avatar.className = "avatar avatar-sm";
-  avatar.setAttribute("aria-hidden", "true");
-  avatar.textContent = initials(user.displayName);
-  const name = doc.createElement("span");
-  name.className = "user-name";
-  name.textContent = user.displayName;
-  const who = doc.createElement("span");
-  who.className = "name-cell";
-  who.append(avatar, name);
-
-  const upn = doc.createElement("span");
-  upn.className = "upn";
-  upn.textContent = user.userPrincipalName;
-  upn.title = user.userPrincipalName;
-
+  const who = h(
+    doc,
+    "span",
+    { className: "name-cell" },
+    h(doc, "span", { className: "avatar avatar-sm", "aria-hidden": "true" }, initials(user.displayName)),
+    h(doc, "span", { className: "user-name" }, user.displayName),
+  );
+  const upn = h(doc, "span", { className: "upn", title: user.userPrincipalName }, user.userPrincipalName);
   const status =
     user.accountEnabled === true
       ? ["Enabled", "ok"]
       : user.accountEnabled === false
         ? ["Disabled", "off"]
         : ["Unknown", "neutral"];
-
-  tr.append(
+  return h(
+    doc,
+    "tr",
+    { testid: "user-row", data: { userId: user.id } },
     cell(doc, "name", who),
     cell(doc, "upn", upn),
-    cell(doc, "source", pill(doc, SOURCE[user.source] ?? [user.source, "neutral"])),
-    cell(doc, "status", pill(doc, status)),
-    cell(doc, "type", pill(doc, TYPE[user.userType] ?? [user.userType, "neutral"])),
+    cell(doc, "source", pill(doc, ...(SOURCE[user.source] ?? [user.source, "neutral"]))),
+    cell(doc, "status", pill(doc, ...status)),
+    cell(doc, "type", pill(doc, ...(TYPE[user.userType] ?? [user.userType, "neutral"]))),
   );
-  return tr;
 }
 
 function countText(n, query) {

@@ -321,5 +321,4 @@ pub struct PreviewDone {
 }
 
 #[cfg(test)]
-#[path = "import_tests.rs"]
 mod tests;

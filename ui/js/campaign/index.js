@@ -6,7 +6,7 @@
 // reach this page (only how many wait to be saved). On the sandbox, a form plays a user
 // registering with the pass from the saved file, as they would at aka.ms/mysecurityinfo.
 
-import { byTestid, h } from "../import/dom.js";
+import { byTestid, h } from "../dom.js";
 
 const STEPS = [
   ["tap", "1 · Temporary Access Passes"],

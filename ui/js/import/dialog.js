@@ -1,7 +1,7 @@
 // A confirmation over the import screen: a modal with a question, what will happen, and two
 // buttons. Escape or "Back" says no; focus starts on the confirming button and stays inside.
 
-import { focus, h } from "./dom.js";
+import { focus, h } from "../dom.js";
 
 /** `host` gets the overlay; ask({ title, lines, confirm }) resolves to true or false. */
 export function createConfirm(doc, host) {

@@ -5,7 +5,7 @@
 // differs" is ticked. After a preview: the users who would depend on SMS/voice after its end date.
 // Builds markup only; index.js runs the preview with `options()`.
 
-import { h } from "./dom.js";
+import { h } from "../dom.js";
 import { plural } from "./format.js";
 import { regions } from "./regions.js";
 

@@ -5,7 +5,7 @@
 
 import { createConfirm } from "./dialog.js";
 import { createDirectorySource } from "./directory.js";
-import { h } from "./dom.js";
+import { h } from "../dom.js";
 import { fileText, plural, undoPreviewLines, when } from "./format.js";
 import { createPreview } from "./preview.js";
 import { createRun } from "./run.js";

@@ -4,7 +4,7 @@
 // (only the rows in view are in the DOM, window.js), so a 10,000-row file scrolls and filters
 // without a stall.
 
-import { h } from "./dom.js";
+import { h, pill } from "../dom.js";
 import { changeParts, outcomeLabel, OUTCOMES, plural } from "./format.js";
 import { regions } from "./regions.js";
 import { windowByHeights } from "./window.js";
@@ -16,10 +16,6 @@ const LINE_HEIGHT = 21;
 function estimatedHeight(row) {
   const notes = (row.problems?.length ?? 0) + (row.warnings?.length ?? 0) + (row.region ? 1 : 0);
   return ROW_PADDING + LINE_HEIGHT * Math.max(1, row.changes?.length ?? 0, notes);
-}
-
-function pill(doc, [text, variant], testid) {
-  return h(doc, "span", { className: `pill pill-${variant}`, testid }, text);
 }
 
 function userCell(doc, row) {
@@ -242,7 +238,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
       h(doc, "td", { className: "col-tick" }, tick),
       h(doc, "td", { className: "col-line" }, String(row.line)),
       h(doc, "td", { className: "col-user" }, userCell(doc, row)),
-      h(doc, "td", { className: "col-outcome" }, pill(doc, outcomeLabel(row.outcome), "outcome")),
+      h(doc, "td", { className: "col-outcome" }, pill(doc, ...outcomeLabel(row.outcome), "outcome")),
       h(doc, "td", { className: "col-changes" }, changeList(doc, row.changes)),
       h(doc, "td", { className: "col-notes" }, notes(doc, row.problems, row.warnings, row.region)),
     );

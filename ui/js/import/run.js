@@ -2,7 +2,7 @@
 // and Cancel, then one row per result (Graph's error explained, request-ids, rows changed since
 // the preview flagged with their new plan) and the export. Used by apply, resume and undo alike.
 
-import { focus, h } from "./dom.js";
+import { focus, h, pill } from "../dom.js";
 import { changeText, endLabel, plural, progressText, summaryText } from "./format.js";
 import { changeList, notes } from "./preview.js";
 
@@ -55,7 +55,7 @@ function resultRow(doc, r) {
     { testid: "result-row", data: { line: String(r.line), end: r.end } },
     h(doc, "td", { className: "col-line" }, String(r.line)),
     h(doc, "td", { className: "col-user" }, who),
-    h(doc, "td", { className: "col-outcome" }, h(doc, "span", { className: `pill pill-${variant}` }, label)),
+    h(doc, "td", { className: "col-outcome" }, pill(doc, label, variant)),
     h(doc, "td", { className: "col-changes" }, resultDetails(doc, r)),
   );
 }

@@ -2,7 +2,7 @@
 // with Resume for an interrupted or cancelled run and Undo for an apply run (Rust says which);
 // and the banner that offers to resume after sign-in.
 
-import { h } from "./dom.js";
+import { h, pill } from "../dom.js";
 import { plural, runState, when } from "./format.js";
 
 /** `onResume(run)` and `onUndo(run)` start those runs; `onRefresh()` reloads the list. */
@@ -38,7 +38,7 @@ export function createRuns({ doc, onResume, onUndo, onRefresh }) {
     if (run.failed) tally.push(`${run.failed} failed`);
     if (run.changedSincePreview) tally.push(`${run.changedSincePreview} changed since ${run.kind === "undo" ? "the run" : "preview"}`);
     if (run.pending) tally.push(`${run.pending} not applied`);
-    const kind = run.kind === "undo" ? h(doc, "span", { className: "pill pill-info" }, "Undo") : null;
+    const kind = run.kind === "undo" ? pill(doc, "Undo", "info") : null;
     const actions = h(doc, "div", { className: "row-actions" },
       run.resumable
         ? h(doc, "button", { type: "button", className: "button small primary", testid: "resume-run", onclick: () => onResume(run) }, "Resume")
@@ -56,7 +56,7 @@ export function createRuns({ doc, onResume, onUndo, onRefresh }) {
           h(doc, "span", { className: "upn" }, run.undoOf ? `undoes ${run.undoOf} · ${run.admin}` : `${run.run} · ${run.admin}`))),
       h(doc, "td", { className: "col-num" }, run.rows.toLocaleString("en-US")),
       h(doc, "td", { className: "col-tally" }, tally.join(", ")),
-      h(doc, "td", { className: "col-state" }, h(doc, "span", { className: `pill pill-${variant}` }, state)),
+      h(doc, "td", { className: "col-state" }, pill(doc, state, variant)),
       h(doc, "td", { className: "col-actions" }, actions));
   }
 
@@ -66,7 +66,7 @@ export function createRuns({ doc, onResume, onUndo, onRefresh }) {
       h(doc, "td", { className: "col-when" }, bad.run),
       h(doc, "td", { className: "col-file", colSpan: 3 },
         h(doc, "span", { className: "muted" }, `This run's journal could not be read: ${bad.reason}`)),
-      h(doc, "td", { className: "col-state" }, h(doc, "span", { className: "pill pill-warn" }, "Unreadable")),
+      h(doc, "td", { className: "col-state" }, pill(doc, "Unreadable", "warn")),
       h(doc, "td", { className: "col-actions" }));
   }
 

@@ -4,7 +4,7 @@
 // hands selected rows on: open a user's panel, refresh them live, export them. Every rule is
 // Rust's; rows arrive ready to show.
 
-import { byTestid, h } from "../import/dom.js";
+import { byTestid, h } from "../dom.js";
 import { searchKey, tileCounts, visibleRows, windowOf } from "./model.js";
 
 /** Must match `.report-table tbody tr` in css/report.css. */

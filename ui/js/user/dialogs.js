@@ -3,12 +3,12 @@
 // re-registration confirmation listing what will be removed and what stays.
 
 import { describeError } from "../errors.js";
-import { h } from "./dom.js";
+import { h } from "../dom.js";
 
 /** Shows `content` in a modal inside `host`; returns a function that closes it. */
 function modal(doc, host, testid, content) {
-  const box = h(doc, "div", { class: "user-modal-box", role: "dialog", "aria-modal": "true", testid }, content);
-  const backdrop = h(doc, "div", { class: "user-modal" }, box);
+  const box = h(doc, "div", { className: "user-modal-box", attrs: { role: "dialog", "aria-modal": "true" }, testid }, content);
+  const backdrop = h(doc, "div", { className: "user-modal" }, box);
   host.replaceChildren(backdrop);
   host.hidden = false;
   return () => {
@@ -25,13 +25,13 @@ export function confirmDialog(doc, host, { title, body, ok = "Confirm", extra = 
       close();
       resolve(answer);
     };
-    const cancel = h(doc, "button", { type: "button", class: "button", text: "Cancel", testid: "confirm-cancel", onclick: () => done(false) });
-    const confirm = h(doc, "button", { type: "button", class: "button danger", text: ok, testid: "confirm-ok", onclick: () => done(true) });
+    const cancel = h(doc, "button", { type: "button", className: "button", text: "Cancel", testid: "confirm-cancel", onclick: () => done(false) });
+    const confirm = h(doc, "button", { type: "button", className: "button danger", text: ok, testid: "confirm-ok", onclick: () => done(true) });
     close = modal(doc, host, "confirm-dialog", [
-      h(doc, "h2", { class: "user-modal-title", text: title }),
+      h(doc, "h2", { className: "user-modal-title", text: title }),
       h(doc, "p", { text: body }),
       extra,
-      h(doc, "div", { class: "actions" }, cancel, confirm),
+      h(doc, "div", { className: "actions" }, cancel, confirm),
     ]);
     confirm.focus?.();
   });
@@ -41,7 +41,7 @@ export function confirmDialog(doc, host, { title, body, ok = "Confirm", extra = 
 export function tapDialog(doc, host, { detail, issue, copy, onClosed }) {
   const policy = detail.tapPolicy;
   const lifetime = h(doc, "input", {
-    class: "text-input narrow",
+    className: "text-input narrow",
     type: "number",
     testid: "tap-lifetime",
     value: String(policy?.defaultLifetimeMinutes ?? 60),
@@ -50,26 +50,26 @@ export function tapDialog(doc, host, { detail, issue, copy, onClosed }) {
     "aria-label": "Lifetime in minutes",
   });
   const oneTime = h(doc, "input", { type: "checkbox", testid: "tap-one-time", checked: true, disabled: !!policy?.oneTimeOnly });
-  const start = h(doc, "input", { class: "text-input", type: "datetime-local", testid: "tap-start", "aria-label": "Usable from (empty: now)" });
+  const start = h(doc, "input", { className: "text-input", type: "datetime-local", testid: "tap-start", "aria-label": "Usable from (empty: now)" });
   const limits = policy
     ? `The tenant's policy allows ${policy.minimumLifetimeMinutes} to ${policy.maximumLifetimeMinutes} minutes${policy.oneTimeOnly ? ", one-time passes only" : ""}.`
     : "The TAP policy could not be read; Graph checks the limits.";
-  const result = h(doc, "div", { class: "tap-result", testid: "tap-result", hidden: true });
-  const message = h(doc, "p", { class: "user-reason", testid: "tap-error", hidden: true });
-  const issueButton = h(doc, "button", { type: "button", class: "button primary", text: "Issue pass", testid: "tap-issue" });
-  const closeButton = h(doc, "button", { type: "button", class: "button", text: "Close", testid: "tap-close" });
-  const form = h(doc, "div", { class: "tap-form" },
-    h(doc, "label", { class: "field" }, h(doc, "span", { class: "field-label", text: "Lifetime (minutes)" }), lifetime),
-    h(doc, "label", { class: "field" }, h(doc, "span", { class: "field-label", text: "Usable from (empty: now)" }), start),
-    h(doc, "label", { class: "user-check" }, oneTime, h(doc, "span", { text: "One-time use" })),
-    h(doc, "p", { class: "muted", testid: "tap-policy", text: limits }));
+  const result = h(doc, "div", { className: "tap-result", testid: "tap-result", hidden: true });
+  const message = h(doc, "p", { className: "user-reason", testid: "tap-error", hidden: true });
+  const issueButton = h(doc, "button", { type: "button", className: "button primary", text: "Issue pass", testid: "tap-issue" });
+  const closeButton = h(doc, "button", { type: "button", className: "button", text: "Close", testid: "tap-close" });
+  const form = h(doc, "div", { className: "tap-form" },
+    h(doc, "label", { className: "field" }, h(doc, "span", { className: "field-label", text: "Lifetime (minutes)" }), lifetime),
+    h(doc, "label", { className: "field" }, h(doc, "span", { className: "field-label", text: "Usable from (empty: now)" }), start),
+    h(doc, "label", { className: "user-check" }, oneTime, h(doc, "span", { text: "One-time use" })),
+    h(doc, "p", { className: "muted", testid: "tap-policy", text: limits }));
   const close = modal(doc, host, "tap-dialog", [
-    h(doc, "h2", { class: "user-modal-title", text: `Temporary Access Pass for ${detail.displayName}` }),
-    h(doc, "p", { class: "muted", text: "Issuing a pass replaces any usable pass this user has." }),
+    h(doc, "h2", { className: "user-modal-title", text: `Temporary Access Pass for ${detail.displayName}` }),
+    h(doc, "p", { className: "muted", text: "Issuing a pass replaces any usable pass this user has." }),
     form,
     message,
     result,
-    h(doc, "div", { class: "actions" }, closeButton, issueButton),
+    h(doc, "div", { className: "actions" }, closeButton, issueButton),
   ]);
   closeButton.addEventListener("click", () => {
     result.replaceChildren(); // the pass leaves the page with the dialog
@@ -83,10 +83,10 @@ export function tapDialog(doc, host, { detail, issue, copy, onClosed }) {
       // datetime-local is the admin's local time; Rust takes an absolute instant.
       const from = start.value ? new Date(start.value).toISOString() : null;
       const tap = await issue({ lifetimeMinutes: Number(lifetime.value), oneTime: oneTime.checked, start: from });
-      const copied = h(doc, "span", { class: "muted", testid: "tap-copied", "aria-live": "polite" });
+      const copied = h(doc, "span", { className: "muted", testid: "tap-copied", "aria-live": "polite" });
       const copyButton = h(doc, "button", {
         type: "button",
-        class: "button small",
+        className: "button small",
         text: "Copy",
         testid: "tap-copy",
         onclick: async () => {
@@ -94,8 +94,8 @@ export function tapDialog(doc, host, { detail, issue, copy, onClosed }) {
         },
       });
       result.replaceChildren(
-        h(doc, "div", { class: "tap-pass-row" }, h(doc, "code", { class: "tap-pass", testid: "tap-pass", text: tap.pass }), copyButton, copied),
-        h(doc, "p", { class: "muted", text: `${tap.oneTime ? "One-time" : "Multi-use"}, ${tap.lifetimeMinutes} minutes from ${tap.start ?? "now"}. Shown once: Prestage does not keep it.` }),
+        h(doc, "div", { className: "tap-pass-row" }, h(doc, "code", { className: "tap-pass", testid: "tap-pass", text: tap.pass }), copyButton, copied),
+        h(doc, "p", { className: "muted", text: `${tap.oneTime ? "One-time" : "Multi-use"}, ${tap.lifetimeMinutes} minutes from ${tap.start ?? "now"}. Shown once: Prestage does not keep it.` }),
       );
       result.hidden = false;
       form.hidden = true;
@@ -110,9 +110,9 @@ export function tapDialog(doc, host, { detail, issue, copy, onClosed }) {
 
 /** The list of what re-registration removes and keeps, for the confirmation. */
 export function reregisterList(doc, detail) {
-  return h(doc, "div", { class: "rereg" },
-    h(doc, "ul", { class: "user-notes", testid: "rereg-steps" }, detail.reregisterSteps.map((s) => h(doc, "li", { text: s }))),
+  return h(doc, "div", { className: "rereg" },
+    h(doc, "ul", { className: "user-notes", testid: "rereg-steps" }, detail.reregisterSteps.map((s) => h(doc, "li", { text: s }))),
     detail.reregisterKept.length
-      ? h(doc, "ul", { class: "user-notes muted" }, detail.reregisterKept.map((k) => h(doc, "li", { text: `${k.what} stays: ${k.reason}` })))
+      ? h(doc, "ul", { className: "user-notes muted" }, detail.reregisterKept.map((k) => h(doc, "li", { text: `${k.what} stays: ${k.reason}` })))
       : null);
 }

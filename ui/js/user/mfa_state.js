@@ -4,7 +4,8 @@
 // registered). Read on its own after the overview, so a role that may not read it loses only
 // this section. No business rules here.
 
-import { h, pill, section } from "./dom.js";
+import { h, pill } from "../dom.js";
+import { section } from "./widgets.js";
 
 const PILL = { disabled: "neutral", enabled: "info", enforced: "ok" };
 
@@ -16,7 +17,7 @@ function registeredWords(v) {
 
 function render(ctx, box, info) {
   const { doc, api } = ctx;
-  const select = h(doc, "select", { class: "text-input", testid: "mfa-select", "aria-label": "Per-user MFA state" },
+  const select = h(doc, "select", { className: "text-input", testid: "mfa-select", "aria-label": "Per-user MFA state" },
     h(doc, "option", { value: "", text: "Choose a state…" }),
     info.choices.map((c) =>
       h(doc, "option", {
@@ -25,7 +26,7 @@ function render(ctx, box, info) {
         disabled: !c.allowed || c.state === info.state,
         title: c.reason ?? "",
       })));
-  const save = h(doc, "button", { type: "button", class: "button small", text: "Set", testid: "mfa-save", disabled: true });
+  const save = h(doc, "button", { type: "button", className: "button small", text: "Set", testid: "mfa-save", disabled: true });
   select.addEventListener("change", () => {
     const chosen = info.choices.find((c) => c.state === select.value);
     save.disabled = !chosen?.allowed;
@@ -43,19 +44,19 @@ function render(ctx, box, info) {
     h(doc, "p", { testid: "mfa-current" },
       pill(doc, info.state, PILL[info.state] ?? "neutral", "mfa-state"),
       ` ${registeredWords(info.registered)}`),
-    h(doc, "p", { class: "muted", testid: "mfa-tenant", text: `Security defaults: ${sd} · Conditional Access: ${ca}` }),
-    h(doc, "p", { class: info.fit === "wrongTool" ? "user-refusal" : "user-note", testid: "mfa-advice", text: info.advice }),
+    h(doc, "p", { className: "muted", testid: "mfa-tenant", text: `Security defaults: ${sd} · Conditional Access: ${ca}` }),
+    h(doc, "p", { className: info.fit === "wrongTool" ? "user-refusal" : "user-note", testid: "mfa-advice", text: info.advice }),
     info.cannotChange
-      ? h(doc, "p", { class: "user-reason", testid: "mfa-reason", text: info.cannotChange })
-      : h(doc, "div", { class: "phone-form" }, select, save),
+      ? h(doc, "p", { className: "user-reason", testid: "mfa-reason", text: info.cannotChange })
+      : h(doc, "div", { className: "phone-form" }, select, save),
     unavailable.length
-      ? h(doc, "ul", { class: "user-notes", testid: "mfa-unavailable" }, unavailable.map((c) => h(doc, "li", { text: `${c.state}: ${c.reason}` })))
+      ? h(doc, "ul", { className: "user-notes", testid: "mfa-unavailable" }, unavailable.map((c) => h(doc, "li", { text: `${c.state}: ${c.reason}` })))
       : null);
 }
 
 export function mfaStateSection(ctx) {
   const { doc, api, errors } = ctx;
-  const box = h(doc, "div", { testid: "mfa-body" }, h(doc, "p", { class: "muted", text: "Reading…" }));
+  const box = h(doc, "div", { testid: "mfa-body" }, h(doc, "p", { className: "muted", text: "Reading…" }));
   const userId = ctx.userId;
   api.userMfaState(userId).then(
     (info) => {
@@ -64,9 +65,9 @@ export function mfaStateSection(ctx) {
     (error) => {
       if (ctx.userId !== userId) return;
       if (error?.kind === "refused") {
-        box.replaceChildren(h(doc, "p", { class: "muted", testid: "mfa-reason", text: error.message }));
+        box.replaceChildren(h(doc, "p", { className: "muted", testid: "mfa-reason", text: error.message }));
       } else {
-        box.replaceChildren(h(doc, "p", { class: "muted", text: "Could not read per-user MFA." }));
+        box.replaceChildren(h(doc, "p", { className: "muted", text: "Could not read per-user MFA." }));
         errors.show(error, "user-mfa");
       }
     });

@@ -4,7 +4,8 @@
 // again. Holds no business rules: reasons, numbers and limits all come from Rust.
 
 import { confirmDialog, reregisterList, tapDialog } from "./dialogs.js";
-import { h, pill, section } from "./dom.js";
+import { h, pill } from "../dom.js";
+import { section } from "./widgets.js";
 import { mfaStateSection } from "./mfa_state.js";
 import { phonesSection } from "./phones.js";
 import {
@@ -24,12 +25,12 @@ function header(doc, detail, onClose) {
     detail.guest ? pill(doc, "Guest", "warn") : pill(doc, "Member", "neutral"),
     ...detail.roles.map((r) => pill(doc, r, "warn", "user-role")),
   ];
-  return h(doc, "header", { class: "user-head" },
-    h(doc, "div", { class: "user-who" },
-      h(doc, "h2", { class: "user-title", testid: "user-name", text: detail.displayName }),
-      h(doc, "div", { class: "upn", testid: "user-upn", text: detail.userPrincipalName }),
-      h(doc, "div", { class: "user-pills" }, pills)),
-    h(doc, "button", { type: "button", class: "button small", text: "Close", testid: "user-close", "aria-label": "Close the user panel", onclick: onClose }));
+  return h(doc, "header", { className: "user-head" },
+    h(doc, "div", { className: "user-who" },
+      h(doc, "h2", { className: "user-title", testid: "user-name", text: detail.displayName }),
+      h(doc, "div", { className: "upn", testid: "user-upn", text: detail.userPrincipalName }),
+      h(doc, "div", { className: "user-pills" }, pills)),
+    h(doc, "button", { type: "button", className: "button small", text: "Close", testid: "user-close", "aria-label": "Close the user panel", onclick: onClose }));
 }
 
 /** One line per write of an outcome, then warnings and what was kept. */
@@ -48,10 +49,10 @@ function outcomeLines(outcome) {
  */
 export function mountUserPanel({ api, errors, root, copy, timers = globalThis }) {
   const doc = root.ownerDocument;
-  const body = h(doc, "div", { class: "user-panel-body", "aria-busy": "false" });
-  const status = h(doc, "div", { class: "user-status", testid: "user-status", role: "status", hidden: true });
-  const panel = h(doc, "aside", { class: "user-panel", testid: "user-panel", "aria-label": "User", hidden: true }, status, body);
-  const modalHost = h(doc, "div", { class: "user-modal-host", hidden: true });
+  const body = h(doc, "div", { className: "user-panel-body", "aria-busy": "false" });
+  const status = h(doc, "div", { className: "user-status", testid: "user-status", attrs: { role: "status" }, hidden: true });
+  const panel = h(doc, "aside", { className: "user-panel", testid: "user-panel", "aria-label": "User", hidden: true }, status, body);
+  const modalHost = h(doc, "div", { className: "user-modal-host", hidden: true });
   root.append(panel, modalHost);
 
   let userId = null;
@@ -142,11 +143,11 @@ export function mountUserPanel({ api, errors, root, copy, timers = globalThis })
       header(doc, detail, close),
       write.allowed
         ? null
-        : h(doc, "div", { class: "user-refusal", testid: "user-write-refusal", role: "note" },
+        : h(doc, "div", { className: "user-refusal", testid: "user-write-refusal", attrs: { role: "note" } },
             h(doc, "strong", { text: "You can look but not change: " }),
             h(doc, "span", { text: write.reason ?? "" })),
-      detail.hints.length ? h(doc, "ul", { class: "user-hints", testid: "user-hints" }, detail.hints.map((t) => h(doc, "li", { text: t }))) : null,
-      detail.maskedNumbers ? h(doc, "p", { class: "muted", text: "Phone numbers are masked for your role; a change replaces the number without showing the old one." }) : null,
+      detail.hints.length ? h(doc, "ul", { className: "user-hints", testid: "user-hints" }, detail.hints.map((t) => h(doc, "li", { text: t }))) : null,
+      detail.maskedNumbers ? h(doc, "p", { className: "muted", text: "Phone numbers are masked for your role; a change replaces the number without showing the old one." }) : null,
       methodsSection(ctx),
       phonesSection(ctx),
       smsSection(ctx),

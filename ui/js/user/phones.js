@@ -2,7 +2,8 @@
 // live by Rust (`check_phone`) showing exactly what will be sent, and Add/Change/Remove buttons
 // enabled only by the pre-flight verdicts that came with the overview. No phone rules here.
 
-import { actionButton, h, reason, section, warnings } from "./dom.js";
+import { h } from "../dom.js";
+import { actionButton, reason, section, warnings } from "./widgets.js";
 
 export const CHECK_DEBOUNCE_MS = 120;
 
@@ -17,16 +18,15 @@ function editor(ctx, actions, phone) {
   let checked = null; // the last PhoneCheckInfo for the field's current text
 
   const input = h(doc, "input", {
-    class: "text-input",
+    className: "text-input",
     testid: `phone-input-${type}`,
     "aria-label": `${label} number`,
-    autocomplete: "off",
-    spellcheck: "false",
+    attrs: { autocomplete: "off", spellcheck: "false" },
     placeholder: phone ? "New number" : "Number, e.g. +44 7400 123456 or national",
     disabled: !actions.set.allowed,
   });
-  const preview = h(doc, "p", { class: "phone-preview", testid: `phone-preview-${type}`, hidden: true });
-  const notes = h(doc, "ul", { class: "user-notes", testid: `phone-notes-${type}`, hidden: true });
+  const preview = h(doc, "p", { className: "phone-preview", testid: `phone-preview-${type}`, hidden: true });
+  const notes = h(doc, "ul", { className: "user-notes", testid: `phone-notes-${type}`, hidden: true });
   const save = actionButton(doc, phone ? "Change" : "Add", actions.set, { testid: `phone-save-${type}` });
   save.disabled = true;
 
@@ -87,19 +87,19 @@ function editor(ctx, actions, phone) {
     : null;
 
   const current = phone
-    ? h(doc, "div", { class: "phone-current" },
-        h(doc, "span", { class: "mono", testid: `phone-number-${type}`, text: phone.number }),
+    ? h(doc, "div", { className: "phone-current" },
+        h(doc, "span", { className: "mono", testid: `phone-number-${type}`, text: phone.number }),
         phone.smsSignInText && type === "mobile"
-          ? h(doc, "span", { class: "muted", testid: "phone-sms-state", text: phone.smsSignInText })
+          ? h(doc, "span", { className: "muted", testid: "phone-sms-state", text: phone.smsSignInText })
           : null,
-        phone.notUsable ? h(doc, "p", { class: "user-reason", text: phone.notUsable }) : null)
-    : h(doc, "div", { class: "phone-current muted", text: "Not set" });
+        phone.notUsable ? h(doc, "p", { className: "user-reason", text: phone.notUsable }) : null)
+    : h(doc, "div", { className: "phone-current muted", text: "Not set" });
 
-  const row = h(doc, "div", { class: "phone-editor", testid: `phone-${type}` },
-    h(doc, "div", { class: "phone-label", text: label }),
-    h(doc, "div", { class: "phone-body" },
+  const row = h(doc, "div", { className: "phone-editor", testid: `phone-${type}` },
+    h(doc, "div", { className: "phone-label", text: label }),
+    h(doc, "div", { className: "phone-body" },
       current,
-      h(doc, "div", { class: "phone-form" }, input, save, remove),
+      h(doc, "div", { className: "phone-form" }, input, save, remove),
       preview,
       notes,
       reason(doc, actions.set, `phone-set-reason-${type}`),
@@ -115,10 +115,10 @@ export function phonesSection(ctx) {
     editor(ctx, a, detail.phones.find((p) => p.phoneType === a.phoneType)),
   );
   const region = h(doc, "input", {
-    class: "text-input region-input",
+    className: "text-input region-input",
     testid: "phone-region",
     value: ctx.region() ?? "",
-    maxlength: "2",
+    attrs: { maxlength: "2" },
     "aria-label": "Default region",
   });
   region.addEventListener("input", () => {
@@ -135,13 +135,13 @@ export function phonesSection(ctx) {
           ),
       })
     : null;
-  const profile = h(doc, "div", { class: "profile-phones", testid: "profile-phones" },
-    h(doc, "span", { class: "muted", text: "Directory profile (contact info, not a sign-in method): " }),
+  const profile = h(doc, "div", { className: "profile-phones", testid: "profile-phones" },
+    h(doc, "span", { className: "muted", text: "Directory profile (contact info, not a sign-in method): " }),
     h(doc, "span", { text: `mobile ${detail.profileMobile ?? "none"}` }),
     h(doc, "span", { text: ` · business ${detail.profileBusiness.length ? detail.profileBusiness.join(", ") : "none"}` }),
     useProfile);
   return section(doc, "Phones", "user-phones",
-    h(doc, "p", { class: "muted region-line" }, "Numbers without a +country code are read as ", region, " numbers."),
+    h(doc, "p", { className: "muted region-line" }, "Numbers without a +country code are read as ", region, " numbers."),
     ...editors.map((e) => e.row),
     profile);
 }

@@ -2,7 +2,8 @@
 // registration and the onboarding actions (TAP, re-registration). Controls follow the verdicts
 // Rust sent with the overview; clicking runs one command through ctx.run.
 
-import { actionButton, day, h, reason, section, warnings } from "./dom.js";
+import { h } from "../dom.js";
+import { actionButton, day, reason, section, warnings } from "./widgets.js";
 
 export function methodsSection(ctx) {
   const { doc, detail, api } = ctx;
@@ -23,11 +24,11 @@ export function methodsSection(ctx) {
       : null;
     return h(doc, "tr", { testid: "method-row", "data-kind": m.kind },
       h(doc, "td", { text: m.label }),
-      h(doc, "td", { class: "mono", text: m.detail }),
-      h(doc, "td", { class: "muted", text: day(m.created) }),
-      h(doc, "td", { class: "cell-action" }, remove));
+      h(doc, "td", { className: "mono", text: m.detail }),
+      h(doc, "td", { className: "muted", text: day(m.created) }),
+      h(doc, "td", { className: "cell-action" }, remove));
   });
-  const table = h(doc, "table", { class: "user-table" },
+  const table = h(doc, "table", { className: "user-table" },
     h(doc, "thead", {}, h(doc, "tr", {}, ["Method", "Detail", "Created", ""].map((t) => h(doc, "th", { text: t })))),
     h(doc, "tbody", {}, rows));
   return section(doc, "Authentication methods", "user-methods", table);
@@ -37,7 +38,7 @@ export function emailSection(ctx) {
   const { doc, detail, api } = ctx;
   const a = detail.actions;
   const input = h(doc, "input", {
-    class: "text-input",
+    className: "text-input",
     testid: "email-input",
     type: "email",
     placeholder: detail.email ? "New address" : "someone@example.org",
@@ -58,8 +59,8 @@ export function emailSection(ctx) {
       })
     : null;
   return section(doc, "Email (password reset only)", "user-email",
-    h(doc, "p", { class: detail.email ? "mono" : "muted", testid: "email-current", text: detail.email ?? "Not set" }),
-    h(doc, "div", { class: "phone-form" }, input, save, remove),
+    h(doc, "p", { className: detail.email ? "mono" : "muted", testid: "email-current", text: detail.email ?? "Not set" }),
+    h(doc, "div", { className: "phone-form" }, input, save, remove),
     reason(doc, a.setEmail, "email-reason"));
 }
 
@@ -76,7 +77,7 @@ export function smsSection(ctx) {
   });
   return section(doc, "SMS sign-in", "user-sms",
     h(doc, "p", { testid: "sms-state", text: mobile?.smsSignInText ?? "No mobile number: SMS sign-in needs one." }),
-    h(doc, "div", { class: "phone-form" }, toggle),
+    h(doc, "div", { className: "phone-form" }, toggle),
     on ? null : reason(doc, a.enableSmsSignIn, "sms-reason"),
     warnings(doc, verdict.allowed ? verdict.warnings : null));
 }
@@ -84,7 +85,7 @@ export function smsSection(ctx) {
 export function defaultSection(ctx) {
   const { doc, detail, api } = ctx;
   const options = detail.actions.defaultMethods;
-  const select = h(doc, "select", { class: "text-input", testid: "default-select", "aria-label": "Default method" },
+  const select = h(doc, "select", { className: "text-input", testid: "default-select", "aria-label": "Default method" },
     h(doc, "option", { value: "", text: "Choose a new default…" }),
     options.map((o) =>
       h(doc, "option", {
@@ -95,7 +96,7 @@ export function defaultSection(ctx) {
       })),
   );
   const save = actionButton(doc, "Set default", detail.actions.write, { testid: "default-save", disabled: true });
-  const notes = h(doc, "ul", { class: "user-notes", testid: "default-warnings", hidden: true });
+  const notes = h(doc, "ul", { className: "user-notes", testid: "default-warnings", hidden: true });
   select.addEventListener("change", () => {
     const chosen = options.find((o) => o.method === select.value);
     save.disabled = !chosen?.verdict.allowed;
@@ -109,14 +110,14 @@ export function defaultSection(ctx) {
   const unavailable = options.filter((o) => !o.verdict.allowed && o.verdict.reason && detail.actions.write.allowed);
   return section(doc, "Default sign-in method", "user-default",
     h(doc, "p", { testid: "default-current", text: detail.defaultMethodLabel ?? "None set" }),
-    detail.defaultMethodNote ? h(doc, "p", { class: "user-note", testid: "default-note", text: detail.defaultMethodNote }) : null,
-    h(doc, "div", { class: "phone-form" }, select, save),
+    detail.defaultMethodNote ? h(doc, "p", { className: "user-note", testid: "default-note", text: detail.defaultMethodNote }) : null,
+    h(doc, "div", { className: "phone-form" }, select, save),
     notes,
     reason(doc, detail.actions.write.allowed ? null : detail.actions.write, "default-reason"),
     unavailable.length
-      ? h(doc, "details", { class: "why-not" },
+      ? h(doc, "details", { className: "why-not" },
           h(doc, "summary", { text: "Why some methods are not available" }),
-          h(doc, "ul", { class: "user-notes" }, unavailable.map((o) => h(doc, "li", { text: `${o.label}: ${o.verdict.reason}` }))))
+          h(doc, "ul", { className: "user-notes" }, unavailable.map((o) => h(doc, "li", { text: `${o.label}: ${o.verdict.reason}` }))))
       : null);
 }
 
@@ -127,7 +128,7 @@ export function registrationSection(ctx) {
   const body = r.available
     ? h(doc, "p", { testid: "registration",
         text: `Registered for MFA: ${yes(r.mfaRegistered)} · MFA capable: ${yes(r.mfaCapable)} · SSPR registered: ${yes(r.ssprRegistered)}${r.methodsRegistered.length ? ` · ${r.methodsRegistered.join(", ")}` : ""}` })
-    : h(doc, "p", { class: "muted", testid: "registration", text: r.reason });
+    : h(doc, "p", { className: "muted", testid: "registration", text: r.reason });
   return section(doc, "MFA registration", "user-registration", body);
 }
 
@@ -137,7 +138,7 @@ export function onboardingSection(ctx) {
   const tap = actionButton(doc, "Issue a Temporary Access Pass…", a.issueTap, { testid: "tap-open", onclick: () => ctx.openTap() });
   const rereg = actionButton(doc, "Require re-registration…", a.reregister, { testid: "rereg-open", onclick: () => ctx.openReregister() });
   return section(doc, "Onboarding and recovery", "user-onboarding",
-    h(doc, "div", { class: "phone-form" }, tap, rereg),
+    h(doc, "div", { className: "phone-form" }, tap, rereg),
     reason(doc, a.issueTap, "tap-reason"),
     a.issueTap.allowed ? reason(doc, a.reregister, "rereg-reason") : null);
 }

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use prestage_core::campaign::{
-    self, Campaign, CampaignError, Maker, NewCampaign, Pick, Step, StepOptions, StepOutcome,
-    StepPreview, TapChoice,
+    self, Campaign, CampaignError, NewCampaign, Pick, Step, StepOptions, StepOutcome, StepPreview,
+    TapChoice,
 };
 use prestage_core::import::{ApplyControl, ROWS_IN_FLIGHT};
 use prestage_core::report::{self, ReportEvent, ReportRow, SourceChoice, Tile};
@@ -323,12 +323,7 @@ pub async fn create_cmd(
         }
     };
     let rows = report_rows(s, &a.source).await?;
-    let maker = Maker {
-        graph: s.graph(),
-        me: &s.account().id,
-        tenant_id: &s.account().tenant_id,
-        data_dir: data,
-    };
+    let maker = s.campaigns(data);
     let c = campaign::create(
         &maker,
         &NewCampaign {

@@ -325,6 +325,16 @@ impl Session {
         }
     }
 
+    /// Campaigns made by this session's admin, kept under `data_dir`.
+    pub fn campaigns<'a>(&'a self, data_dir: &'a std::path::Path) -> crate::campaign::Maker<'a> {
+        crate::campaign::Maker {
+            graph: &self.graph,
+            me: &self.account.id,
+            tenant_id: &self.account.tenant_id,
+            data_dir,
+        }
+    }
+
     /// Where this session's refresh token is kept: tenant + account.
     pub fn key(&self) -> AccountKey {
         AccountKey {

@@ -12,9 +12,9 @@ use chrono::Utc;
 use serde_json::{json, Map, Value};
 
 use crate::config::Faults;
-use crate::graph::router::ApiVersion;
 use crate::methods::json::Renderer;
 use crate::policy_api::policy_json;
+use crate::request::ApiVersion;
 use crate::roles::AdminRole;
 use crate::rules::View;
 use crate::seed::ACCOUNTS;

@@ -244,6 +244,20 @@ pub(crate) struct ReportView {
 }
 
 impl User {
+    /// Has this user registered what the sign-in method `method` needs (a `signInPreferences`
+    /// name: `sms`, `voiceMobile`, `push`, ...)?
+    pub(crate) fn supports(&self, method: &str) -> bool {
+        let m = &self.methods;
+        match method {
+            "sms" | "voiceMobile" => m.phone(PhoneType::Mobile).is_some(),
+            "voiceAlternateMobile" => m.phone(PhoneType::AlternateMobile).is_some(),
+            "voiceOffice" => m.phone(PhoneType::Office).is_some(),
+            "push" => !m.authenticators.is_empty(),
+            "oath" => !m.oath.is_empty() || !m.authenticators.is_empty(),
+            _ => false,
+        }
+    }
+
     /// The methods, preferences and `lastUpdatedDateTime` the registration report shows at `now`:
     /// the state before a change until `lag` has passed since it, the current state after.
     pub(crate) fn report_state(

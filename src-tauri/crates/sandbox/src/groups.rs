@@ -2,13 +2,14 @@
 //! `microsoft.graph.user`) with paging. Groups are read-only in the sandbox.
 
 use axum::http::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::directory::Group;
-use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
+use crate::directory_json::{group_json, selectable, user_json};
+use crate::errors::{GraphError, GraphResult, Reply};
 use crate::odata::filter::{self, Field, Filterable, Kind};
 use crate::odata::paging::{self, collection};
+use crate::request::{Ctx, GraphRequest};
 
 struct GroupView<'a>(&'a Group);
 
@@ -25,26 +26,6 @@ impl Filterable for GroupView<'_> {
 
 fn group_schema(p: &str) -> Option<Kind> {
     matches!(p, "displayname" | "id" | "mailnickname").then_some(Kind::Str)
-}
-
-pub(crate) fn group_json(g: &Group) -> Value {
-    json!({
-        "@odata.type": "#microsoft.graph.group",
-        "id": g.id,
-        "deletedDateTime": null,
-        "classification": null,
-        "createdDateTime": iso(g.created),
-        "description": g.description,
-        "displayName": g.display_name,
-        "groupTypes": [],
-        "isAssignableToRole": null,
-        "mail": null,
-        "mailEnabled": false,
-        "mailNickname": g.mail_nickname,
-        "onPremisesSyncEnabled": null,
-        "securityEnabled": true,
-        "visibility": null,
-    })
 }
 
 fn find(ctx: &Ctx<'_>, req: &GraphRequest, id: &str) -> Result<usize, GraphError> {
@@ -148,10 +129,7 @@ pub(crate) fn members(
     let offset = paging::offset(&req.query)?;
     let page = paging::slice(&all, offset, top);
     let props: Vec<&str> = match req.query.select() {
-        Some(s) => s
-            .iter()
-            .filter_map(|p| crate::users::selectable(p))
-            .collect(),
+        Some(s) => s.iter().filter_map(|p| selectable(p)).collect(),
         None => USER_PROPS.to_vec(),
     };
     let values = page
@@ -161,7 +139,7 @@ pub(crate) fn members(
             if *is_group {
                 group_json(&dir.groups[*i])
             } else {
-                let mut v = crate::users::user_json(&dir.users[*i], &props);
+                let mut v = user_json(&dir.users[*i], &props);
                 v["@odata.type"] = json!("#microsoft.graph.user");
                 v
             }

@@ -8,12 +8,13 @@
 //! Reader, `nora.nobody@…` no administrator role.
 
 mod access;
+mod access_api;
 mod app_permissions;
 mod apps;
-mod batch;
 mod config;
 mod control;
 mod directory;
+mod directory_json;
 mod errors;
 mod faults;
 mod graph;
@@ -27,6 +28,7 @@ mod policy_api;
 mod preferences;
 mod register;
 mod reports;
+mod request;
 mod requirements;
 mod roles;
 mod rules;

@@ -5,8 +5,8 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
 use crate::odata::paging::collection;
+use crate::request::{Ctx, GraphRequest};
 use crate::seed::epoch_plus;
 
 fn organization_json(ctx: &Ctx<'_>) -> Value {

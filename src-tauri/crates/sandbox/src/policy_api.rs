@@ -6,10 +6,10 @@ use axum::http::Method;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::graph::router::{ApiVersion, Ctx, GraphRequest};
-use crate::methods::only_properties;
+use crate::methods::shared::only_properties;
 use crate::odata::paging::collection;
 use crate::policy::{Campaign, MethodConfig, MethodKind, Policy, Target};
+use crate::request::{ApiVersion, Ctx, GraphRequest};
 
 pub(crate) fn route(ctx: &mut Ctx<'_>, req: &GraphRequest, rest: &[&str]) -> GraphResult {
     if !ctx.caller.powers.read_policy {

@@ -5,10 +5,9 @@
 use axum::http::Method;
 use serde_json::{json, Value};
 
-use crate::directory::{PhoneType, User};
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
-use crate::methods::{only_properties, touched};
+use crate::methods::shared::{only_properties, touched};
+use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 
 const SETTABLE: [&str; 6] = [
@@ -19,19 +18,6 @@ const SETTABLE: [&str; 6] = [
     "voiceOffice",
     "sms",
 ];
-
-/// Has `u` registered what `method` needs?
-pub(crate) fn supports(u: &User, method: &str) -> bool {
-    let m = &u.methods;
-    match method {
-        "sms" | "voiceMobile" => m.phone(PhoneType::Mobile).is_some(),
-        "voiceAlternateMobile" => m.phone(PhoneType::AlternateMobile).is_some(),
-        "voiceOffice" => m.phone(PhoneType::Office).is_some(),
-        "push" => !m.authenticators.is_empty(),
-        "oath" => !m.oath.is_empty() || !m.authenticators.is_empty(),
-        _ => false,
-    }
-}
 
 pub(crate) fn route(ctx: &mut Ctx<'_>, req: &GraphRequest, user: usize) -> GraphResult {
     match req.method {
@@ -77,7 +63,7 @@ fn patch(ctx: &mut Ctx<'_>, req: &GraphRequest, user: usize) -> GraphResult {
                     "Invalid value '{s}' for userPreferredMethodForSecondaryAuthentication. Allowed: push, oath, voiceMobile, voiceAlternateMobile, voiceOffice, sms."
                 )));
             };
-            if !supports(&ctx.inner.dir.users[user], known) {
+            if !ctx.inner.dir.users[user].supports(known) {
                 return Err(rules::preferred_not_registered(known));
             }
             Some(*known)

@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 
 use crate::directory::{Directory, PhoneType};
 use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::graph::router::{ApiVersion, Ctx, GraphRequest};
 use crate::odata::filter::{self, Field, Filterable, Kind};
 use crate::odata::paging::{self, collection};
 use crate::policy::MethodKind;
+use crate::request::{ApiVersion, Ctx, GraphRequest};
 use crate::rules::REPORT_PAGE_SIZE;
 
 /// One computed report row.

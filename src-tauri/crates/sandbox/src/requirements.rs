@@ -6,8 +6,8 @@ use axum::http::Method;
 use serde_json::{json, Value};
 
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
-use crate::methods::{only_properties, touched};
+use crate::methods::shared::{only_properties, touched};
+use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 
 const STATES: [&str; 3] = ["disabled", "enabled", "enforced"];

@@ -6,7 +6,7 @@ use axum::http::Method;
 use serde_json::json;
 
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
+use crate::request::{Ctx, GraphRequest};
 use crate::roles::RoleKind;
 
 pub(crate) fn revoke(ctx: &mut Ctx<'_>, req: &GraphRequest, user: usize) -> GraphResult {

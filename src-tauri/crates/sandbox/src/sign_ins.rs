@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use crate::access::SignIn;
 use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::graph::router::{ApiVersion, Ctx, GraphRequest};
 use crate::odata::paging::{self, collection};
+use crate::request::{ApiVersion, Ctx, GraphRequest};
 
 /// The one filter the sandbox answers: `userId eq '{id}'`.
 fn user_filter(filter: &str) -> Option<&str> {

@@ -11,8 +11,10 @@ use serde_json::Value;
 
 use crate::directory::TemporaryAccessPass;
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
-use crate::methods::{created_reply, entity_reply, list_reply, only_properties, renderer, touched};
+use crate::methods::shared::{
+    created_reply, entity_reply, list_reply, only_properties, renderer, touched,
+};
+use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 use crate::seed::uuid;
 

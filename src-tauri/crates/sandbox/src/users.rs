@@ -1,112 +1,17 @@
 //! `/users` (list with `$select`, `$top`, `$filter`, `$search`, `$count`, `$orderby`, paging),
 //! `/users/{id|upn}`, `/me`, `/users/$count`, `memberOf`/`transitiveMemberOf` and
-//! `/directoryRoles`, with Graph's user JSON (default and selectable properties).
+//! `/directoryRoles`. The user JSON (default and selectable properties) is `directory_json`.
 
 use axum::http::Method;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::directory::{DirectoryRole, User};
-use crate::errors::{iso, GraphError, GraphResult, Reply};
-use crate::graph::router::{ApiVersion, Ctx, GraphRequest};
+use crate::directory_json::{group_json, selectable, user_json, DEFAULT_PROPS, EXTRA_PROPS};
+use crate::errors::{GraphError, GraphResult, Reply};
 use crate::odata::filter::{self, Field, Filterable, Kind};
 use crate::odata::paging::{self, collection};
 use crate::odata::search::{self, Searchable};
-
-const DEFAULT_PROPS: [&str; 11] = [
-    "businessPhones",
-    "displayName",
-    "givenName",
-    "jobTitle",
-    "mail",
-    "mobilePhone",
-    "officeLocation",
-    "preferredLanguage",
-    "surname",
-    "userPrincipalName",
-    "id",
-];
-
-const EXTRA_PROPS: [&str; 13] = [
-    "accountEnabled",
-    "userType",
-    "onPremisesSyncEnabled",
-    "usageLocation",
-    "department",
-    "city",
-    "country",
-    "createdDateTime",
-    "assignedLicenses",
-    "mailNickname",
-    "creationType",
-    "externalUserState",
-    "otherMails",
-];
-
-/// Microsoft 365 E3 (includes Entra ID P1).
-const E3_SKU: &str = "05e9a617-0261-4cee-bb44-138d3ef5d965";
-
-fn prop(u: &User, name: &str) -> Value {
-    match name {
-        "id" => json!(u.id),
-        "businessPhones" => json!(u.business_phones),
-        "displayName" => json!(u.display_name),
-        "givenName" => json!(u.given_name),
-        "jobTitle" => json!(u.job_title),
-        "mail" => json!(u.mail),
-        "mobilePhone" => json!(u.mobile_phone),
-        "officeLocation" => json!(u.office_location),
-        "preferredLanguage" => json!(u.preferred_language),
-        "surname" => json!(u.surname),
-        "userPrincipalName" => json!(u.upn),
-        "accountEnabled" => json!(u.account_enabled),
-        "userType" => json!(if u.guest { "Guest" } else { "Member" }),
-        "onPremisesSyncEnabled" => {
-            if u.synced {
-                json!(true)
-            } else {
-                Value::Null
-            }
-        }
-        "usageLocation" => json!(Some(&u.usage_location).filter(|l| !l.is_empty())),
-        "department" => json!(u.department),
-        "city" => json!(u.city),
-        "country" => json!(u.country),
-        "createdDateTime" => json!(iso(u.created)),
-        "assignedLicenses" => {
-            if u.licensed {
-                json!([{ "disabledPlans": [], "skuId": E3_SKU }])
-            } else {
-                json!([])
-            }
-        }
-        "mailNickname" => json!(u.upn.split('@').next().unwrap_or_default()),
-        "creationType" => {
-            if u.external {
-                json!("Invitation")
-            } else {
-                Value::Null
-            }
-        }
-        "externalUserState" => {
-            if u.external {
-                json!("Accepted")
-            } else {
-                Value::Null
-            }
-        }
-        "otherMails" => json!(u.other_mails),
-        _ => Value::Null,
-    }
-}
-
-/// A user property's canonical name, if `$select` may name it (case-insensitive).
-pub(crate) fn selectable(name: &str) -> Option<&'static str> {
-    DEFAULT_PROPS
-        .iter()
-        .chain(EXTRA_PROPS.iter())
-        .find(|p| p.eq_ignore_ascii_case(name))
-        .copied()
-}
+use crate::request::{ApiVersion, Ctx, GraphRequest};
 
 /// Resolves `$select` names (case-insensitive) to canonical ones, or 400.
 fn selected(req: &GraphRequest) -> Result<Vec<&'static str>, GraphError> {
@@ -120,27 +25,14 @@ fn selected(req: &GraphRequest) -> Result<Vec<&'static str>, GraphError> {
         Some(names) => names
             .iter()
             .map(|n| {
-                DEFAULT_PROPS
-                    .iter()
-                    .chain(EXTRA_PROPS.iter())
-                    .find(|p| p.eq_ignore_ascii_case(n))
-                    .copied()
-                    .ok_or_else(|| {
-                        GraphError::odata(format!(
-                            "Could not find a property named '{n}' on type 'microsoft.graph.user'."
-                        ))
-                    })
+                selectable(n).ok_or_else(|| {
+                    GraphError::odata(format!(
+                        "Could not find a property named '{n}' on type 'microsoft.graph.user'."
+                    ))
+                })
             })
             .collect(),
     }
-}
-
-pub(crate) fn user_json(u: &User, props: &[&str]) -> Value {
-    let mut m = Map::new();
-    for p in props {
-        m.insert((*p).to_owned(), prop(u, p));
-    }
-    Value::Object(m)
 }
 
 struct UserView<'a>(&'a User);
@@ -366,7 +258,7 @@ pub(crate) fn member_of(
             u.groups.clone()
         };
         for g in groups {
-            values.push(crate::groups::group_json(&dir.groups[g]));
+            values.push(group_json(&dir.groups[g]));
         }
     }
     let top = paging::page_size(&req.query, 100)?;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use prestage_core::campaign::{self, Maker, NewCampaign, Pick, Step, StepOptions, TapChoice};
+use prestage_core::campaign::{self, NewCampaign, Pick, Step, StepOptions, TapChoice};
 use prestage_core::graph::ClientOptions;
 use prestage_core::import::{ApplyControl, RowEnd};
 use prestage_core::report::{self, ReportEvent, SourceChoice};
@@ -81,12 +81,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let dir = std::env::temp_dir().join(format!("prestage-bench-campaign-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let maker = Maker {
-        graph: s.graph(),
-        me: &me,
-        tenant_id: &s.account().tenant_id,
-        data_dir: &dir,
-    };
+    let maker = s.campaigns(&dir);
     let mut c = campaign::create(
         &maker,
         &NewCampaign {

@@ -12,7 +12,7 @@ use url::Url;
 
 use super::error::parse_error;
 use super::{GraphClient, GraphError};
-use crate::throttle::{retry_after, ClientEvent, Decision, Lane, Outcome};
+use crate::throttle::{retry_after, Attempt, ClientEvent, Decision, Lane, Outcome};
 
 /// A successful answer, before decoding.
 #[derive(Debug, Clone)]
@@ -95,11 +95,12 @@ impl GraphClient {
         let mut refreshed = false;
         // Set once Graph throttles this request: from then on it goes ahead of new ones.
         let mut turn = None;
+        let mut next = Attempt::First;
         let mut token = self.inner.tokens.access_token().await?;
         loop {
             attempt += 1;
             let permit = engine
-                .admit(&self.cancel, lane, turn.is_some())
+                .admit(&self.cancel, lane, next)
                 .await
                 .map_err(|_| GraphError::Cancelled)?;
             let mut request = self
@@ -170,6 +171,13 @@ impl GraphClient {
                     if matches!(outcome, Outcome::Status { status: 429, .. }) && turn.is_none() {
                         turn = Some(engine.throttled_turn(lane));
                     }
+                    next = match outcome {
+                        Outcome::Status { status: 503, .. } | Outcome::ConnectFailed => {
+                            Attempt::AfterRefusal
+                        }
+                        _ if turn.is_some() => Attempt::AfterThrottle,
+                        _ => Attempt::First,
+                    };
                     // In-flight 429s of an episode already being waited out wait alone.
                     let shared = shared && engine.hold_all_for(lane, wait, sent_at);
                     if shared {

@@ -10,12 +10,12 @@ mod lock;
 mod prefs;
 mod preview;
 mod row;
+mod row_run;
 mod runs;
 mod undo;
 
 pub use apply::{
-    explain, unusable_pass, ApplyControl, ApplyReport, ChangeResult, IssuedPass, Mode, Progress,
-    RowResult,
+    explain, ApplyControl, ApplyReport, ChangeResult, IssuedPass, Mode, Progress, RowResult,
 };
 pub use export::{neutralize, results_csv};
 pub use journal::{
@@ -28,5 +28,6 @@ pub use lock::RunLock;
 pub use prefs::{ImportPrefs, PrefsError};
 pub(crate) use preview::plan_locals;
 pub use preview::{preview, Counts, FileSummary, Preview};
+pub use row_run::unusable_pass;
 pub use runs::{RunContext, RunOutcome, UndoPreview, PREVIEW_BATCHES_IN_FLIGHT, ROWS_IN_FLIGHT};
 pub use undo::{check_undoable, undo_plans, CannotUndo};

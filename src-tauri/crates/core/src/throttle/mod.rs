@@ -57,6 +57,20 @@ pub enum Outcome {
     NoAnswer,
 }
 
+/// Which attempt of a request asks to be admitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// A first attempt: behind the lane's throttled requests, and on the lane's pace.
+    First,
+    /// A retry after a 429: ahead of new requests, on the pace (the quota it waited for).
+    AfterThrottle,
+    /// A retry after the server said it did nothing (503) or nothing reached it: the pace slot
+    /// was spent on an attempt the quota never counted, so the retry waits only its own
+    /// Retry-After (taking a new slot put every refused write behind the whole queue again and
+    /// left the quota under-used by the refusal rate).
+    AfterRefusal,
+}
+
 /// What to do after an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -180,17 +194,17 @@ impl Engine {
         ThrottledTurn { lane: state }
     }
 
-    /// Waits for a slot and for the lane's hold to pass. A first attempt (`retrying` false) also
-    /// waits until no throttled request of its lane is waiting to retry.
+    /// Waits for a slot and for the lane's hold to pass. A first attempt also waits until no
+    /// throttled request of its lane is waiting to retry; see [`Attempt`] for the pace.
     pub async fn admit(
         &self,
         cancel: &CancellationToken,
         lane: Lane,
-        retrying: bool,
+        attempt: Attempt,
     ) -> Result<SemaphorePermit<'_>, Cancelled> {
         let state = self.lane(lane);
         // A first attempt lets throttled requests of its lane go first.
-        while !retrying && state.throttled_waiting.load(Ordering::SeqCst) > 0 {
+        while attempt == Attempt::First && state.throttled_waiting.load(Ordering::SeqCst) > 0 {
             let released = state.turn_released.notified();
             tokio::pin!(released);
             released.as_mut().enable();
@@ -205,6 +219,7 @@ impl Engine {
         // Writes keep to the pace the last throttling episodes revealed (no pacing before);
         // reports keep to their documented quota.
         let slot = match lane {
+            _ if attempt == Attempt::AfterRefusal => None,
             Lane::Write => state
                 .pace
                 .lock()
@@ -482,19 +497,46 @@ mod tests {
         e.hold_all(Lane::Write, Duration::from_secs(5));
         let started = Instant::now();
         let cancel = CancellationToken::new();
-        let permit = e.admit(&cancel, Lane::Write, false).await;
+        let permit = e.admit(&cancel, Lane::Write, Attempt::First).await;
         assert!(permit.is_ok());
         assert!(started.elapsed() >= Duration::from_secs(5));
         drop(permit);
         e.hold_all(Lane::Write, Duration::from_secs(60));
         assert!(
-            e.admit(&CancellationToken::new(), Lane::Read, false)
+            e.admit(&CancellationToken::new(), Lane::Read, Attempt::First)
                 .await
                 .is_ok(),
             "reads are not held by a write 429"
         );
         cancel.cancel();
-        assert!(e.admit(&cancel, Lane::Write, false).await.is_err());
+        assert!(e.admit(&cancel, Lane::Write, Attempt::First).await.is_err());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_write_retries_off_the_pace() {
+        let e = engine();
+        let cancel = CancellationToken::new();
+        // Two episodes 5 s apart with 10 writes answered between them: paced at ≈ 2 per second.
+        e.hold_all(Lane::Write, Duration::ZERO);
+        tokio::time::advance(Duration::from_secs(5)).await;
+        e.answered(Lane::Write, 10);
+        e.hold_all(Lane::Write, Duration::ZERO);
+        let started = Instant::now();
+        for _ in 0..4 {
+            drop(e.admit(&cancel, Lane::Write, Attempt::First).await);
+        }
+        let paced = started.elapsed();
+        assert!(paced >= Duration::from_millis(1400), "{paced:?}");
+        // The next slot is half a second away; a retry after a 503 does not queue for it.
+        let before = Instant::now();
+        drop(e.admit(&cancel, Lane::Write, Attempt::AfterRefusal).await);
+        assert_eq!(before.elapsed(), Duration::ZERO);
+        let before = Instant::now();
+        drop(e.admit(&cancel, Lane::Write, Attempt::AfterThrottle).await);
+        assert!(
+            before.elapsed() >= Duration::from_millis(400),
+            "a 429's retry keeps the pace"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -505,7 +547,7 @@ mod tests {
         let waiting = {
             let (e, cancel) = (e.clone(), cancel.clone());
             tokio::spawn(async move {
-                e.admit(&cancel, Lane::Write, false)
+                e.admit(&cancel, Lane::Write, Attempt::First)
                     .await
                     .map(|_| Instant::now())
             })
@@ -516,7 +558,9 @@ mod tests {
             "a new request went ahead of a throttled one"
         );
         assert!(
-            e.admit(&cancel, Lane::Write, true).await.is_ok(),
+            e.admit(&cancel, Lane::Write, Attempt::AfterThrottle)
+                .await
+                .is_ok(),
             "the throttled request itself is admitted"
         );
         let released_at = Instant::now();

@@ -11,12 +11,13 @@ use tokio::time::Instant;
 /// Margin over the measured rate: above it so the quota is never left to overflow.
 const HEADROOM: f64 = 0.02;
 /// Further margin per second without a 429, so an underestimate corrects itself.
-const GROWTH_PER_SEC: f64 = 0.005;
+const GROWTH_PER_SEC: f64 = 0.01;
 /// The paced rate never exceeds this multiple of the measured one.
 const MAX_GROWTH: f64 = 2.0;
 /// Episodes closer than this are too short to measure; the window widens instead.
 const MIN_WINDOW: Duration = Duration::from_secs(2);
-/// Episodes further apart than this say nothing about the quota (the lane was not saturated).
+/// Episodes further apart than this may not have been saturated all along: what the server
+/// admitted between them can only raise the measured rate, never lower it.
 const MAX_WINDOW: Duration = Duration::from_secs(60);
 /// How far behind schedule a late sender may still use its slot (no catch-up bursts beyond it).
 const SLACK: Duration = Duration::from_millis(100);
@@ -60,10 +61,15 @@ impl Pace {
         match self.window_start {
             Some(start) => {
                 let window = now.saturating_duration_since(start);
+                if window >= MIN_WINDOW && self.answered > 0 {
+                    let admitted = self.answered as f64 / window.as_secs_f64();
+                    self.measured = match self.measured {
+                        Some(m) if window > MAX_WINDOW => Some(m.max(admitted)),
+                        None if window > MAX_WINDOW => None,
+                        _ => Some(admitted),
+                    };
+                }
                 if window >= MIN_WINDOW {
-                    if window <= MAX_WINDOW && self.answered > 0 {
-                        self.measured = Some(self.answered as f64 / window.as_secs_f64());
-                    }
                     self.window_start = Some(now);
                     self.answered = 0;
                 }
@@ -162,6 +168,27 @@ mod tests {
         p.episode(t0 + secs(500.0), t0 + secs(501.0));
         let rate = p.rate(t0 + secs(501.0)).unwrap();
         assert!((rate - 20.0 * (1.0 + HEADROOM)).abs() < 1e-9, "{rate}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_window_can_raise_the_rate_but_never_lower_it() {
+        let mut p = Pace::default();
+        let t0 = Instant::now();
+        p.episode(t0, t0);
+        p.answered(34);
+        p.episode(t0 + secs(2.0), t0 + secs(2.0));
+        // 17 per second measured from a short window at the start of a run.
+        assert!((p.rate(t0 + secs(2.0)).unwrap() - 17.0 * (1.0 + HEADROOM)).abs() < 1e-9);
+        // 90 s later the server had admitted 19.5 per second: the quota is at least that.
+        p.answered(1755);
+        p.episode(t0 + secs(92.0), t0 + secs(93.0));
+        let rate = p.rate(t0 + secs(93.0)).unwrap();
+        assert!((rate - 19.5 * (1.0 + HEADROOM)).abs() < 1e-9, "{rate}");
+        // A long window at a lower rate (the lane was not busy) leaves it alone.
+        p.answered(900);
+        p.episode(t0 + secs(192.0), t0 + secs(193.0));
+        let rate = p.rate(t0 + secs(193.0)).unwrap();
+        assert!((rate - 19.5 * (1.0 + HEADROOM)).abs() < 1e-9, "{rate}");
     }
 
     #[tokio::test(start_paused = true)]

@@ -7,9 +7,7 @@
 
 use std::time::Duration;
 
-use prestage_core::campaign::{
-    self, Maker, NewCampaign, Pick, Stage, Step, StepOptions, TapChoice,
-};
+use prestage_core::campaign::{self, NewCampaign, Pick, Stage, Step, StepOptions, TapChoice};
 use prestage_core::import::ApplyControl;
 use prestage_core::plan::RowStatus;
 use prestage_core::report::{self, ReportEvent, ReportRow, SourceChoice, Tile};
@@ -70,12 +68,7 @@ async fn the_whole_move_runs_on_the_bulk_engine_and_the_removal_is_undone() {
     let data = temp("flow");
     let runs = data.join("runs");
     let rows = report_rows(&s).await;
-    let maker = Maker {
-        graph: s.graph(),
-        me: &s.account().id,
-        tenant_id: &s.account().tenant_id,
-        data_dir: &data,
-    };
+    let maker = s.campaigns(&data);
     let mut c = campaign::create(
         &maker,
         &NewCampaign {
@@ -328,12 +321,7 @@ async fn bad_input_gets_a_reason_per_user_and_nothing_half_written() {
     let s = session(&t, AdminRole::AuthenticationAdministrator).await;
     let data = temp("bad");
     let rows = report_rows(&s).await;
-    let maker = Maker {
-        graph: s.graph(),
-        me: &s.account().id,
-        tenant_id: &s.account().tenant_id,
-        data_dir: &data,
-    };
+    let maker = s.campaigns(&data);
     // An empty cohort: nothing saved.
     let none: Vec<String> = Vec::new();
     let empty = campaign::create(

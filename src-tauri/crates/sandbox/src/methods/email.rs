@@ -3,12 +3,12 @@
 
 use axum::http::Method;
 
-use super::{
+use super::shared::{
     created_reply, entity_reply, list_reply, only_properties, renderer, string_prop, touched,
 };
 use crate::directory::{EmailMethod, EMAIL_ID};
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
+use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 
 const NAV: &str = "emailMethods";

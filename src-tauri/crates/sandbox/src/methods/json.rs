@@ -10,9 +10,9 @@ use crate::directory::{
     TemporaryAccessPass, EMAIL_ID, PASSWORD_ID,
 };
 use crate::errors::iso;
-use crate::graph::router::ApiVersion;
 use crate::phone_format::mask;
 use crate::policy::{sms_sign_in_state, MethodKind, Policy};
+use crate::request::ApiVersion;
 use crate::rules::View;
 use crate::seed::epoch_plus;
 

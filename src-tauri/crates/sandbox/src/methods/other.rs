@@ -5,9 +5,9 @@
 use axum::http::Method;
 use serde_json::Value;
 
-use super::{entity_reply, list_reply, renderer, touched};
+use super::shared::{entity_reply, list_reply, renderer, touched};
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
+use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,14 +4,14 @@
 
 use axum::http::Method;
 
-use super::{
+use super::shared::{
     created_reply, entity_reply, list_reply, only_properties, renderer, string_prop, touched,
 };
 use crate::directory::{Phone, PhoneType};
 use crate::errors::{GraphError, GraphResult, Reply};
-use crate::graph::router::{Ctx, GraphRequest};
 use crate::phone_format::{PhoneFormatError, PhoneNumber};
 use crate::policy::sms_sign_in_blocker;
+use crate::request::{Ctx, GraphRequest};
 use crate::rules;
 
 const NAV: &str = "phoneMethods";

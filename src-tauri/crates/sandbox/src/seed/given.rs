@@ -125,7 +125,7 @@ fn user(s: &SeedUser) -> Result<User, String> {
         keys: SearchKeys::of(&display_name, who, s.mail.as_deref(), given, surname),
     };
     if let Some(m) = &u.prefs.preferred {
-        if !crate::preferences::supports(&u, m) {
+        if !u.supports(m) {
             return Err(format!(
                 "{who}: the default method '{m}' needs a method the user does not have"
             ));

@@ -13,7 +13,7 @@ use axum::{Form, Json};
 use rand::Rng;
 use serde_json::json;
 
-use super::token::{bad, success};
+use super::issue::{bad, success};
 use super::{escape, tenant_matches};
 use crate::seed::{ACCOUNTS, DEFAULT_ACCOUNT};
 use crate::state::Shared;

@@ -6,6 +6,7 @@
 pub(crate) mod authorize;
 pub(crate) mod client_credentials;
 pub(crate) mod device;
+pub(crate) mod issue;
 pub(crate) mod token;
 
 use axum::http::StatusCode;

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Map, Value};
 
+use super::admit::{self, outcome_body, Outcome};
 use crate::errors::{GraphError, Reply};
-use crate::graph::router::GraphRequest;
-use crate::graph::{self, outcome_body, Outcome};
+use crate::request::GraphRequest;
 use crate::state::Shared;
 
 const MAX_REQUESTS: usize = 20;
@@ -175,7 +175,7 @@ pub(crate) fn run(shared: &Shared, outer: &GraphRequest, auth: Option<&str>) -> 
         return whole(GraphError::method_not_allowed());
     }
     let mut inner = shared.lock();
-    let caller = match graph::caller(&inner, auth) {
+    let caller = match admit::caller(&inner, auth) {
         Ok(c) => c,
         Err(e) => return whole(e),
     };
@@ -236,7 +236,7 @@ pub(crate) fn run(shared: &Shared, outer: &GraphRequest, auth: Option<&str>) -> 
                         "Nested $batch requests are not supported.",
                     ))
                 } else {
-                    graph::run_admitted(shared, &mut inner, &caller, &req)
+                    admit::run_admitted(shared, &mut inner, &caller, &req)
                 }
             }
         };
