@@ -108,6 +108,42 @@ test("a step is previewed with reasons, run, and its passes wait to be saved", a
   assert.match(find("campaign-result")[0].textContent, /2 passes wait to be saved/);
 });
 
+test("a run can be paused and resumed from the campaign screen", async () => {
+  const { api, screen, find, shown } = mount();
+  let finish;
+  let progress;
+  api.campaignRun = (name, id, confirm, onProgress) => {
+    progress = onProgress;
+    return new Promise((resolve) => { finish = resolve; });
+  };
+  api.campaignControl = async (action) => { api.calls.push(["control", action]); };
+  screen.start({ tile: "breaks-2027-02-01", label: "x", count: 2 });
+  find("campaign-create")[0].dispatch("click");
+  await tick();
+  const pause = find("campaign-pause")[0];
+  assert.equal(pause.hidden, true, "no Pause without a run");
+  find("campaign-preview").find((b) => b.dataset.step === "tap").dispatch("click");
+  await tick();
+  find("campaign-run")[0].dispatch("click");
+  await tick();
+  progress({ total: 2, finished: 1, done: 1, failed: 0 });
+  assert.equal(pause.hidden, false);
+  pause.dispatch("click");
+  await tick();
+  assert.deepEqual(api.calls.at(-1), ["control", "pause"]);
+  assert.equal(pause.textContent, "Resume");
+  assert.match(find("campaign-progress-text")[0].textContent, /1 of 2 users .* paused/);
+  pause.dispatch("click");
+  await tick();
+  assert.deepEqual(api.calls.at(-1), ["control", "resume"]);
+  assert.equal(pause.textContent, "Pause");
+  finish({ outcome: { runs: [{ run: "r1", report: { results: [{ end: "done" }, { end: "done" }], cancelled: false, notStarted: [] }, cannotUndo: [] }] }, passesWaiting: 2 });
+  await tick();
+  await tick();
+  assert.equal(pause.hidden, true, "Pause goes with the run");
+  assert.deepEqual(shown, []);
+});
+
 test("a removal over the threshold sends the typed count", async () => {
   const { api, screen, find } = mount();
   screen.start({ ids: ["id-a", "id-b"] });

@@ -73,7 +73,26 @@ export function mountCampaign({ api, errors, root, sandbox }) {
   const previewBox = h(doc, "div", { className: "campaign-preview", testid: "campaign-preview-box", hidden: true });
   const progress = h(doc, "progress", { testid: "campaign-progress", max: 1, value: 0, hidden: true });
   const progressText = h(doc, "span", { className: "count", testid: "campaign-progress-text" });
+  const pauseButton = h(doc, "button", { className: "button small", testid: "campaign-pause", hidden: true, onclick: () => togglePause() }, "Pause");
   const cancelButton = h(doc, "button", { className: "button small", testid: "campaign-cancel", hidden: true, onclick: () => api.campaignControl("cancel") }, "Cancel");
+  let paused = false;
+  let lastProgress = null;
+  // Rows in flight finish; no new user is started until Resume.
+  async function togglePause() {
+    const next = paused ? "resume" : "pause";
+    pauseButton.disabled = true;
+    try {
+      await api.campaignControl(next);
+      paused = next === "pause";
+      pauseButton.textContent = paused ? "Resume" : "Pause";
+      progress.dataset.paused = String(paused);
+      if (lastProgress) onProgress(lastProgress);
+    } catch (error) {
+      errors.show(error, "campaign");
+    } finally {
+      pauseButton.disabled = false;
+    }
+  }
   const result = h(doc, "p", { className: "campaign-result", testid: "campaign-result", attrs: { "aria-live": "polite" } });
 
   const usersBody = h(doc, "tbody", { testid: "campaign-users" });
@@ -111,7 +130,7 @@ export function mountCampaign({ api, errors, root, sandbox }) {
     summary, counts, recovery, waiting,
     h(doc, "div", { className: "toolbar" }, rereadButton),
     h(doc, "div", { className: "campaign-steps" }, stepCards),
-    h(doc, "div", { className: "toolbar" }, progress, progressText, cancelButton), result, previewBox,
+    h(doc, "div", { className: "toolbar" }, progress, progressText, pauseButton, cancelButton), result, previewBox,
     sandboxBox,
     h(doc, "h2", {}, "Users"), h(doc, "div", { className: "table-wrap" }, usersTable),
     h(doc, "h2", {}, "Excluded from every step"), excludedList,
@@ -259,15 +278,20 @@ export function mountCampaign({ api, errors, root, sandbox }) {
   }
 
   function onProgress(p) {
+    lastProgress = p;
     progress.hidden = false;
     progress.max = Math.max(p.total, 1);
     progress.value = p.finished;
-    progressText.textContent = `${p.finished} of ${p.total} users (${p.done} done, ${p.failed} failed)`;
+    progressText.textContent = `${p.finished} of ${p.total} users (${p.done} done, ${p.failed} failed)${paused ? " — paused" : ""}`;
   }
 
   async function drive(call) {
     if (running) return;
     running = true;
+    paused = false;
+    lastProgress = null;
+    pauseButton.textContent = "Pause";
+    pauseButton.hidden = false;
     cancelButton.hidden = false;
     errors.clear("campaign");
     try {
@@ -282,6 +306,7 @@ export function mountCampaign({ api, errors, root, sandbox }) {
       errors.show(error, "campaign");
     } finally {
       running = false;
+      pauseButton.hidden = true;
       cancelButton.hidden = true;
       progress.hidden = true;
       progressText.textContent = "";

@@ -163,11 +163,16 @@ fn options(f: &FileArgs) -> PlanOptions {
 
 /// A control that cancels on Ctrl-C: rows in flight finish, the rest stay untouched.
 pub(crate) fn control() -> ApplyControl {
+    control_of("rows")
+}
+
+/// `control` for a run that counts `unit` ("rows", "users").
+pub(crate) fn control_of(unit: &'static str) -> ApplyControl {
     let control = ApplyControl::default();
     let c = control.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\ncancelling: rows in flight finish, the rest stay untouched");
+            eprintln!("\ncancelling: {unit} in flight finish, the rest stay untouched");
             c.cancel();
         }
     });

@@ -162,16 +162,9 @@ fn data_dir() -> Result<PathBuf, String> {
     Ok(crate::auth_cmd::places()?.data_dir)
 }
 
+/// Ctrl-C cancels: users in flight finish, the rest stay untouched.
 fn control() -> ApplyControl {
-    let control = ApplyControl::default();
-    let c = control.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\ncancelling: users in flight finish, the rest stay untouched");
-            c.cancel();
-        }
-    });
-    control
+    crate::import_cmd::control_of("users")
 }
 
 fn progress(p: &prestage_core::import::Progress) {

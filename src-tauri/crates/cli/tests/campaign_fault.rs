@@ -215,6 +215,17 @@ fn a_killed_pass_run_is_resumed_and_every_lost_pass_issued_again_once() {
     );
     assert!(st["recovery"]["pendingRun"].is_string());
 
+    // The plain `resume` refuses the pass run: it would issue passes nobody is handed.
+    let pending = st["recovery"]["pendingRun"].as_str().unwrap();
+    let resume = cli(&sandbox.url, &d, &["resume", pending])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&resume.stderr).to_string();
+    assert!(!resume.status.success(), "resume of a pass run ran: {err}");
+    assert!(err.contains("migrate tap"), "{err}");
+    let after = tap_rows_ended(&d.data);
+    assert_eq!(after, killed_at, "the refused resume wrote rows");
+
     // `migrate tap` again (and again, while dropped connections lose passes) until every pass is
     // delivered; each file is new.
     let mut round = 2;

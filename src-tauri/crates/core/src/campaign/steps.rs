@@ -683,7 +683,7 @@ pub(crate) async fn resume_run(
 ) -> Result<(RunOutcome, Vec<IssuedPass>), CampaignError> {
     let collector = Collector::new();
     let outcome = ctx
-        .resume(run, control, |r, p| {
+        .resume_issuing_passes(run, control, |r, p| {
             collector.take(r);
             on_row(r, p);
         })

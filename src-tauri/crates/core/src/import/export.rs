@@ -2,8 +2,8 @@
 //! before → after (masked when the signed-in role sees masked numbers), status, Graph request-id.
 //! Cells starting with = + - @ (or tab / CR) are neutralized against formula injection.
 
-use super::apply::RowResult;
 use super::journal::RowEnd;
+use super::outcome::RowResult;
 use crate::phone::mask;
 use crate::plan::{Action, Change};
 

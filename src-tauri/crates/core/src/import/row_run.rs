@@ -8,10 +8,19 @@ use crate::plan::{
     RowStatus, Slot, TargetUser, UserState, Want,
 };
 
-use super::apply::{explain, ChangeResult, IssuedPass, Mode, RowResult};
 use super::journal::{Entry, Journal, JournalError, RowEnd};
 use super::local::LocalRow;
+use super::outcome::{explain, ChangeResult, IssuedPass, RowResult};
 use super::row::plan;
+
+/// How rows are checked before writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write the previewed changes if the user's state still matches the preview.
+    AsPreviewed,
+    /// Re-plan each row from what it asks for against the current state (resume, undo).
+    Replan,
+}
 
 /// How often a row re-reads its user after writes that got no answer.
 const MAX_RECHECKS: usize = 3;

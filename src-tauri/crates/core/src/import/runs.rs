@@ -9,18 +9,20 @@ use serde::Serialize;
 
 use crate::graph::GraphClient;
 
-use super::apply::{apply, ApplyControl, ApplyReport, Mode, Progress, RowResult};
+use super::apply::{apply, ApplyControl, ApplyReport, Progress};
 use super::journal::{
     new_run_id, read_entries, summarize, Entry, Journal, JournalError, RunHeader, RunKind,
     RunSummary,
 };
 use super::local::{LocalRow, PlanOptions};
 use super::lock::RunLock;
+use super::outcome::RowResult;
 use super::row::plan;
+use super::row_run::Mode;
 use super::undo::{check_undoable, undo_plans, CannotUndo};
 use crate::plan::Actor;
 use crate::plan::RowPlan;
-use crate::plan::{read_states, Key};
+use crate::plan::{read_states, Key, Want};
 
 /// Rows a run keeps in flight (the app's and the CLI's default). Requests in flight are bounded by
 /// the throttle engine's permits and the write lane's pace, not by this: a row mostly waits (its
@@ -199,9 +201,33 @@ impl RunContext<'_> {
 
     /// Finishes the rows of `run` that did not end (cancelled, or the app stopped). Each row is
     /// re-planned against the user's current state, so nothing already written is written again.
+    ///
+    /// A run that issues Temporary Access Passes (a campaign's wave) is refused: the passes would
+    /// be issued with nobody to hand them to. Its campaign resumes it (`resume_issuing_passes`)
+    /// and delivers them.
     pub async fn resume(
         &self,
         run: &str,
+        control: &ApplyControl,
+        on_row: impl Fn(&RowResult, &Progress) + Sync,
+    ) -> Result<RunOutcome, JournalError> {
+        self.resume_as(run, false, control, on_row).await
+    }
+
+    /// `resume` for a caller that delivers the passes the run issues (`RowResult::pass`).
+    pub async fn resume_issuing_passes(
+        &self,
+        run: &str,
+        control: &ApplyControl,
+        on_row: impl Fn(&RowResult, &Progress) + Sync,
+    ) -> Result<RunOutcome, JournalError> {
+        self.resume_as(run, true, control, on_row).await
+    }
+
+    async fn resume_as(
+        &self,
+        run: &str,
+        delivers_passes: bool,
         control: &ApplyControl,
         on_row: impl Fn(&RowResult, &Progress) + Sync,
     ) -> Result<RunOutcome, JournalError> {
@@ -221,6 +247,14 @@ impl RunContext<'_> {
                 _ => None,
             })
             .collect();
+        if !delivers_passes && pending.iter().any(issues_a_pass) {
+            return Err(JournalError::Refused(
+                "This run issues Temporary Access Passes for a campaign. Resume it from its \
+                 campaign (the Campaign screen, or prestage-cli migrate tap NAME), which issues \
+                 the unfinished passes and hands every one of them to you."
+                    .into(),
+            ));
+        }
         self.consent_for(&pending).await?;
         let journal = Journal::reopen(self.dir, run)?;
         let report = self
@@ -293,4 +327,11 @@ impl RunContext<'_> {
             cannot_undo,
         })
     }
+}
+
+/// Whether the row would issue a Temporary Access Pass.
+fn issues_a_pass(row: &RowPlan) -> bool {
+    row.desired
+        .as_ref()
+        .is_some_and(|d| matches!(d.tap, Want::Set(_)))
 }
