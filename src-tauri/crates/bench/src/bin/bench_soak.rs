@@ -54,6 +54,9 @@ struct Args {
     /// Rows in flight (the app's and the CLI's default).
     #[arg(long, default_value_t = ROWS_IN_FLIGHT)]
     rows_in_flight: usize,
+    /// Requests in flight (the client's limit; default: the app's and the CLI's).
+    #[arg(long, default_value_t = ThrottleOptions::default().max_concurrency)]
+    concurrency: usize,
     /// The soak's quota (faster than the throughput run; its figures are counts, not speed).
     #[arg(long, default_value_t = 100)]
     soak_quota: u32,
@@ -142,7 +145,7 @@ async fn throughput(a: &Args) -> Result<(), Error> {
         .ok_or("no admin")?;
     let mut options = ClientOptions::new(sandbox.base_url());
     options.throttle = ThrottleOptions {
-        max_concurrency: 16,
+        max_concurrency: a.concurrency,
         max_retries: 50,
         ..Default::default()
     };
@@ -202,13 +205,15 @@ async fn throughput(a: &Args) -> Result<(), Error> {
     let floor = writes as f64 / f64::from(a.quota);
     println!("== throughput under faults (in-process)");
     println!(
-        "rows {}  writes {writes}  quota {}/s  latency {} ms  503 {:.0} %  drops {:.0} %  token {} s",
+        "rows {}  writes {writes}  quota {}/s  latency {} ms  503 {:.0} %  drops {:.0} %  token {} s  {} requests / {} rows in flight",
         a.rows,
         a.quota,
         a.latency_ms,
         a.fault_rate * 100.0,
         a.drop_rate * 100.0,
-        a.token_lifetime_s
+        a.token_lifetime_s,
+        a.concurrency,
+        a.rows_in_flight
     );
     println!(
         "apply                {elapsed:.1} s  (floor {floor:.1} s)  ratio {:.3} of the quota floor",
