@@ -1,7 +1,7 @@
 //! The app on its in-process sandbox tenant, launched through tauri-driver in a private home
 //! (config, data and cache dirs of its own), for tests that drive one flow per launch.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use fantoccini::Client;
@@ -21,8 +21,16 @@ impl SandboxApp {
     /// Starts the app with `PRESTAGE_SANDBOX=1` plus `env` (a role, test hooks), in a fresh
     /// home named after `name` and this process.
     pub async fn launch(name: &str, env: &[(&str, String)]) -> Result<SandboxApp, String> {
+        Self::launch_binary(&app_binary()?, name, env).await
+    }
+
+    /// As [`SandboxApp::launch`], with the app binary given (a benchmark drives the release build).
+    pub async fn launch_binary(
+        app: &Path,
+        name: &str,
+        env: &[(&str, String)],
+    ) -> Result<SandboxApp, String> {
         let started = Instant::now();
-        let app = app_binary()?;
         let home = std::env::temp_dir().join(format!("prestage-e2e-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&home);
         std::fs::create_dir_all(&home).map_err(|e| format!("create {}: {e}", home.display()))?;
@@ -39,7 +47,7 @@ impl SandboxApp {
         .collect();
         all.extend(env.iter().map(|(k, v)| (k.to_string(), v.clone())));
         let driver = Driver::start_with_env(&home.join("tauri-driver.log"), &all)?;
-        let client = driver.session(&app).await?;
+        let client = driver.session(app).await?;
         Ok(SandboxApp {
             client,
             driver,

@@ -90,24 +90,56 @@ async fn flow(client: &Client) -> Result<(), String> {
     if n["add"] == 0 || n["unchanged"] == 0 || n["invalid"] == 0 {
         return Err(format!("expected add, unchanged and invalid rows: {n:?}"));
     }
-    let regions = js(
-        client,
-        "return [...document.querySelectorAll('[data-testid=directory-host] [data-testid=row-region]')].map(e => e.textContent);",
-    )
-    .await?;
-    let regions: Vec<String> = serde_json::from_value(regions).map_err(|e| e.to_string())?;
+    // The table is virtualized (only the rows in view are in the DOM): a chip brings each
+    // outcome's rows to the top.
+    let mut regions = Vec::new();
+    for chip in ["add", "unchanged"] {
+        click(
+            client,
+            &format!("[data-testid=directory-host] [data-testid=chip-{chip}]"),
+        )
+        .await?;
+        let seen = js(
+            client,
+            "return [...document.querySelectorAll('[data-testid=directory-host] [data-testid=row-region]')].map(e => e.textContent);",
+        )
+        .await?;
+        let seen: Vec<String> = serde_json::from_value(seen).map_err(|e| e.to_string())?;
+        regions.extend(seen);
+    }
     if !regions.iter().any(|r| r.contains("(usageLocation)")) {
         return Err(format!("no row says its region: {regions:?}"));
     }
-    let invalid = js(
+    click(
         client,
-        "return [...document.querySelectorAll('[data-testid=directory-host] [data-testid=preview-row][data-outcome=invalid]')].map(e => e.textContent).join('\\n');",
+        "[data-testid=directory-host] [data-testid=chip-invalid]",
     )
     .await?;
+    // The invalid rows in view, then those in view once scrolled to the end (virtualized table).
+    let invalid = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const host = document.querySelector('[data-testid=directory-host]');
+             const seen = new Map();
+             const look = () => host.querySelectorAll('[data-testid=preview-row][data-outcome=invalid]')
+               .forEach((r) => seen.set(r.dataset.line, r.textContent));
+             look();
+             const wrap = host.querySelector('[data-testid=preview-table-wrap]');
+             wrap.scrollTop = wrap.scrollHeight;
+             requestAnimationFrame(() => setTimeout(() => { look(); done([...seen.values()].join('\\n')); }, 0));",
+            vec![],
+        )
+        .await
+        .map_err(|e| format!("read the invalid rows: {e}"))?;
     let invalid = invalid.as_str().unwrap_or_default().to_string();
     if !invalid.contains("n/a") && !invalid.contains("not a") {
         return Err(format!("no invalid directory number shown: {invalid}"));
     }
+    click(
+        client,
+        "[data-testid=directory-host] [data-testid=chip-all]",
+    )
+    .await?;
     let summary = text(client, "[data-testid=dir-summary]").await?;
     if !summary.contains("MFA staging") {
         return Err(format!("summary: {summary}"));

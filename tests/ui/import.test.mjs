@@ -10,7 +10,7 @@ import { errorRegion } from "../../ui/js/errors.js";
 import { byTestid } from "../../ui/js/dom.js";
 import { changeText, etaText, fileText, progressText, summaryText } from "../../ui/js/import/format.js";
 import { mountImport } from "../../ui/js/import/index.js";
-import { PAGE } from "../../ui/js/import/preview.js";
+import { windowByHeights } from "../../ui/js/import/window.js";
 import { fakeDocument } from "./fake-dom.mjs";
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -225,15 +225,35 @@ test("chips filter the rows and tick-all follows the filter", async () => {
   assert.equal(t.one("tick-all").disabled, true);
 });
 
-test("a big preview renders a page at a time", async () => {
+test("a big preview keeps only the rows in view in the DOM", async () => {
   const t = setup();
-  const many = Array.from({ length: 1000 }, (_, i) => row(i + 2, i % 3 ? "update" : "add"));
+  const many = Array.from({ length: 10000 }, (_, i) => row(i + 2, i % 3 ? "update" : "add"));
   await previewed(t, many);
-  assert.equal(t.all("preview-row").length, PAGE);
-  assert.equal(t.one("show-more").hidden, false);
-  t.one("show-more").dispatch("click");
-  assert.equal(t.all("preview-row").length, 2 * PAGE);
-  assert.equal(t.screen.preview.ticked().length, 1000, "rows not rendered yet are ticked too");
+  const lines = () => t.all("preview-row").map((r) => Number(r.dataset.line));
+  const first = lines();
+  assert.ok(first.length > 10 && first.length < 100, `${first.length} rows in the DOM`);
+  assert.equal(first[0], 2);
+  // Scrolled half way: the window moves there, the spacers stand for the rows around it.
+  const wrap = t.one("preview-table-wrap");
+  wrap.scrollTop = 5000 * 38;
+  wrap.dispatch("scroll");
+  const middle = lines();
+  assert.ok(middle.length < 100, `${middle.length} rows in the DOM`);
+  assert.ok(middle[0] > 4000 && middle[0] < 5010, `the window starts at line ${middle[0]}`);
+  assert.deepEqual(middle, middle.map((_, i) => middle[0] + i), "consecutive lines");
+  // A chip filters all 10,000 rows and starts at the top again.
+  t.one("chip-add").dispatch("click");
+  const adds = lines();
+  assert.equal(adds[0], 2);
+  assert.ok(adds.every((l) => (l - 2) % 3 === 0), "only rows with the outcome");
+  assert.equal(t.screen.preview.ticked().length, 10000, "rows never rendered are ticked too");
+});
+
+test("the window spans rows by their height", () => {
+  assert.deepEqual(windowByHeights([10, 10, 10, 10, 10], 0, 20, 0), { first: 0, last: 2, before: 0, after: 30 });
+  assert.deepEqual(windowByHeights([10, 10, 10, 10, 10], 25, 10, 0), { first: 2, last: 4, before: 20, after: 10 });
+  assert.deepEqual(windowByHeights([10, 50, 10], 30, 10, 0), { first: 1, last: 2, before: 10, after: 10 });
+  assert.deepEqual(windowByHeights([], 0, 100), { first: 0, last: 0, before: 0, after: 0 });
 });
 
 test("options and a mapped header preview the file again", async () => {

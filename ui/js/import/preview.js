@@ -1,14 +1,22 @@
 // The preview: the options that re-run it (default region, blank removes, unknown headers mapped
 // to a column), outcome chips that filter, and one row per CSV line with a tick box (ticked by
-// default where the row writes; Rust says which do). Rows stream in and are rendered a page at a
-// time as the table scrolls, so a 10,000-row file stays responsive.
+// default where the row writes; Rust says which do). Rows stream in; the table is virtualized
+// (only the rows in view are in the DOM, window.js), so a 10,000-row file scrolls and filters
+// without a stall.
 
 import { h, pill } from "../dom.js";
 import { changeParts, outcomeLabel, OUTCOMES, plural } from "./format.js";
 import { regions } from "./regions.js";
+import { windowByHeights } from "./window.js";
 
-/** Rows rendered per page as the table scrolls. */
-export const PAGE = 200;
+/** A row's height before it is measured: padding plus one line per change or note (css/import.css). */
+const ROW_PADDING = 17;
+const LINE_HEIGHT = 21;
+
+function estimatedHeight(row) {
+  const notes = (row.problems?.length ?? 0) + (row.warnings?.length ?? 0) + (row.region ? 1 : 0);
+  return ROW_PADDING + LINE_HEIGHT * Math.max(1, row.changes?.length ?? 0, notes);
+}
 
 function userCell(doc, row) {
   if (!row.user) {
@@ -68,8 +76,10 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
   let counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0]));
   let unticked = new Set();
   let filter = null;
-  let limit = PAGE;
-  let shown = 0;
+  // The rows the filter shows, the window of them in the DOM, and heights measured (by line).
+  let visible = [];
+  let win = { first: -1, last: -1 };
+  const measured = new Map();
   // Rows the finished preview says the file has: complete once that many arrived (channel
   // messages and the command's answer may arrive in either order).
   let expected = null;
@@ -154,13 +164,8 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
   });
   const tbody = h(doc, "tbody", { testid: "preview-rows" });
   const status = h(doc, "p", { className: "table-status", testid: "preview-status" });
-  const more = h(doc, "button", {
-    type: "button",
-    className: "button small more",
-    testid: "show-more",
-    hidden: true,
-    onclick: () => showMore(),
-  }, "Show more rows");
+  const spacerAbove = spacer();
+  const spacerBelow = spacer();
   const wrap = h(
     doc,
     "div",
@@ -188,11 +193,8 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
       tbody,
     ),
     status,
-    more,
   );
-  wrap.addEventListener("scroll", () => {
-    if (wrap.scrollTop + wrap.clientHeight > wrap.scrollHeight - 600) showMore();
-  });
+  wrap.addEventListener("scroll", () => renderWindow());
 
   optionsBar.hidden = source !== "file";
   const element = h(
@@ -244,37 +246,44 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
 
   const matches = (row) => filter === null || row.outcome === filter;
 
+  function spacer() {
+    const td = h(doc, "td", { attrs: { colspan: "6" } });
+    return { tr: h(doc, "tr", { className: "preview-spacer", attrs: { "aria-hidden": "true" } }, td), td };
+  }
+
+  function setHeight({ tr, td }, px) {
+    if (td.style) td.style.height = `${px}px`;
+    tr.hidden = px === 0;
+  }
+
+  /** Puts the rows in view (and a margin) in the DOM when the window moved, or when `force`d. */
+  function renderWindow(force = false) {
+    const heights = visible.map((r) => measured.get(r.line) ?? estimatedHeight(r));
+    const { first, last, before, after } = windowByHeights(heights, wrap.scrollTop || 0, wrap.clientHeight || 600);
+    setHeight(spacerAbove, before);
+    setHeight(spacerBelow, after);
+    if (!force && first === win.first && last === win.last) return;
+    win = { first, last };
+    const slice = visible.slice(first, last);
+    const elements = slice.map(renderRow);
+    tbody.replaceChildren(spacerAbove.tr, ...elements, spacerBelow.tr);
+    elements.forEach((tr, i) => {
+      if (tr.offsetHeight > 0) measured.set(slice[i].line, tr.offsetHeight);
+    });
+  }
+
   function paintStatus() {
-    const visible = filter === null ? rows.length : counts[filter];
-    more.hidden = shown >= visible;
+    const shown = filter === null ? rows.length : counts[filter];
     const what = source === "file" ? "the file" : "the directory";
     if (!complete()) status.textContent = `Reading ${what} and the users' current methods… ${plural(rows.length, "row")} so far.`;
-    else if (visible === 0) status.textContent = rows.length ? "No rows with this outcome." : `${what[0].toUpperCase()}${what.slice(1)} has no rows.`;
+    else if (shown === 0) status.textContent = rows.length ? "No rows with this outcome." : `${what[0].toUpperCase()}${what.slice(1)} has no rows.`;
     else status.textContent = "";
     status.hidden = status.textContent === "";
   }
 
-  function append(list) {
-    const room = limit - shown;
-    const fresh = list.filter(matches).slice(0, Math.max(room, 0));
-    if (fresh.length) tbody.append(...fresh.map(renderRow));
-    shown += fresh.length;
-  }
-
   function render() {
-    tbody.replaceChildren();
-    shown = 0;
-    append(rows);
-    paintStatus();
-  }
-
-  function showMore() {
-    const visible = rows.filter(matches);
-    if (shown >= visible.length) return;
-    limit = shown + PAGE;
-    const next = visible.slice(shown, limit);
-    tbody.append(...next.map(renderRow));
-    shown += next.length;
+    visible = rows.filter(matches);
+    renderWindow(true);
     paintStatus();
   }
 
@@ -309,7 +318,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
 
   function setFilter(outcome) {
     filter = outcome;
-    limit = PAGE;
+    wrap.scrollTop = 0;
     render();
     paintCounts();
     updateTicks();
@@ -348,7 +357,8 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
       rows = [];
       counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0]));
       unticked = new Set();
-      limit = PAGE;
+      measured.clear();
+      wrap.scrollTop = 0;
       expected = null;
       columns.replaceChildren();
       render();
@@ -359,7 +369,8 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
     addRows(list) {
       rows.push(...list);
       for (const r of list) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-      append(list);
+      visible.push(...list.filter(matches));
+      renderWindow();
       paintCounts();
       updateTicks();
       paintStatus();
@@ -373,7 +384,6 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
       paintStatus();
     },
     setFilter,
-    showMore,
     complete,
     ticked,
     get rows() {

@@ -4,7 +4,10 @@
 
 import { focus, h, pill } from "../dom.js";
 import { changeText, endLabel, plural, progressText, summaryText } from "./format.js";
-import { changeList, notes, PAGE } from "./preview.js";
+import { changeList, notes } from "./preview.js";
+
+/** Result rows rendered per page as the table scrolls. */
+const PAGE = 200;
 
 function resultDetails(doc, r) {
   const items = r.changes.map((c) =>

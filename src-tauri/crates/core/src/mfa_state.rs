@@ -7,15 +7,10 @@
 use serde::Serialize;
 
 use crate::audit::{AuditEntry, AuditLog};
-use crate::graph::{GraphClient, GraphError, PerUserMfaState};
+use crate::graph::{GraphClient, GraphError, PerUserMfaState, PER_USER_MFA_WRITE_PERMISSION};
 use crate::roles::Refusal;
 use crate::session::Session;
 use crate::CoreError;
-
-/// Reading per-user MFA state (asked for at sign-in with the other read permissions).
-pub const READ_PERMISSION: &str = "Policy.Read.All";
-/// Changing it: asked for only when the admin first sets a state (incremental consent).
-pub const WRITE_PERMISSION: &str = "Policy.ReadWrite.AuthenticationMethod";
 
 /// Why per-user MFA could not be read or set.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -259,7 +254,9 @@ pub async fn set(
             return Err(MfaStateError::NotRegistered(why));
         }
     }
-    let consent_asked = session.ask_permission(WRITE_PERMISSION).await?;
+    let consent_asked = session
+        .ask_permission(PER_USER_MFA_WRITE_PERMISSION)
+        .await?;
     let before = graph.per_user_mfa_state(&target.id).await?;
     let result = graph.set_per_user_mfa_state(&target.id, state).await;
     let mut warnings = Vec::new();

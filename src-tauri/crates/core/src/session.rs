@@ -61,7 +61,8 @@ pub struct Session {
     not_kept: Option<StoreError>,
     /// The authority + client id this session signed in with (`SignInConfig::binding`).
     binding: String,
-    /// The token source behind `graph`, for incremental consent (`Session::ask_permission`);
+    /// The token source behind `graph`, for incremental consent (`Session::ask_permission`, and a
+    /// run's `RunContext::permissions`);
     /// `None` for an app-only session, whose permissions are granted in its registration.
     tokens: Option<Arc<RefreshingTokenSource>>,
 }
@@ -287,9 +288,8 @@ impl Session {
     /// only when a feature first needs it; the session's token carries it from then on.
     /// `Ok(true)` when it was newly asked for.
     pub async fn ask_permission(&self, permission: &str) -> Result<bool, CoreError> {
-        let scope = format!("https://graph.microsoft.com/{permission}");
         match &self.tokens {
-            Some(tokens) => Ok(tokens.widen(&[scope.as_str()]).await?),
+            Some(tokens) => Ok(tokens.ask_permission(permission).await?),
             // An app's permissions are granted in its registration; nothing to ask for here.
             None => Ok(false),
         }
@@ -321,7 +321,7 @@ impl Session {
             admin: &self.account.user_principal_name,
             dir,
             concurrency,
-            permissions: Some(self),
+            permissions: self.tokens.as_deref(),
         }
     }
 

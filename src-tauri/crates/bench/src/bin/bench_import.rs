@@ -192,6 +192,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     rows as f64 / total.as_secs_f64()
                 );
             }
+            // What the numbering-plan tables cost per thread (Linux: /proc/self/smaps_rollup).
+            let me = std::process::id();
+            if let Some((rss, pss)) = prestage_bench::app_process::memory(me) {
+                println!(
+                    "memory after         RSS {:.1} MB  PSS {:.1} MB ({} threads; RAYON_NUM_THREADS sets the parallel ones)",
+                    rss as f64 / 1024.0,
+                    pss as f64 / 1024.0,
+                    prestage_bench::app_process::threads(me).unwrap_or(0)
+                );
+            }
         }
         What::Preview {
             rows,

@@ -17,15 +17,12 @@
 //! children of the app). Linux only (it reads /proc); prints figures only.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-
-type Error = Box<dyn std::error::Error>;
+use prestage_bench::app_process::{
+    app_binary, descendants, launch, mb, memory, Error, LaunchOptions,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Screen {
@@ -49,128 +46,6 @@ struct Args {
     settle_ms: u64,
 }
 
-fn app_binary() -> Result<PathBuf, Error> {
-    let me = std::env::current_exe()?;
-    let app = me.with_file_name(format!("prestage{}", std::env::consts::EXE_SUFFIX));
-    if app.is_file() {
-        Ok(app)
-    } else {
-        Err(format!(
-            "{} is missing: cargo build --release -p prestage-app",
-            app.display()
-        )
-        .into())
-    }
-}
-
-/// kB figures of one process: (RSS, PSS).
-fn memory(pid: u32) -> Option<(u64, u64)> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
-    let field = |name: &str| {
-        text.lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<u64>().ok())
-    };
-    Some((field("Rss:")?, field("Pss:")?))
-}
-
-/// Every descendant of `pid` with its command name.
-fn descendants(pid: u32) -> Vec<(u32, String)> {
-    let mut parent_of = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
-        let Some((head, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let comm = head
-            .split_once('(')
-            .map(|(_, c)| c)
-            .unwrap_or("")
-            .to_string();
-        if let Some(ppid) = rest
-            .split_whitespace()
-            .nth(1)
-            .and_then(|p| p.parse::<u32>().ok())
-        {
-            parent_of.push((child, ppid, comm));
-        }
-    }
-    let mut out = Vec::new();
-    let mut frontier = vec![pid];
-    while let Some(p) = frontier.pop() {
-        for (child, ppid, comm) in &parent_of {
-            if *ppid == p {
-                out.push((*child, comm.clone()));
-                frontier.push(*child);
-            }
-        }
-    }
-    out
-}
-
-struct App {
-    child: Child,
-    home: PathBuf,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.home);
-    }
-}
-
-fn launch(app: &Path, a: &Args, run: usize) -> Result<(App, mpsc::Receiver<(String, f64)>), Error> {
-    let home = std::env::temp_dir().join(format!("prestage-startup-{}-{run}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home)?;
-    let mut cmd = Command::new(app);
-    if a.screen == Screen::Users {
-        cmd.arg("--sandbox");
-    }
-    if let Some(users) = a.users {
-        cmd.env("PRESTAGE_SANDBOX_USERS", users.to_string());
-    }
-    cmd.env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("PRESTAGE_STARTUP_MARKS", "1")
-        .env("PRESTAGE_NO_UPDATES", "1")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn()?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let mut parts = line.split_whitespace();
-            if parts.next() != Some("startup") {
-                continue;
-            }
-            if let (Some(name), Some(ms)) = (parts.next(), parts.next()) {
-                if let Ok(ms) = ms.parse::<f64>() {
-                    let _ = tx.send((name.to_string(), ms));
-                }
-            }
-        }
-    });
-    Ok((App { child, home }, rx))
-}
-
-fn mb(kb: u64) -> f64 {
-    kb as f64 / 1024.0
-}
-
 fn main() -> Result<(), Error> {
     let a = Args::parse();
     if std::env::var_os("DISPLAY").is_none() {
@@ -192,7 +67,13 @@ fn main() -> Result<(), Error> {
     );
     let mut interactive = Vec::new();
     for run in 1..=a.runs {
-        let (mut child, marks) = launch(&app, &a, run)?;
+        let tag = format!("startup-{run}");
+        let options = LaunchOptions {
+            sandbox: a.screen == Screen::Users,
+            users: a.users,
+            tag: &tag,
+        };
+        let (mut child, marks) = launch(&app, &options)?;
         let spawned = Instant::now();
         let mut seen = BTreeMap::new();
         while !seen.contains_key(target) {

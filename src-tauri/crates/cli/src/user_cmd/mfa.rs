@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use prestage_core::graph::PerUserMfaState;
+use prestage_core::graph::{PerUserMfaState, PER_USER_MFA_WRITE_PERMISSION};
 use prestage_core::import::explain;
 use prestage_core::mfa_state::{self, MfaStateError, MfaStateView};
 
@@ -87,7 +87,7 @@ pub(super) async fn set(target: &Target, state: &str, out: &mut dyn Write) -> Re
             let _ = writeln!(
                 out,
                 "  (asked for the {} permission for this)",
-                mfa_state::WRITE_PERMISSION
+                PER_USER_MFA_WRITE_PERMISSION
             );
         }
         for w in &change.warnings {

@@ -14,7 +14,7 @@ pub enum AuthError {
     #[error("The sign-in did not finish in time; start it again and complete it in the browser.")]
     TimedOut,
     #[error("{0}")]
-    Keychain(#[from] super::store::StoreError),
+    Keychain(#[from] super::store_error::StoreError),
     #[error("Your session has expired; sign in again.")]
     SessionExpired,
     #[error("{}", advice(*.aadsts, .error, .description))]

@@ -11,6 +11,7 @@ mod parts;
 mod pkce;
 mod refresh;
 mod store;
+mod store_error;
 
 pub use app::{
     read_key_file, AppCertificate, AppCredential, AppKeyError, AppSignIn, AppTokenSource, APP_SCOPE,
@@ -25,8 +26,11 @@ pub use pkce::{
     exchange_code, read_redirect, redeem_refresh_token, sign_in_auto_approved,
     sign_in_with_browser, AuthorizeRequest, SignInConfig,
 };
-pub use refresh::{RefreshingTokenSource, Rotation, RotationHook, TokenSet};
-pub use store::{AccountKey, KeyringStore, MemoryStore, StoreError, TokenStore, KEYCHAIN_SERVICE};
+pub use refresh::{RefreshingTokenSource, Rotation, RotationHook};
+pub use store::{AccountKey, KeyringStore, MemoryStore, TokenStore, KEYCHAIN_SERVICE};
+pub use store_error::StoreError;
+
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 use secrecy::{ExposeSecret, SecretString};
@@ -83,6 +87,22 @@ impl AccessToken {
 impl std::fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AccessToken(redacted)")
+    }
+}
+
+/// What a token endpoint answered (the code, device-code and refresh grants in `pkce.rs` and
+/// `device.rs`; kept fresh by `refresh.rs`).
+pub struct TokenSet {
+    pub access: AccessToken,
+    pub refresh: Option<SecretString>,
+    pub expires_in: Duration,
+}
+
+impl std::fmt::Debug for TokenSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSet")
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
     }
 }
 

@@ -12,7 +12,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::store::StoreError;
+use super::store_error::StoreError;
 
 /// The largest part Prestage writes: Windows' `CRED_MAX_CREDENTIAL_BLOB_SIZE` (5 × 512 bytes),
 /// which keyring's Windows store enforces on `set_secret`. Used on every platform, so the code

@@ -11,22 +11,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::pkce::redeem_refresh_token;
-use super::{AccessToken, AuthError, SignInConfig, TokenSource};
-
-/// What a token endpoint answered.
-pub struct TokenSet {
-    pub access: AccessToken,
-    pub refresh: Option<SecretString>,
-    pub expires_in: Duration,
-}
-
-impl std::fmt::Debug for TokenSet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenSet")
-            .field("expires_in", &self.expires_in)
-            .finish_non_exhaustive()
-    }
-}
+use super::{AccessToken, AuthError, SignInConfig, TokenSet, TokenSource};
 
 /// Where rotated refresh tokens go (the OS keychain's keeper), and whether the sign-in still
 /// stands: after a sign-out here or in another process (`prestage-cli logout`), the next refresh
@@ -105,6 +90,13 @@ impl RefreshingTokenSource {
 }
 
 impl RefreshingTokenSource {
+    /// Incremental consent for one Graph permission (e.g. `Policy.ReadWrite.AuthenticationMethod`),
+    /// asked for only when a feature first needs it. `Ok(true)` when it was newly asked for.
+    pub async fn ask_permission(&self, permission: &str) -> Result<bool, AuthError> {
+        let scope = format!("https://graph.microsoft.com/{permission}");
+        self.widen(&[scope.as_str()]).await
+    }
+
     /// Incremental consent: from now on the access token also carries `scopes` (fully
     /// qualified). Asks the authority at once with the refresh token; a permission the tenant
     /// has not consented to comes back as its AADSTS error and nothing changes. `Ok(false)`

@@ -10,6 +10,7 @@ use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::parts::{self, EntryError, SecretEntries};
+use super::store_error::StoreError;
 
 /// The keychain service name Prestage stores under.
 pub const KEYCHAIN_SERVICE: &str = "app.prestage.desktop";
@@ -27,17 +28,6 @@ impl AccountKey {
     fn label(&self) -> String {
         format!("{}/{}@{}", self.tenant_id, self.account_id, self.binding)
     }
-}
-
-/// Why the keychain could not be used. Never carries token text.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StoreError {
-    #[error("The OS keychain is locked or refused access; unlock it (or sign in to your desktop session) and try again.")]
-    Locked,
-    #[error("No OS keychain could be reached ({0}); on Linux, start a Secret Service (GNOME Keyring or KWallet) in your desktop session and sign in again.")]
-    Unavailable(String),
-    #[error("The OS keychain refused to keep the sign-in ({0}).")]
-    Refused(String),
 }
 
 /// Persists refresh tokens.

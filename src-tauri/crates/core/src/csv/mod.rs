@@ -7,6 +7,7 @@ mod decode;
 mod error;
 pub(crate) mod excel;
 mod file;
+mod headers;
 mod preamble;
 mod rows;
 mod sniff;

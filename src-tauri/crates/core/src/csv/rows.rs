@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use csv::{ReaderBuilder, StringRecord};
 
-use super::columns::{map_headers, Column, HeaderMap};
+use super::columns::Column;
 use super::error::{thousands, MAX_CELL_CHARS, MAX_COLUMNS};
+use super::headers::{map_headers, HeaderMap};
 use super::sniff::unclosed_quote;
 use super::text::{clean, is_blank_char, quoted, Lines};
 use super::{CsvError, ImportRow};

@@ -5,6 +5,7 @@
 //! audit log; the ordering rules are the bulk engine's (`plan::diff`), never a second copy.
 
 mod edit;
+mod kinds;
 mod overview;
 mod phone_check;
 mod policy_hints;
@@ -13,6 +14,7 @@ mod tap;
 mod verdicts;
 
 pub use edit::{apply_edit, preflight_edit, Edit, Preflight};
+pub(crate) use kinds::kind_label;
 pub use overview::{
     user_overview, DefaultMethodView, MethodView, PhoneView, ProfilePhones, Registration,
     UserOverview, UserSummary,
@@ -22,7 +24,6 @@ pub use remove::{
     remove_method, require_reregistration, reregistration_plan, Kept, ReregPlan, Step,
 };
 pub use tap::{check_tap, issue_tap, tap_policy, IssuedTap, TapChoice, TapPolicy};
-pub(crate) use verdicts::kind_label;
 pub use verdicts::{Actions, DefaultOption, PhoneActions, Verdict};
 
 use serde::Serialize;

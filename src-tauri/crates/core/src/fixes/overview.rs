@@ -7,9 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::edit::default_label;
+use super::kinds::{kind_label, removable};
 use super::policy_hints::{phone_hints, sms_policy_reason};
 use super::tap::{tap_policy, TapPolicy};
-use super::verdicts::{actions, kind_label, removable, state_of, Actions};
+use super::verdicts::{actions, state_of, Actions};
 use super::{reregistration_plan, FixError, ReregPlan};
 use crate::graph::{AuthMethod, GraphClient, MethodKind, PreferredMethod, SmsSignInState};
 use crate::phone::PhoneType;

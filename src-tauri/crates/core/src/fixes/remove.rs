@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::edit::fresh_state;
-use super::verdicts::{kind_label, removable};
+use super::kinds::{kind_label, removable};
 use super::{audit, refusal, AuditNote, FixError, Outcome, Written};
 use crate::audit::AuditLog;
 use crate::graph::{AuthMethod, MethodKind, MethodWrite, PreferredMethod, SignInPreferences};

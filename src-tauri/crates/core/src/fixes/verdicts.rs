@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::edit::{default_label, default_name, preflight_edit, Edit};
+use super::kinds::removable;
 use super::ReregPlan;
 use crate::graph::{AuthMethod, MethodKind, PhoneMethod, PreferredMethod, SignInPreferences, User};
 use crate::phone::PhoneType;
@@ -70,39 +71,6 @@ pub struct Actions {
     pub issue_tap: Verdict,
     pub remove_methods: Verdict,
     pub reregister: Verdict,
-}
-
-pub(crate) fn kind_label(k: &MethodKind) -> String {
-    match k {
-        MethodKind::Password => "Password",
-        MethodKind::Phone => "Phone",
-        MethodKind::Email => "Email",
-        MethodKind::MicrosoftAuthenticator => "Microsoft Authenticator",
-        MethodKind::Fido2 => "FIDO2 security key / passkey",
-        MethodKind::SoftwareOath => "Software OATH token",
-        MethodKind::TemporaryAccessPass => "Temporary Access Pass",
-        MethodKind::WindowsHelloForBusiness => "Windows Hello for Business",
-        MethodKind::PlatformCredential => "Platform credential (macOS)",
-        MethodKind::External => "External authentication method",
-        MethodKind::QrCodePin => "QR code + PIN",
-        MethodKind::HardwareOath => "Hardware OATH token",
-        MethodKind::PasswordlessMicrosoftAuthenticator => "Passwordless Authenticator",
-        MethodKind::ResourceAccountKey => "Resource account key",
-        MethodKind::Unknown(t) => return t.trim_start_matches("#microsoft.graph.").to_string(),
-    }
-    .to_string()
-}
-
-/// The kinds this screen removes by id (phones and email go through their editors).
-pub(crate) fn removable(k: &MethodKind) -> bool {
-    matches!(
-        k,
-        MethodKind::MicrosoftAuthenticator
-            | MethodKind::Fido2
-            | MethodKind::SoftwareOath
-            | MethodKind::TemporaryAccessPass
-            | MethodKind::WindowsHelloForBusiness
-    )
 }
 
 /// The bulk engine's view of the user, from what the overview read.

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::transport::Call;
-use super::write::{MethodWrite, Receipt};
 use super::{Api, GraphClient, GraphError, UserKey};
 
 /// The kind of an authentication method, from its `@odata.type`.
@@ -202,18 +201,6 @@ impl GraphClient {
         let url = self.url(Api::V1, &["users", user, "authentication", "methods"]);
         let page: RawPage = self.get_json(Call::new(Method::GET, url)).await?;
         page.value.into_iter().map(AuthMethod::from_json).collect()
-    }
-
-    /// Deletes a method by kind and id (Authenticator, FIDO2, software OATH, TAP, Windows Hello,
-    /// phone, email).
-    pub async fn delete_method(
-        &self,
-        user: UserKey<'_>,
-        kind: &MethodKind,
-        method_id: &str,
-    ) -> Result<Receipt, GraphError> {
-        self.write(user, MethodWrite::DeleteMethod(kind, method_id))
-            .await
     }
 }
 

@@ -33,7 +33,9 @@ pub use phone::{PhoneMethod, SmsSignInState};
 pub use policy::{SmsConfiguration, SmsTarget, VoiceConfiguration};
 pub use preferences::{PreferredMethod, SignInPreferences};
 pub use reports::{RegistrationPage, UserRegistrationDetails};
-pub use requirements::{PerUserMfaState, SecurityDefaults};
+pub use requirements::{
+    PerUserMfaState, SecurityDefaults, PER_USER_MFA_READ_PERMISSION, PER_USER_MFA_WRITE_PERMISSION,
+};
 pub use source::{SourceUser, SOURCE_SELECT};
 pub use tap::{TapRequest, TemporaryAccessPass};
 pub use transport::RawResponse;

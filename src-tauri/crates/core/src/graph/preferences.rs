@@ -5,7 +5,6 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::transport::Call;
-use super::write::{MethodWrite, Receipt};
 use super::{Api, GraphClient, GraphError, UserKey};
 
 /// `userPreferredMethodForSecondaryAuthentication` values.
@@ -41,15 +40,5 @@ impl GraphClient {
             &["users", user, "authentication", "signInPreferences"],
         );
         self.get_json(Call::new(Method::GET, url)).await
-    }
-
-    /// Sets the fields that are `Some` (204).
-    pub async fn update_sign_in_preferences(
-        &self,
-        user: UserKey<'_>,
-        preferences: &SignInPreferences,
-    ) -> Result<Receipt, GraphError> {
-        self.write(user, MethodWrite::SetSignInPreferences(preferences))
-            .await
     }
 }

@@ -10,8 +10,12 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::transport::Call;
-use super::write::{MethodWrite, Receipt};
 use super::{Api, GraphClient, GraphError, UserKey};
+
+/// Reading per-user MFA state (asked for at sign-in with the other read permissions).
+pub const PER_USER_MFA_READ_PERMISSION: &str = "Policy.Read.All";
+/// Changing it: asked for only when the admin first sets a state (incremental consent).
+pub const PER_USER_MFA_WRITE_PERMISSION: &str = "Policy.ReadWrite.AuthenticationMethod";
 
 /// The legacy per-user MFA state of one user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,16 +102,6 @@ impl GraphClient {
                 .parse()
                 .map_err(|_| GraphError::Decode(format!("an unknown per-user MFA state '{s}'"))),
         }
-    }
-
-    /// Sets a user's per-user MFA state (204). Needs `Policy.ReadWrite.AuthenticationMethod`.
-    pub async fn set_per_user_mfa_state(
-        &self,
-        user: UserKey<'_>,
-        state: PerUserMfaState,
-    ) -> Result<Receipt, GraphError> {
-        self.write(user, MethodWrite::SetPerUserMfaState(state))
-            .await
     }
 
     pub async fn security_defaults(&self) -> Result<SecurityDefaults, GraphError> {

@@ -1,6 +1,7 @@
 //! The single path for every change to a user's authentication methods. Each write returns a
 //! `Receipt` with Graph's request-id (for the journal, the audit log and support) and the body.
-//! Typed calls in phone.rs / email.rs / preferences.rs / methods.rs go through here.
+//! Typed calls in phone.rs and email.rs go through here; the writes of the types in methods.rs,
+//! preferences.rs and requirements.rs are spelled here, so those files stay leaves.
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -187,5 +188,41 @@ impl GraphClient {
             request_id,
             body,
         })
+    }
+}
+
+/// The typed writes whose payload types live with their reads (methods.rs, preferences.rs,
+/// requirements.rs): spelled here so those files never name this one (it names their types).
+impl GraphClient {
+    /// Deletes a method by kind and id (Authenticator, FIDO2, software OATH, TAP, Windows Hello,
+    /// phone, email).
+    pub async fn delete_method(
+        &self,
+        user: UserKey<'_>,
+        kind: &MethodKind,
+        method_id: &str,
+    ) -> Result<Receipt, GraphError> {
+        self.write(user, MethodWrite::DeleteMethod(kind, method_id))
+            .await
+    }
+
+    /// Sets the fields that are `Some` (204).
+    pub async fn update_sign_in_preferences(
+        &self,
+        user: UserKey<'_>,
+        preferences: &SignInPreferences,
+    ) -> Result<Receipt, GraphError> {
+        self.write(user, MethodWrite::SetSignInPreferences(preferences))
+            .await
+    }
+
+    /// Sets a user's per-user MFA state (204). Needs `Policy.ReadWrite.AuthenticationMethod`.
+    pub async fn set_per_user_mfa_state(
+        &self,
+        user: UserKey<'_>,
+        state: PerUserMfaState,
+    ) -> Result<Receipt, GraphError> {
+        self.write(user, MethodWrite::SetPerUserMfaState(state))
+            .await
     }
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::graph::GraphClient;
+use crate::auth::RefreshingTokenSource;
+use crate::graph::{GraphClient, PER_USER_MFA_WRITE_PERMISSION};
 
 use super::apply::{apply, ApplyControl, ApplyReport, Progress};
 use super::journal::{
@@ -48,8 +49,9 @@ pub struct RunContext<'a> {
     /// Rows in flight.
     pub concurrency: usize,
     /// Asks for a permission a run needs when it first needs it (incremental consent: rows
-    /// that set per-user MFA); `None` (benchmarks) asks for nothing.
-    pub permissions: Option<&'a crate::session::Session>,
+    /// that set per-user MFA); `None` (an app-only session, whose permissions are granted in its
+    /// registration) asks for nothing.
+    pub permissions: Option<&'a RefreshingTokenSource>,
 }
 
 /// A run's id and its report.
@@ -84,14 +86,14 @@ impl RunContext<'_> {
                 || r.desired.as_ref().is_some_and(|d| d.per_user_mfa.is_some())
         });
         match self.permissions {
-            Some(session) if mfa => session
-                .ask_permission(crate::mfa_state::WRITE_PERMISSION)
+            Some(tokens) if mfa => tokens
+                .ask_permission(PER_USER_MFA_WRITE_PERMISSION)
                 .await
                 .map(|_| ())
                 .map_err(|e| {
                     JournalError::Refused(format!(
                         "Setting per-user MFA needs the {} permission, which was not granted: {e}",
-                        crate::mfa_state::WRITE_PERMISSION
+                        PER_USER_MFA_WRITE_PERMISSION
                     ))
                 }),
             _ => Ok(()),

@@ -1,12 +1,14 @@
 //! Fast evaluation of libphonenumber's numbering-plan metadata (from the `phonenumber` crate).
 //! The crate evaluates every pattern through one global mutex-guarded LRU keyed by the pattern's
 //! text (hashed twice per match), which made normalization ~35 µs per number. Here the same
-//! patterns, compiled with the same options, live in a per-thread table keyed by the pattern's
-//! address in the static database; the logic mirrors the crate's `validator::{source_for,
-//! number_type}` and a property test checks both agree.
+//! patterns, compiled with the same options, are keyed by the pattern's address in the static
+//! database: each is compiled once per process into a shared table, and each thread keeps clones
+//! of the ones it used (a clone shares the compiled program and brings its own match cache, so a
+//! thread never waits on a lock or another thread's cache). The logic mirrors the crate's
+//! `validator::{source_for, number_type}` and a property test checks both agree.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Mutex, OnceLock};
 
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use phonenumber::Type;
@@ -25,10 +27,35 @@ pub fn enlarge_crate_cache() {
     });
 }
 
+/// Pattern address → its compiled form (`None`: the regex engine refuses it).
+type Table = FxHashMap<usize, Option<Regex>>;
+
+/// Every pattern compiled so far, once per process (a thread takes the lock only the first time
+/// it meets a pattern).
+fn shared() -> &'static Mutex<Table> {
+    static SHARED: OnceLock<Mutex<Table>> = OnceLock::new();
+    SHARED.get_or_init(Mutex::default)
+}
+
 thread_local! {
-    /// One table per thread: a compiled regex used from one thread only stays on the regex
-    /// crate's fast path (no shared pool, no lock), which matters with rows normalized in parallel.
-    static TABLE: RefCell<FxHashMap<usize, Option<Rc<Regex>>>> = RefCell::new(FxHashMap::default());
+    /// This thread's clones of the shared patterns it used: no lock and no shared cache pool on
+    /// the matching path, which matters with rows normalized in parallel.
+    static LOCAL: RefCell<Table> = RefCell::new(FxHashMap::default());
+}
+
+fn compile(pattern: &CachedRegex) -> Option<Regex> {
+    RegexBuilder::new(&format!("\\A(?:{}\n)", pattern.as_str()))
+        .ignore_whitespace(true)
+        .build()
+        .ok()
+}
+
+/// `pattern` from the shared table, compiled there the first time any thread asks for it.
+fn shared_clone(key: usize, pattern: &CachedRegex) -> Option<Regex> {
+    let mut table = shared()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    table.entry(key).or_insert_with(|| compile(pattern)).clone()
 }
 
 /// Runs `f` with `pattern` compiled anchored at the start of the text (`None` when the database
@@ -37,20 +64,13 @@ thread_local! {
 /// leftmost-first match at position 0.
 pub fn with_anchored<T>(pattern: &CachedRegex, f: impl FnOnce(Option<&Regex>) -> T) -> T {
     let key = pattern as *const CachedRegex as usize;
-    let regex = TABLE.with(|table| {
-        table
-            .borrow_mut()
+    LOCAL.with(|local| {
+        let mut local = local.borrow_mut();
+        let regex = local
             .entry(key)
-            .or_insert_with(|| {
-                RegexBuilder::new(&format!("\\A(?:{}\n)", pattern.as_str()))
-                    .ignore_whitespace(true)
-                    .build()
-                    .ok()
-                    .map(Rc::new)
-            })
-            .clone()
-    });
-    f(regex.as_deref())
+            .or_insert_with(|| shared_clone(key, pattern));
+        f(regex.as_ref())
+    })
 }
 
 /// True when `pattern` matches `value` at its start (the crate's semantics).

@@ -1,0 +1,3 @@
+//! Code the benchmark programs share (each program is a binary in src/bin).
+
+pub mod app_process;
