@@ -7,12 +7,10 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use prestage_bench::sign_in::{patient, sign_in_as};
 use prestage_core::campaign::{self, NewCampaign, Pick, Step, StepOptions, TapChoice};
-use prestage_core::graph::ClientOptions;
 use prestage_core::import::{ApplyControl, RowEnd};
 use prestage_core::report::{self, ReportEvent, SourceChoice};
-use prestage_core::session::Session;
-use prestage_core::throttle::ThrottleOptions;
 use prestage_sandbox::{AdminRole, SandboxConfig};
 
 #[derive(Parser)]
@@ -44,22 +42,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         0,
     )
     .await?;
-    let admin = sandbox
-        .accounts()
-        .into_iter()
-        .find(|x| x.role == AdminRole::PrivilegedAuthenticationAdministrator)
-        .ok_or("no admin")?;
-    let mut options = ClientOptions::new(sandbox.base_url());
-    options.throttle = ThrottleOptions {
-        max_concurrency: a.concurrency,
-        max_retries: 50,
-        ..Default::default()
-    };
-    let s = Session::sign_in_auto_approved_with(
-        sandbox.base_url(),
-        options,
-        sandbox.tenant_id(),
-        &admin.user_principal_name,
+    let s = sign_in_as(
+        &sandbox,
+        AdminRole::PrivilegedAuthenticationAdministrator,
+        patient(&sandbox, a.concurrency),
     )
     .await?;
     // Setup (untimed): the report, and a cohort of N enabled members without a role.

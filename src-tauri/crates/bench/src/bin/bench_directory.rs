@@ -15,6 +15,7 @@
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use prestage_bench::sign_in::sign_in_as;
 use prestage_core::auth::{AppCredential, AppSignIn};
 use prestage_core::directory_source::{self, Scope, SourceOptions};
 use prestage_core::graph::ClientOptions;
@@ -101,16 +102,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dump = sandbox.dump();
     let quota = dump["config"]["readRuPer10s"].as_f64().unwrap_or(8000.0);
     let base = sandbox.base_url();
-    let paa = sandbox
-        .accounts()
-        .into_iter()
-        .find(|a| a.role == AdminRole::PrivilegedAuthenticationAdministrator)
-        .ok_or("no Privileged Authentication Administrator")?;
-    let admin = Session::sign_in_auto_approved_with(
-        base.clone(),
+    let admin = sign_in_as(
+        &sandbox,
+        AdminRole::PrivilegedAuthenticationAdministrator,
         ClientOptions::new(base.clone()),
-        sandbox.tenant_id(),
-        &paa.user_principal_name,
     )
     .await?;
     let group = admin
@@ -146,11 +141,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
             .await?
         } else {
-            Session::sign_in_auto_approved_with(
-                base.clone(),
+            sign_in_as(
+                &sandbox,
+                AdminRole::PrivilegedAuthenticationAdministrator,
                 ClientOptions::new(base.clone()),
-                sandbox.tenant_id(),
-                &paa.user_principal_name,
             )
             .await?
         };

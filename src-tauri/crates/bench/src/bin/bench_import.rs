@@ -9,11 +9,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+use prestage_bench::sign_in::{patient, sign_in_as};
 use prestage_core::csv::read_import;
-use prestage_core::graph::ClientOptions;
 use prestage_core::import::{preview, read_rows, ApplyControl, PlanOptions, RowEnd};
 use prestage_core::session::Session;
-use prestage_core::throttle::ThrottleOptions;
 use prestage_sandbox::{AdminRole, SandboxConfig};
 
 #[derive(Parser)]
@@ -93,22 +92,10 @@ async fn sign_in(
         0,
     )
     .await?;
-    let admin = sandbox
-        .accounts()
-        .into_iter()
-        .find(|a| a.role == AdminRole::PrivilegedAuthenticationAdministrator)
-        .ok_or("no admin")?;
-    let mut options = ClientOptions::new(sandbox.base_url());
-    options.throttle = ThrottleOptions {
-        max_concurrency: concurrency,
-        max_retries: 50,
-        ..Default::default()
-    };
-    let session = Session::sign_in_auto_approved_with(
-        sandbox.base_url(),
-        options,
-        sandbox.tenant_id(),
-        &admin.user_principal_name,
+    let session = sign_in_as(
+        &sandbox,
+        AdminRole::PrivilegedAuthenticationAdministrator,
+        patient(&sandbox, concurrency),
     )
     .await?;
     Ok((sandbox, session))

@@ -13,6 +13,7 @@
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use prestage_bench::sign_in::sign_in_as;
 use prestage_core::graph::ClientOptions;
 use prestage_core::report::{self, ReportEvent, SourceChoice};
 use prestage_core::session::Session;
@@ -94,11 +95,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ru_quota = f64::from(u32::try_from(
         dump["config"]["readRuPer10s"].as_u64().unwrap_or(8000),
     )?);
-    let ga = sandbox
-        .accounts()
-        .into_iter()
-        .find(|a| a.role == AdminRole::GlobalAdministrator)
-        .ok_or("no Global Administrator")?;
     let base = sandbox.base_url();
 
     // Directory pages + role list + role members, one after another.
@@ -135,11 +131,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     ] {
         // A fresh session per source, after the buckets have refilled.
         tokio::time::sleep(Duration::from_secs(11)).await;
-        let session = Session::sign_in_auto_approved_with(
-            base.clone(),
+        let session = sign_in_as(
+            &sandbox,
+            AdminRole::GlobalAdministrator,
             ClientOptions::new(base.clone()),
-            sandbox.tenant_id(),
-            &ga.user_principal_name,
         )
         .await?;
         let before = sandbox.dump()["counters"]["throttled"].clone();

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use prestage_bench::sign_in::sign_in_as;
 use prestage_core::graph::ClientOptions;
-use prestage_core::session::Session;
 use prestage_core::throttle::ClientEvent;
 use prestage_sandbox::{AdminRole, SandboxConfig};
 
@@ -64,11 +64,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.users,
         started.elapsed().as_secs_f64()
     );
-    let admin = sandbox
-        .accounts()
-        .into_iter()
-        .find(|a| a.role == AdminRole::PrivilegedAuthenticationAdministrator)
-        .ok_or("the sandbox has no Privileged Authentication Administrator")?;
     let retries = Arc::new(AtomicU64::new(0));
     let counter = retries.clone();
     let mut options = ClientOptions::new(sandbox.base_url());
@@ -77,11 +72,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             counter.fetch_add(1, Ordering::Relaxed);
         }
     }));
-    let session = Session::sign_in_auto_approved_with(
-        sandbox.base_url(),
+    let session = sign_in_as(
+        &sandbox,
+        AdminRole::PrivilegedAuthenticationAdministrator,
         options,
-        sandbox.tenant_id(),
-        &admin.user_principal_name,
     )
     .await?;
     let graph = session.graph().clone();

@@ -17,9 +17,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use prestage_core::graph::ClientOptions;
+use prestage_bench::sign_in::{patient, sign_in_as};
 use prestage_core::import::{preview, ApplyControl, PlanOptions, RowEnd, ROWS_IN_FLIGHT};
-use prestage_core::session::Session;
 use prestage_core::throttle::ThrottleOptions;
 use prestage_sandbox::{AdminRole, Faults, SandboxConfig};
 use serde_json::Value;
@@ -138,22 +137,10 @@ async fn throughput(a: &Args) -> Result<(), Error> {
         0,
     )
     .await?;
-    let admin = sandbox
-        .accounts()
-        .into_iter()
-        .find(|x| x.role == AdminRole::PrivilegedAuthenticationAdministrator)
-        .ok_or("no admin")?;
-    let mut options = ClientOptions::new(sandbox.base_url());
-    options.throttle = ThrottleOptions {
-        max_concurrency: a.concurrency,
-        max_retries: 50,
-        ..Default::default()
-    };
-    let session = Session::sign_in_auto_approved_with(
-        sandbox.base_url(),
-        options,
-        sandbox.tenant_id(),
-        &admin.user_principal_name,
+    let session = sign_in_as(
+        &sandbox,
+        AdminRole::PrivilegedAuthenticationAdministrator,
+        patient(&sandbox, a.concurrency),
     )
     .await?;
     let (csv, expected) = rows_for(&sandbox.dump(), a.rows)?;

@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use futures::stream::{self, StreamExt};
-use prestage_core::graph::{Api, BatchRequest, ClientOptions, GraphClient, PhoneMethod};
+use prestage_bench::sign_in::{patient, sign_in_as};
+use prestage_core::graph::{Api, BatchRequest, GraphClient, PhoneMethod};
 use prestage_core::phone::{PhoneNumber, PhoneType};
-use prestage_core::session::Session;
-use prestage_core::throttle::{ClientEvent, ThrottleOptions};
+use prestage_core::throttle::ClientEvent;
 use prestage_sandbox::{AdminRole, SandboxConfig};
 
 #[derive(Parser, Debug)]
@@ -54,30 +54,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         0,
     )
     .await?;
-    let admin = sandbox
-        .accounts()
-        .into_iter()
-        .find(|a| a.role == AdminRole::PrivilegedAuthenticationAdministrator)
-        .ok_or("the sandbox has no Privileged Authentication Administrator")?;
-
     let throttled = Arc::new(AtomicU64::new(0));
-    let mut options = ClientOptions::new(sandbox.base_url());
-    options.throttle = ThrottleOptions {
-        max_concurrency: args.concurrency,
-        max_retries: 50,
-        ..Default::default()
-    };
+    let mut options = patient(&sandbox, args.concurrency);
     let counter = throttled.clone();
     options.events = Some(Arc::new(move |e: &ClientEvent| {
         if matches!(e, ClientEvent::Retrying { .. }) {
             counter.fetch_add(1, Ordering::Relaxed);
         }
     }));
-    let session = Session::sign_in_auto_approved_with(
-        sandbox.base_url(),
+    let session = sign_in_as(
+        &sandbox,
+        AdminRole::PrivilegedAuthenticationAdministrator,
         options,
-        sandbox.tenant_id(),
-        &admin.user_principal_name,
     )
     .await?;
     let graph = session.graph().clone();
