@@ -197,39 +197,9 @@ pub async fn run(command: Migrate) -> ExitCode {
                 let s = session(&a.step.connect).await?;
                 tap_cmd(&s, &a, &data, &mut out).await
             }
-            Migrate::DeletePasses(a) => {
-                step_cmd(
-                    &a,
-                    Step::DeletePasses,
-                    StepOptions::default(),
-                    None,
-                    &data,
-                    &mut out,
-                )
-                .await
-            }
-            Migrate::Default(a) => {
-                step_cmd(
-                    &a,
-                    Step::Default,
-                    StepOptions::default(),
-                    None,
-                    &data,
-                    &mut out,
-                )
-                .await
-            }
-            Migrate::SmsSignInOff(a) => {
-                step_cmd(
-                    &a,
-                    Step::SmsSignInOff,
-                    StepOptions::default(),
-                    None,
-                    &data,
-                    &mut out,
-                )
-                .await
-            }
+            Migrate::DeletePasses(a) => plain_step(&a, Step::DeletePasses, &data, &mut out).await,
+            Migrate::Default(a) => plain_step(&a, Step::Default, &data, &mut out).await,
+            Migrate::SmsSignInOff(a) => plain_step(&a, Step::SmsSignInOff, &data, &mut out).await,
             Migrate::RemovePhones(a) => {
                 let opts = StepOptions {
                     keep_office: a.keep_office,
@@ -682,6 +652,16 @@ fn ask_count(n: usize) -> Option<usize> {
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line).ok()?;
     line.trim().parse().ok()
+}
+
+/// A step with no options of its own.
+async fn plain_step(
+    a: &StepArgs,
+    step: Step,
+    data: &Path,
+    out: &mut dyn Write,
+) -> Result<bool, String> {
+    step_cmd(a, step, StepOptions::default(), None, data, out).await
 }
 
 async fn step_cmd(
