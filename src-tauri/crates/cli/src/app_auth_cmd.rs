@@ -159,7 +159,7 @@ pub async fn run(command: AppAuthCommand) -> ExitCode {
             })
             .map(|()| true),
     };
-    crate::import_cmd::exit(result)
+    crate::ending::exit(result)
 }
 
 fn store_key(args: &AppArgs, out: &mut dyn Write) -> Result<bool, String> {

@@ -9,27 +9,16 @@ use std::process::ExitCode;
 
 use prestage_core::csv::{normalize_header, Column};
 use prestage_core::import::{
-    list_runs, preview, results_csv, ApplyControl, ImportPrefs, PlanOptions, RunList, RunLock,
-    ROWS_IN_FLIGHT,
+    list_runs, preview, results_csv, ImportPrefs, PlanOptions, RunList, RunLock, ROWS_IN_FLIGHT,
 };
 use prestage_core::plan::RowPlan;
 use prestage_core::session::Session;
-use url::Url;
 
 pub(crate) mod print;
 use print::{print_outcome, print_row, print_undo_preview, progress_line};
 
-/// How to reach the tenant for import commands.
-#[derive(clap::Args, Debug, Clone)]
-pub struct Connect {
-    /// Use the sandbox tenant served at URL (signs in with no browser; see `prestage-cli sandbox --auto-approve`).
-    /// Without it, the remembered sign-in (`prestage-cli login`) is used.
-    #[arg(long, value_name = "URL")]
-    pub sandbox: Option<Url>,
-    /// With --sandbox: the account to act as (default: the sandbox's Privileged Authentication Administrator).
-    #[arg(long, value_name = "UPN")]
-    pub account: Option<String>,
-}
+use crate::connect::{session, Connect};
+use crate::ending::{control, exit};
 
 #[derive(clap::Args, Debug)]
 pub struct FileArgs {
@@ -159,24 +148,6 @@ fn options(f: &FileArgs) -> PlanOptions {
         default_region: f.region.clone(),
         blank_removes: f.blank_removes,
     }
-}
-
-/// A control that cancels on Ctrl-C: rows in flight finish, the rest stay untouched.
-pub(crate) fn control() -> ApplyControl {
-    control_of("rows")
-}
-
-/// `control` for a run that counts `unit` ("rows", "users").
-pub(crate) fn control_of(unit: &'static str) -> ApplyControl {
-    let control = ApplyControl::default();
-    let c = control.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\ncancelling: {unit} in flight finish, the rest stay untouched");
-            c.cancel();
-        }
-    });
-    control
 }
 
 async fn planned(
@@ -398,26 +369,6 @@ pub fn runs_cmd(dir: &Path, json: bool, out: &mut dyn Write) -> Result<(), Strin
     Ok(())
 }
 
-/// Exit code for a command that may have failed rows.
-pub fn exit(result: Result<bool, String>) -> ExitCode {
-    match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(2),
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// The session an import command acts with: a sandbox signed in directly, or the remembered one.
-pub async fn session(connect: &Connect) -> Result<Session, String> {
-    match &connect.sandbox {
-        Some(url) => sandbox_session(url, connect.account.as_deref()).await,
-        None => crate::auth_cmd::signed_in(&crate::auth_cmd::Context::from_env()?).await,
-    }
-}
-
 #[derive(clap::Args, Debug)]
 pub struct RunsArgs {
     #[arg(long)]
@@ -479,34 +430,10 @@ pub fn run_runs(args: RunsArgs) -> ExitCode {
     )
 }
 
-/// Signs in to a sandbox tenant directly (no browser, no keychain).
-pub async fn sandbox_session(url: &Url, account: Option<&str>) -> Result<Session, String> {
-    let client = reqwest::Client::new();
-    let accounts: Vec<serde_json::Value> = client
-        .get(url.join("_sandbox/accounts").map_err(|e| e.to_string())?)
-        .send()
-        .await
-        .map_err(|e| format!("the sandbox at {url} does not answer: {e}"))?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    let upn = match account {
-        Some(a) => a.to_string(),
-        None => accounts
-            .iter()
-            .find(|a| a["role"] == "Privileged Authentication Administrator")
-            .and_then(|a| a["userPrincipalName"].as_str())
-            .ok_or("the sandbox lists no Privileged Authentication Administrator")?
-            .to_string(),
-    };
-    Session::sign_in_auto_approved(url.clone(), url.clone(), "organizations", &upn)
-        .await
-        .map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::connect::sandbox_session;
 
     #[test]
     fn an_unreadable_journal_is_listed_with_its_reason() {

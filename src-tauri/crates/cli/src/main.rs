@@ -3,6 +3,8 @@
 
 mod app_auth_cmd;
 mod auth_cmd;
+mod connect;
+mod ending;
 mod import_cmd;
 mod migrate_cmd;
 mod prepopulate_cmd;

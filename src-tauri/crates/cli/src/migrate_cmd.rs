@@ -14,7 +14,8 @@ use prestage_core::import::{ApplyControl, ROWS_IN_FLIGHT};
 use prestage_core::report::{self, ReportEvent, ReportRow, SourceChoice, Tile};
 use prestage_core::session::Session;
 
-use crate::import_cmd::{exit, session, Connect};
+use crate::connect::{session, Connect};
+use crate::ending::exit;
 
 mod print;
 use print::{print_outcome, print_preview};
@@ -166,7 +167,7 @@ fn data_dir() -> Result<PathBuf, String> {
 
 /// Ctrl-C cancels: users in flight finish, the rest stay untouched.
 fn control() -> ApplyControl {
-    crate::import_cmd::control_of("users")
+    crate::ending::control_of("users")
 }
 
 fn progress(p: &prestage_core::import::Progress) {

@@ -194,7 +194,7 @@ async fn prepopulate(args: &PrepopulateArgs, out: &mut dyn Write) -> Result<u8, 
             &name,
             &plan_options,
             preview.rows,
-            &crate::import_cmd::control(),
+            &crate::ending::control(),
             |_, p| progress_line(p),
         )
         .await

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use prestage_core::report::{self, export, ReportEvent, ReportRow, SourceChoice, Tile};
 use prestage_core::session::Session;
 
-use crate::import_cmd::{exit, session, Connect};
+use crate::connect::{session, Connect};
+use crate::ending::exit;
 
 #[derive(clap::Args, Debug)]
 pub struct ReportArgs {
@@ -180,7 +181,7 @@ mod tests {
         .await
         .unwrap();
         let url = sandbox.base_url();
-        let ga = crate::import_cmd::sandbox_session(
+        let ga = crate::connect::sandbox_session(
             &url,
             Some("gaby.admin@contoso-sandbox.onmicrosoft.com"),
         )
@@ -231,7 +232,7 @@ mod tests {
             "{out}"
         );
 
-        let nobody = crate::import_cmd::sandbox_session(
+        let nobody = crate::connect::sandbox_session(
             &url,
             Some("nora.nobody@contoso-sandbox.onmicrosoft.com"),
         )
@@ -266,7 +267,7 @@ mod tests {
                 )
             })
             .collect();
-        let gr = crate::import_cmd::sandbox_session(
+        let gr = crate::connect::sandbox_session(
             &url,
             Some("gwen.reader@contoso-sandbox.onmicrosoft.com"),
         )
@@ -292,9 +293,7 @@ mod tests {
             );
         }
         // A Privileged Authentication Administrator may not read it: said, nothing half-read.
-        let paa = crate::import_cmd::sandbox_session(&url, None)
-            .await
-            .unwrap();
+        let paa = crate::connect::sandbox_session(&url, None).await.unwrap();
         let (r, _) = run_args(&paa, &["--mfa-state"]).await;
         assert!(r.unwrap_err().contains("cannot read per-user MFA"));
     }

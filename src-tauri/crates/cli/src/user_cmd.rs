@@ -17,7 +17,8 @@ use prestage_core::plan::parse_default_method;
 use prestage_core::session::Session;
 use prestage_core::why_asked::{why_asked, WhyAskedError};
 
-use crate::import_cmd::{exit, session};
+use crate::connect::session;
+use crate::ending::exit;
 
 mod args;
 mod mfa;

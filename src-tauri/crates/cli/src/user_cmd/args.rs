@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use prestage_core::graph::MethodKind;
 use prestage_core::phone::PhoneType;
 
-use crate::import_cmd::Connect;
+use crate::connect::Connect;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {

@@ -10,7 +10,7 @@ use prestage_core::mfa_state::{self, MfaStateError, MfaStateView};
 
 use super::print::print_json;
 use super::{audit_log, Target};
-use crate::import_cmd::session;
+use crate::connect::session;
 
 fn mfa_error(e: MfaStateError) -> String {
     match e {
