@@ -3,18 +3,32 @@
 //! the run in progress. Bookkeeping only: every step is `prestage_core::campaign`.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Mutex;
 
 use prestage_core::campaign::{
-    self, CampaignError, NewCampaign, Pick, Step, StepOptions, StepOutcome, StepPreview, TapChoice,
+    self, Campaign, CampaignError, NewCampaign, Pick, Step, StepOptions, StepOutcome, StepPreview,
+    TapChoice,
 };
-use prestage_core::import::{ApplyControl, IssuedPass, ROWS_IN_FLIGHT};
+use prestage_core::import::{ApplyControl, IssuedPass, RunContext, ROWS_IN_FLIGHT};
 use prestage_core::report::{ReportRow, Tile};
 use serde::Deserialize;
 
 use crate::import_state::off_the_runtime;
 use crate::ipc::{CampaignInfo, IpcError, PolicyInfo, ProgressInfo, StepDone, StepPreviewInfo};
 use crate::state::AppState;
+
+/// A step's work on the campaign, boxed so it may borrow what `drive` lends it.
+type StepWork<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<StepOutcome, CampaignError>> + 'a>>;
+
+/// What a campaign step run by `CampaignState::drive` works with.
+struct Work<'a> {
+    ctx: &'a RunContext<'a>,
+    data: &'a Path,
+    campaign: &'a mut Campaign,
+    control: &'a ApplyControl,
+}
 
 /// What the screen asks a step to do.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -169,6 +183,37 @@ impl CampaignState {
         })
     }
 
+    /// Runs `work` on the campaign `name` under a new control, off the async runtime (a step runs
+    /// for minutes), then keeps the passes it issued for saving.
+    async fn drive(
+        &self,
+        state: &AppState,
+        name: &str,
+        work: impl for<'a> FnOnce(Work<'a>) -> StepWork<'a> + Send + 'static,
+    ) -> Result<StepDone, IpcError> {
+        let connection = state.connection().await?;
+        let (data, runs, name_owned) = (
+            state.places()?.data_dir.clone(),
+            state.places()?.runs_dir(),
+            name.to_string(),
+        );
+        let control = self.start_control()?;
+        let outcome = off_the_runtime(move || async move {
+            let s = connection.session();
+            let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
+            let ctx = s.runs(&runs, ROWS_IN_FLIGHT);
+            work(Work {
+                ctx: &ctx,
+                data: &data,
+                campaign: &mut c,
+                control: &control,
+            })
+            .await
+        })
+        .await;
+        self.finish(name, outcome)
+    }
+
     fn start_control(&self) -> Result<ApplyControl, IpcError> {
         let mut books = self.books();
         if books.control.as_ref().is_some_and(|c| !c.is_cancelled()) {
@@ -212,29 +257,21 @@ impl CampaignState {
             self.books().previews.remove(&preview_id).ok_or_else(|| {
                 IpcError::refused("That preview is gone; preview the step again.")
             })?;
-        let connection = state.connection().await?;
-        let (data, runs, name_owned) = (
-            state.places()?.data_dir.clone(),
-            state.places()?.runs_dir(),
-            name.to_string(),
-        );
-        let control = self.start_control()?;
-        let outcome = off_the_runtime(move || async move {
-            let s = connection.session();
-            let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
-            campaign::run_step(
-                &s.runs(&runs, ROWS_IN_FLIGHT),
-                &data,
-                &mut c,
-                preview,
-                confirm,
-                &control,
-                |_, p| on_progress(p.into()),
-            )
-            .await
+        self.drive(state, name, move |w| {
+            Box::pin(async move {
+                campaign::run_step(
+                    w.ctx,
+                    w.data,
+                    w.campaign,
+                    preview,
+                    confirm,
+                    w.control,
+                    |_, p| on_progress(p.into()),
+                )
+                .await
+            })
         })
-        .await;
-        self.finish(name, outcome)
+        .await
     }
 
     /// Finishes an interrupted pass run and issues again the passes never delivered.
@@ -244,27 +281,15 @@ impl CampaignState {
         name: &str,
         on_progress: impl Fn(ProgressInfo) + Send + Sync + 'static,
     ) -> Result<StepDone, IpcError> {
-        let connection = state.connection().await?;
-        let (data, runs, name_owned) = (
-            state.places()?.data_dir.clone(),
-            state.places()?.runs_dir(),
-            name.to_string(),
-        );
-        let control = self.start_control()?;
-        let outcome = off_the_runtime(move || async move {
-            let s = connection.session();
-            let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
-            campaign::recover(
-                &s.runs(&runs, ROWS_IN_FLIGHT),
-                &data,
-                &mut c,
-                &control,
-                |_, p| on_progress(p.into()),
-            )
-            .await
+        self.drive(state, name, move |w| {
+            Box::pin(async move {
+                campaign::recover(w.ctx, w.data, w.campaign, w.control, |_, p| {
+                    on_progress(p.into())
+                })
+                .await
+            })
         })
-        .await;
-        self.finish(name, outcome)
+        .await
     }
 
     pub fn control(&self, action: &str) -> Result<(), IpcError> {
@@ -317,34 +342,21 @@ impl CampaignState {
         run: &str,
         on_progress: impl Fn(ProgressInfo) + Send + Sync + 'static,
     ) -> Result<StepDone, IpcError> {
-        let connection = state.connection().await?;
-        let (data, runs, name_owned, run) = (
-            state.places()?.data_dir.clone(),
-            state.places()?.runs_dir(),
-            name.to_string(),
-            run.to_string(),
-        );
-        let control = self.start_control()?;
-        let outcome = off_the_runtime(move || async move {
-            let s = connection.session();
-            let mut c = campaign::load(&data, &name_owned, &s.account().tenant_id)?;
-            campaign::undo_step(
-                &s.runs(&runs, ROWS_IN_FLIGHT),
-                &data,
-                &mut c,
-                &run,
-                &control,
-                |_, p| on_progress(p.into()),
-            )
-            .await
-            .map(|o| StepOutcome {
-                runs: vec![o],
-                passes: Vec::new(),
-                passes_issued: 0,
+        let run = run.to_string();
+        self.drive(state, name, move |w| {
+            Box::pin(async move {
+                campaign::undo_step(w.ctx, w.data, w.campaign, &run, w.control, |_, p| {
+                    on_progress(p.into())
+                })
+                .await
+                .map(|o| StepOutcome {
+                    runs: vec![o],
+                    passes: Vec::new(),
+                    passes_issued: 0,
+                })
             })
         })
-        .await;
-        self.finish(name, outcome)
+        .await
     }
 
     pub async fn policy(&self, state: &AppState) -> Result<PolicyInfo, IpcError> {
