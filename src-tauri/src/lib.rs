@@ -29,6 +29,10 @@ use crate::state::AppState;
 /// Runs the app until its last window closes.
 pub fn run() {
     let marks = startup::StartupMarks::from_env(std::time::Instant::now());
+    #[cfg(target_os = "linux")]
+    let renderer = webview_gpu::detect();
+    #[cfg(target_os = "linux")]
+    webview_gpu::prepare(renderer);
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -44,7 +48,7 @@ pub fn run() {
     // The updater is driven from Rust only (updates.rs); the webview gets no permission for it.
     let app = builder(tauri::Builder::default(), AppState::new(launch, store));
     #[cfg(target_os = "linux")]
-    let app = app.plugin(webview_gpu::plugin());
+    let app = app.plugin(webview_gpu::plugin(renderer));
     let app = app
         .manage(marks)
         .on_page_load(|webview, payload| {

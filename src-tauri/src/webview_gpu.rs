@@ -4,7 +4,8 @@
 //! compiles every shader with LLVM before the first frame: about a second of CPU on a 2-core
 //! machine, most of the time to the first screen (BENCHMARKS.md, "Start-up and memory"). There,
 //! Prestage asks WebKitGTK to paint on the CPU instead, as Chromium does on Mesa's software
-//! rasterisers. With a GPU (a DRM render node, or NVIDIA's driver) nothing changes.
+//! rasterisers, and keeps OpenGL out of the app's own process (`prepare`). With a GPU (a DRM
+//! render node, or NVIDIA's driver) nothing changes.
 //!
 //! `PRESTAGE_WEBVIEW_GPU=on` or `off` overrides the decision (`auto`, or unset: decide). Windows
 //! (WebView2) and macOS (WKWebView) are not touched: their webviews pick GPU or software
@@ -68,10 +69,55 @@ pub fn detect() -> Renderer {
     )
 }
 
-/// A plugin that applies this machine's renderer to each webview as it is created, before its
-/// page has painted anything.
-pub fn plugin<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
-    let renderer = detect();
+/// What WebKitGTK and GTK are told, before either starts, when the webview paints on the CPU:
+/// do not load OpenGL in the app's own process. WebKitGTK 2.50 otherwise opens an EGL display
+/// there at the first page load to find the render node and DMA-BUF formats for its web
+/// process, and GTK probes GLX for its visuals. With no GPU both load Mesa's software driver
+/// and the LLVM it links: ≈ 25 MB of the app process's PSS for nothing it draws (BENCHMARKS.md,
+/// "Memory"). The web process still opens its own display, as before.
+///
+/// - `GDK_GL=disable`: GTK makes no GL context and does not probe GLX.
+/// - `WEBKIT_DISABLE_DMABUF_RENDERER=1`: no DMA-BUF buffers to negotiate; the page reaches the
+///   window through shared memory, as it already did with painting on the CPU.
+/// - `WEBKIT_WEB_RENDER_DEVICE_FILE`: the render node WebKit would otherwise ask EGL for. There
+///   is none on such a machine; a path that names no device says so without asking.
+///
+/// A variable the user has set is left as it is.
+pub const CPU_ENVIRONMENT: [(&str, &str); 3] = [
+    ("GDK_GL", "disable"),
+    ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+    ("WEBKIT_WEB_RENDER_DEVICE_FILE", NO_RENDER_DEVICE),
+];
+
+/// A path that is no device: WebKit's web process fails to open it and renders with no GPU
+/// device, as it does when the machine has none.
+pub const NO_RENDER_DEVICE: &str = "/dev/null/no-render-node";
+
+/// The variables to set for `renderer`: those of [`CPU_ENVIRONMENT`] the user has not set.
+pub fn environment(
+    renderer: Renderer,
+    var: impl Fn(&str) -> Option<String>,
+) -> Vec<(&'static str, &'static str)> {
+    match renderer {
+        Renderer::Gpu => Vec::new(),
+        Renderer::Cpu => CPU_ENVIRONMENT
+            .into_iter()
+            .filter(|(name, _)| var(name).is_none())
+            .collect(),
+    }
+}
+
+/// Sets [`environment`] for this process and the WebKit processes it starts. Call it first thing
+/// in `main`, while the process has one thread: GTK reads `GDK_GL` when it starts.
+pub fn prepare(renderer: Renderer) {
+    for (name, value) in environment(renderer, |name| std::env::var(name).ok()) {
+        std::env::set_var(name, value);
+    }
+}
+
+/// A plugin that applies `renderer` to each webview as it is created, before its page has
+/// painted anything.
+pub fn plugin<R: tauri::Runtime>(renderer: Renderer) -> tauri::plugin::TauriPlugin<R> {
     tauri::plugin::Builder::new("webview-gpu")
         .on_webview_ready(move |webview| apply(&webview, renderer))
         .build()
@@ -135,6 +181,25 @@ mod tests {
         assert_eq!(decide(llvmpipe, node(), false), Renderer::Cpu);
         let hardware = env(&[("GALLIUM_DRIVER", "radeonsi")]);
         assert_eq!(decide(hardware, node(), false), Renderer::Gpu);
+    }
+
+    #[test]
+    fn painting_on_the_cpu_keeps_opengl_out_of_the_app_process() {
+        let none = |_: &str| None;
+        assert!(environment(Renderer::Gpu, none).is_empty());
+        let all = environment(Renderer::Cpu, none);
+        assert_eq!(all, CPU_ENVIRONMENT.to_vec());
+        // The user's own choice stands.
+        let set = env(&[
+            ("GDK_GL", "gles"),
+            ("WEBKIT_WEB_RENDER_DEVICE_FILE", "/dev/dri/x"),
+        ]);
+        assert_eq!(
+            environment(Renderer::Cpu, set),
+            vec![("WEBKIT_DISABLE_DMABUF_RENDERER", "1")]
+        );
+        // Not a device, and under a file, so nothing can ever be created there.
+        assert!(!std::path::Path::new(NO_RENDER_DEVICE).exists());
     }
 
     #[test]

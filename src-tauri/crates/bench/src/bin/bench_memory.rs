@@ -68,8 +68,10 @@ fn report_memory(state: &str, pid: u32, top: usize) -> Result<(), Error> {
         mb(m.private),
         mb(m.anonymous)
     );
+    let mut total = m.pss;
     for (child, comm) in descendants(pid) {
         if let Some(c) = rollup(child) {
+            total += c.pss;
             println!(
                 "{:<30} {comm:<16} RSS {:>6.1} MB  PSS {:>6.1} MB  private {:>5.1} MB",
                 "",
@@ -79,6 +81,9 @@ fn report_memory(state: &str, pid: u32, top: usize) -> Result<(), Error> {
             );
         }
     }
+    // What moves out of one process can land in another (a library no longer shared with the
+    // app counts whole in the web process): the sum keeps that honest.
+    println!("{:<30} all processes: PSS {:>6.1} MB", "", mb(total));
     if top > 0 {
         for (name, kb) in pss_by_mapping(pid).unwrap_or_default().iter().take(top) {
             println!("    PSS {:>6.1} MB  {name}", mb(*kb));
@@ -355,6 +360,8 @@ async fn loaded_states(app: &Path, a: &Args) -> Result<(), Error> {
         ("PRESTAGE_PICK_FILE", csv.display().to_string()),
         ("PRESTAGE_NO_UPDATES", "1".to_string()),
         ("RUST_LOG", "warn".to_string()),
+        // The renderer this machine gets (the e2e harness would force the GPU path).
+        ("PRESTAGE_WEBVIEW_GPU", renderer_setting()),
     ];
     let driven = SandboxApp::launch_binary(app, "bench-memory", &env).await?;
     let outcome = async {
@@ -366,6 +373,12 @@ async fn loaded_states(app: &Path, a: &Args) -> Result<(), Error> {
     let _ = std::fs::remove_dir_all(&home);
     let closed = driven.finish(outcome.map_err(|e| e.to_string())).await;
     closed.map_err(Into::into)
+}
+
+/// `PRESTAGE_WEBVIEW_GPU` as the user set it, else `auto`: the app decides, as it does for
+/// anyone on this machine (states 1 and 2 inherit the same environment).
+fn renderer_setting() -> String {
+    std::env::var("PRESTAGE_WEBVIEW_GPU").unwrap_or_else(|_| "auto".into())
 }
 
 #[tokio::main]
@@ -383,6 +396,7 @@ async fn main() -> Result<(), Error> {
         app.display(),
         a.settle_ms
     );
+    println!("(PRESTAGE_WEBVIEW_GPU={})", renderer_setting());
     println!(
         "(other processes mapping WebKitGTK now: {}; each lowers the PSS of shared libraries)",
         other_webkit_processes(std::process::id())
