@@ -3,6 +3,7 @@
 //! depends on tauri or on Prestage's crates. Run it through `.ci/test`.
 
 pub mod page;
+pub mod processes;
 pub mod report_tab;
 pub mod sandbox_app;
 pub mod world;
@@ -22,6 +23,15 @@ use serde_json::json;
 
 /// How long WebKitWebDriver may take to start the app and hand back a session.
 pub const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The app's renderer for tauri-driver's launches: `PRESTAGE_WEBVIEW_GPU` if set (a benchmark
+/// measures what this machine gets with `auto`), else `on`.
+fn webview_gpu() -> String {
+    std::env::var("PRESTAGE_WEBVIEW_GPU")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "on".into())
+}
 
 /// The `prestage` binary next to this test's own build (`$CARGO_TARGET_DIR/debug/prestage`),
 /// or `PRESTAGE_APP` when set. `cargo test` does not build it: `cargo build -p prestage-app` first.
@@ -91,11 +101,12 @@ impl Driver {
                 "--native-port",
                 &(port + 1).to_string(),
             ])
-            // The GPU path, as on main: without a GPU the app would paint on the CPU
-            // (src-tauri/src/webview_gpu.rs), where WebKitGTK 2.50's WebDriver screenshot of a
-            // page that does not change never returns (directory_source hung at its first one;
-            // the same with WEBKIT_DISABLE_COMPOSITING_MODE=1). A test may still pass `off`.
-            .env("PRESTAGE_WEBVIEW_GPU", "on")
+            // The GPU path unless PRESTAGE_WEBVIEW_GPU is set: without a GPU the app paints on
+            // the CPU (src-tauri/src/webview_gpu.rs), where WebKitGTK 2.50's WebDriver screenshot
+            // can hang (directory_source hangs at its first one, even with a pixel repainted
+            // every frame; skeleton's return). A test may pass `off`: cpu_paint.rs does, and
+            // takes no screenshot.
+            .env("PRESTAGE_WEBVIEW_GPU", webview_gpu())
             .envs(env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(out)

@@ -106,46 +106,6 @@ pub fn pss_by_mapping(pid: u32) -> Option<Vec<(String, u64)>> {
     Some(out)
 }
 
-/// Every descendant of `pid` with its command name.
-pub fn descendants(pid: u32) -> Vec<(u32, String)> {
-    let mut parent_of = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // "pid (comm) state ppid ...": comm may hold spaces, so split after the last ')'.
-        let Some((head, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let comm = head
-            .split_once('(')
-            .map(|(_, c)| c)
-            .unwrap_or("")
-            .to_string();
-        if let Some(ppid) = rest
-            .split_whitespace()
-            .nth(1)
-            .and_then(|p| p.parse::<u32>().ok())
-        {
-            parent_of.push((child, ppid, comm));
-        }
-    }
-    let mut out = Vec::new();
-    let mut frontier = vec![pid];
-    while let Some(p) = frontier.pop() {
-        for (child, ppid, comm) in &parent_of {
-            if *ppid == p {
-                out.push((*child, comm.clone()));
-                frontier.push(*child);
-            }
-        }
-    }
-    out
-}
-
 /// A launched app; dropping it kills it and removes its home.
 pub struct App {
     pub child: Child,

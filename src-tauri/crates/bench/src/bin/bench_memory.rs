@@ -26,10 +26,11 @@ use std::time::Duration;
 use clap::Parser;
 use fantoccini::Client;
 use prestage_bench::app_process::{
-    app_binary, descendants, launch, mb, pss_by_mapping, rollup, threads, Error, LaunchOptions,
+    app_binary, launch, mb, pss_by_mapping, rollup, threads, Error, LaunchOptions,
 };
 use prestage_core::session::Session;
 use prestage_e2e::page::{click, no_error, text, wait_shown};
+use prestage_e2e::processes::{descendants, driven_app_pid};
 use prestage_e2e::sandbox_app::SandboxApp;
 use prestage_e2e::{report_tab, wait_for, Poll};
 use prestage_sandbox::{AdminRole, SandboxConfig};
@@ -247,18 +248,6 @@ async fn count(client: &Client, css: &str) -> Result<u64, Error> {
 }
 
 /// The Rust process of the app this program drives through tauri-driver (its grandchild).
-fn driven_app_pid(app: &Path) -> Result<u32, Error> {
-    let name: String = app
-        .file_name()
-        .map(|n| n.to_string_lossy().chars().take(15).collect())
-        .unwrap_or_default();
-    descendants(std::process::id())
-        .into_iter()
-        .find(|(_, comm)| *comm == name)
-        .map(|(pid, _)| pid)
-        .ok_or_else(|| "the driven app's process was not found".into())
-}
-
 /// State 3: pick the CSV, wait for the complete preview, read; then time its table.
 async fn preview_state(client: &Client, a: &Args, pid: u32) -> Result<(), Error> {
     wait_shown(client, "[data-testid=user-row]").await?;

@@ -20,9 +20,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, ValueEnum};
-use prestage_bench::app_process::{
-    app_binary, descendants, launch, mb, memory, Error, LaunchOptions,
-};
+use prestage_bench::app_process::{app_binary, launch, mb, memory, Error, LaunchOptions};
+use prestage_e2e::processes::descendants;
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Screen {
