@@ -187,7 +187,8 @@ impl Campaign {
     }
 }
 
-/// Checks a campaign name: 1–64 letters, digits, spaces, `-` or `_` (it names a file).
+/// Checks a campaign name: 1–64 letters, digits, spaces, `-` or `_` (it names a file), and not
+/// a name Windows keeps for a device (`CON`, `NUL`, `COM1`…: `CON.json` is the console there).
 pub fn check_name(name: &str) -> Result<&str, CampaignError> {
     let name = name.trim();
     let ok = !name.is_empty()
@@ -195,12 +196,29 @@ pub fn check_name(name: &str) -> Result<&str, CampaignError> {
         && name
             .chars()
             .all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '_');
-    if ok {
-        Ok(name)
-    } else {
-        Err(CampaignError::Invalid(format!(
+    if !ok {
+        return Err(CampaignError::Invalid(format!(
             "'{name}' cannot name a campaign: use 1 to 64 letters, digits, spaces, '-' or '_'."
-        )))
+        )));
+    }
+    if is_windows_device_name(name) {
+        return Err(CampaignError::Invalid(format!(
+            "'{name}' cannot name a campaign: Windows keeps that name for a device. Add a word to it."
+        )));
+    }
+    Ok(name)
+}
+
+/// `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`, `LPT0`–`LPT9` (any case, spaces around ignored):
+/// Windows opens the device whatever the extension.
+fn is_windows_device_name(name: &str) -> bool {
+    let upper = name.trim_end_matches(' ').to_ascii_uppercase();
+    match upper.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" => true,
+        _ => {
+            let (stem, digit) = upper.split_at(upper.len().saturating_sub(1));
+            matches!(stem, "COM" | "LPT") && digit.chars().all(|c| c.is_ascii_digit())
+        }
     }
 }
 
@@ -252,13 +270,17 @@ pub fn save(data_dir: &Path, campaign: &Campaign) -> Result<(), CampaignError> {
     crate::atomic_file::replace(&path, &bytes).map_err(|e| file_error(&path, "written", e))
 }
 
-/// Saves a new campaign; refuses a name already used.
+/// Saves a new campaign; refuses a name already used, in any case: Windows and macOS file
+/// names ignore case, so "Wave 1" and "wave 1" would be one file there.
 pub fn save_new(data_dir: &Path, campaign: &Campaign) -> Result<(), CampaignError> {
     let path = path_of(data_dir, &campaign.name)?;
-    if path.exists() {
+    let lower = campaign.name.to_lowercase();
+    let taken = list(data_dir)
+        .into_iter()
+        .find(|n| n.to_lowercase() == lower);
+    if let Some(existing) = taken.or_else(|| path.exists().then(|| campaign.name.clone())) {
         return Err(CampaignError::Invalid(format!(
-            "A campaign named '{}' already exists; pick another name or continue that one.",
-            campaign.name
+            "A campaign named '{existing}' already exists; pick another name or continue that one."
         )));
     }
     save(data_dir, campaign)
@@ -293,6 +315,14 @@ mod tests {
         for bad in ["", "../x", "a/b", "x.json", &"n".repeat(65)] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
+        // Windows's device names, in any case; a longer name that starts with one is fine.
+        for device in ["CON", "nul", "Aux", "prn", "COM1", "lpt9", "com0"] {
+            let refused = check_name(device).unwrap_err().to_string();
+            assert!(refused.contains("device"), "{device}: {refused}");
+        }
+        for fine in ["Console", "COM", "COM10", "LPT wave", "NUL 2"] {
+            assert!(check_name(fine).is_ok(), "{fine}");
+        }
         let mut c = Campaign {
             name: "c".into(),
             tenant_id: "t".into(),
@@ -317,5 +347,29 @@ mod tests {
         assert_eq!(c.members[0].stage, Stage::PhonesRemoved);
         c.advance("u", Stage::SmsSignInOff, None, true);
         assert_eq!(c.members[0].stage, Stage::SmsSignInOff);
+    }
+
+    #[test]
+    fn a_new_name_differing_only_in_case_is_refused() {
+        let dir =
+            std::env::temp_dir().join(format!("prestage-campaign-case-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let campaign = |name: &str| Campaign {
+            name: name.into(),
+            tenant_id: "t".into(),
+            created: Utc::now(),
+            source: "test".into(),
+            exclusion_group: None,
+            members: vec![],
+            excluded: vec![],
+            runs: vec![],
+            delivered: vec![],
+        };
+        save_new(&dir, &campaign("Wave 1")).unwrap();
+        let refused = save_new(&dir, &campaign("wave 1")).unwrap_err().to_string();
+        assert!(refused.contains("'Wave 1' already exists"), "{refused}");
+        assert_eq!(list(&dir), vec!["Wave 1".to_string()]);
+        save_new(&dir, &campaign("Wave 2")).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
