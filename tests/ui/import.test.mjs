@@ -317,6 +317,39 @@ test("a run shows progress, pauses, ends with results and exports them", async (
   assert.equal(t.one("exported").textContent, "Saved prestage-results-20250101-1200-ab.csv");
 });
 
+test("a big run's results keep only the rows in view in the DOM, in line order at the end", async () => {
+  const t = setup();
+  await previewed(t);
+  t.one("apply").dispatch("click");
+  t.one("confirm-ok").dispatch("click");
+  await settle();
+  const apply = t.api.pending.apply[0];
+  const onEvent = apply.args[2];
+  const result = (line) => ({ line, user: ROWS[0].user, end: "done", changes: [{ change: ROWS[0].changes[0], ok: true, requestId: `r-${line}`, error: null }], message: null, replanned: null });
+  // Rows finish out of order while the run goes: each shows once it reaches the view.
+  const lines = () => t.all("result-row").map((r) => Number(r.dataset.line));
+  for (let i = 0; i < 10000; i++) {
+    onEvent({ result: result(10001 - i), progress: { total: 10000, finished: i + 1, done: i + 1, failed: 0, changedSincePreview: 0, ratePerS: 20, etaS: 1 } });
+  }
+  const during = lines();
+  assert.ok(during.length > 10 && during.length < 100, `${during.length} rows in the DOM`);
+  assert.equal(during[0], 10001, "the first to finish shows first while the run goes");
+  apply.resolve({ run: "20250101-1200-ab", cancelled: false, notStarted: [], cannotUndo: [], results: [] });
+  await settle();
+  const top = lines();
+  assert.ok(top.length < 100, `${top.length} rows in the DOM`);
+  assert.deepEqual(top.slice(0, 3), [2, 3, 4], "by line once the run ended");
+  // Scrolled half way down: the rows there, consecutive.
+  const wrap = t.one("result-table-wrap");
+  wrap.scrollTop = 5000 * 38;
+  wrap.dispatch("scroll");
+  const middle = lines();
+  assert.ok(middle.length < 100, `${middle.length} rows in the DOM`);
+  assert.ok(middle[0] > 4000 && middle[0] < 5010, `the window starts at line ${middle[0]}`);
+  assert.deepEqual(middle, middle.map((_, i) => middle[0] + i), "consecutive lines");
+  assert.equal(t.screen.run.results.length, 10000, "every result is kept for the export");
+});
+
 test("every rejected call shows in the error region", async () => {
   const t = setup();
   await t.screen.signedIn({ tenantName: "Contoso" });

@@ -7,7 +7,7 @@
 import { h, pill } from "../dom.js";
 import { changeParts, outcomeLabel, OUTCOMES, plural } from "./format.js";
 import { regions } from "./regions.js";
-import { windowByHeights } from "./window.js";
+import { virtualBody } from "./window.js";
 
 /** A row's height before it is measured: padding plus one line per change or note (css/import.css). */
 const ROW_PADDING = 17;
@@ -76,10 +76,8 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
   let counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0]));
   let unticked = new Set();
   let filter = null;
-  // The rows the filter shows, the window of them in the DOM, and heights measured (by line).
+  // The rows the filter shows (only those in view are in the DOM: `body`).
   let visible = [];
-  let win = { first: -1, last: -1 };
-  const measured = new Map();
   // Rows the finished preview says the file has: complete once that many arrived (channel
   // messages and the command's answer may arrive in either order).
   let expected = null;
@@ -164,8 +162,6 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
   });
   const tbody = h(doc, "tbody", { testid: "preview-rows" });
   const status = h(doc, "p", { className: "table-status", testid: "preview-status" });
-  const spacerAbove = spacer();
-  const spacerBelow = spacer();
   const wrap = h(
     doc,
     "div",
@@ -194,7 +190,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
     ),
     status,
   );
-  wrap.addEventListener("scroll", () => renderWindow());
+  const body = virtualBody({ doc, wrap, tbody, colspan: 6, render: renderRow, key: (r) => r.line, estimate: estimatedHeight });
 
   optionsBar.hidden = source !== "file";
   const element = h(
@@ -246,32 +242,6 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
 
   const matches = (row) => filter === null || row.outcome === filter;
 
-  function spacer() {
-    const td = h(doc, "td", { attrs: { colspan: "6" } });
-    return { tr: h(doc, "tr", { className: "preview-spacer", attrs: { "aria-hidden": "true" } }, td), td };
-  }
-
-  function setHeight({ tr, td }, px) {
-    if (td.style) td.style.height = `${px}px`;
-    tr.hidden = px === 0;
-  }
-
-  /** Puts the rows in view (and a margin) in the DOM when the window moved, or when `force`d. */
-  function renderWindow(force = false) {
-    const heights = visible.map((r) => measured.get(r.line) ?? estimatedHeight(r));
-    const { first, last, before, after } = windowByHeights(heights, wrap.scrollTop || 0, wrap.clientHeight || 600);
-    setHeight(spacerAbove, before);
-    setHeight(spacerBelow, after);
-    if (!force && first === win.first && last === win.last) return;
-    win = { first, last };
-    const slice = visible.slice(first, last);
-    const elements = slice.map(renderRow);
-    tbody.replaceChildren(spacerAbove.tr, ...elements, spacerBelow.tr);
-    elements.forEach((tr, i) => {
-      if (tr.offsetHeight > 0) measured.set(slice[i].line, tr.offsetHeight);
-    });
-  }
-
   function paintStatus() {
     const shown = filter === null ? rows.length : counts[filter];
     const what = source === "file" ? "the file" : "the directory";
@@ -283,7 +253,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
 
   function render() {
     visible = rows.filter(matches);
-    renderWindow(true);
+    body.show(visible);
     paintStatus();
   }
 
@@ -357,7 +327,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
       rows = [];
       counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0]));
       unticked = new Set();
-      measured.clear();
+      body.forget();
       wrap.scrollTop = 0;
       expected = null;
       columns.replaceChildren();
@@ -370,7 +340,7 @@ export function createPreview({ doc, settings, onOptions, onMapHeader, onApply, 
       rows.push(...list);
       for (const r of list) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
       visible.push(...list.filter(matches));
-      renderWindow();
+      body.grew();
       paintCounts();
       updateTicks();
       paintStatus();

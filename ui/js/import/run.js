@@ -5,9 +5,17 @@
 import { focus, h, pill } from "../dom.js";
 import { changeText, endLabel, plural, progressText, summaryText } from "./format.js";
 import { changeList, notes } from "./preview.js";
+import { virtualBody } from "./window.js";
 
-/** Result rows rendered per page as the table scrolls. */
-const PAGE = 200;
+/** A result row's height before it is measured: padding plus a line per change, the message and
+ * the new plan (css/import.css). */
+const ROW_PADDING = 17;
+const LINE_HEIGHT = 21;
+
+function estimatedHeight(r) {
+  const replanned = r.replanned ? 1 + r.replanned.changes.length : 0;
+  return ROW_PADDING + LINE_HEIGHT * Math.max(1, r.changes.length + (r.message ? 1 : 0) + replanned);
+}
 
 function resultDetails(doc, r) {
   const items = r.changes.map((c) =>
@@ -65,9 +73,9 @@ function resultRow(doc, r) {
  * `onAgain()` (preview the file again) and `onRuns()` are the buttons shown at the end.
  */
 export function createRun({ doc, onControl, onExport, onAgain, onRuns }) {
+  // Results by line, and the order the table shows them in (as they finish; by line at the end).
   let results = new Map();
-  let shown = 0;
-  let limit = PAGE;
+  let order = [];
   let paused = false;
   let kind = "apply";
   let last = null;
@@ -95,11 +103,10 @@ export function createRun({ doc, onControl, onExport, onAgain, onRuns }) {
   const cannot = h(doc, "div", { className: "cannot-undo", testid: "cannot-undo", hidden: true });
 
   const tbody = h(doc, "tbody", { testid: "result-rows" });
-  const more = h(doc, "button", { type: "button", className: "button small more", testid: "show-more-results", hidden: true, onclick: () => showMore() }, "Show more rows");
   const wrap = h(
     doc,
     "div",
-    { className: "table-wrap import-table-wrap", tabIndex: 0 },
+    { className: "table-wrap import-table-wrap", testid: "result-table-wrap", tabIndex: 0 },
     h(doc, "table", { className: "import-table results", testid: "result-table" },
       h(doc, "thead", {}, h(doc, "tr", {},
         h(doc, "th", { className: "col-line", scope: "col" }, "Line"),
@@ -107,10 +114,16 @@ export function createRun({ doc, onControl, onExport, onAgain, onRuns }) {
         h(doc, "th", { className: "col-outcome", scope: "col" }, "Result"),
         h(doc, "th", { className: "col-changes", scope: "col" }, "What happened"))),
       tbody),
-    more,
   );
-  wrap.addEventListener("scroll", () => {
-    if (wrap.scrollTop + wrap.clientHeight > wrap.scrollHeight - 600) showMore();
+  // Only the rows in view are in the DOM: a 10,000-row run scrolls like a 10-row one.
+  const body = virtualBody({
+    doc,
+    wrap,
+    tbody,
+    colspan: 4,
+    render: (line) => resultRow(doc, results.get(line)),
+    key: (line) => line,
+    estimate: (line) => estimatedHeight(results.get(line)),
   });
 
   const element = h(
@@ -140,22 +153,9 @@ export function createRun({ doc, onControl, onExport, onAgain, onRuns }) {
     else text.textContent = paused ? "Paused: no row starts until you resume." : text.textContent;
   }
 
-  function showMore() {
-    const list = [...results.values()];
-    if (shown >= list.length) return;
-    limit = shown + PAGE;
-    const next = list.slice(shown, limit);
-    tbody.append(...next.map((r) => resultRow(doc, r)));
-    shown += next.length;
-    more.hidden = shown >= results.size;
-  }
-
   function renderAll() {
-    const list = [...results.values()].sort((a, b) => a.line - b.line);
-    results = new Map(list.map((r) => [r.line, r]));
-    tbody.replaceChildren(...list.slice(0, limit).map((r) => resultRow(doc, r)));
-    shown = Math.min(list.length, limit);
-    more.hidden = shown >= list.length;
+    order = [...results.keys()].sort((a, b) => a - b);
+    body.show(order);
   }
 
   return {
@@ -168,8 +168,10 @@ export function createRun({ doc, onControl, onExport, onAgain, onRuns }) {
       finalHeading = doneHeading;
       again.hidden = !allowAgain;
       results = new Map();
-      shown = 0;
-      limit = PAGE;
+      order = [];
+      body.forget();
+      wrap.scrollTop = 0;
+      body.show(order);
       paused = false;
       delete element.dataset.paused;
       element.dataset.state = "running";
@@ -186,8 +188,6 @@ export function createRun({ doc, onControl, onExport, onAgain, onRuns }) {
       cannot.replaceChildren();
       cannot.hidden = true;
       exported.textContent = "";
-      tbody.replaceChildren();
-      more.hidden = true;
       focus(pause);
     },
     /** A row finished (RunEvent). */
@@ -198,11 +198,12 @@ export function createRun({ doc, onControl, onExport, onAgain, onRuns }) {
       bar.value = progress.finished;
       last = progress;
       paintText();
-      if (fresh && shown < limit) {
-        tbody.append(resultRow(doc, result));
-        shown += 1;
+      if (fresh) {
+        order.push(result.line);
+        body.grew();
+      } else {
+        body.changed();
       }
-      more.hidden = shown >= results.size;
     },
     /** The run ended (RunDone): the final results replace what the channel showed. */
     finish(done) {
