@@ -251,7 +251,7 @@ async fn flow(client: &Client, csv: &Path, saves: &Path) -> Result<(), String> {
     .as_array()
     .map(|a| a.iter().filter_map(|v| v.as_u64()).collect())
     .unwrap_or_default();
-    if lines.is_empty() || lines.len() > ticked || !lines.windows(2).all(|w| w[0] < w[1]) {
+    if lines.is_empty() || lines.len() as u64 > ticked || !lines.windows(2).all(|w| w[0] < w[1]) {
         return Err(format!(
             "the result table shows lines {lines:?} of {ticked} results"
         ));
