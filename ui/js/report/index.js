@@ -85,6 +85,15 @@ export function mountReport({ api, errors, root, onOpenUser, onCampaign }) {
     index = new Map(rows.map((r, i) => [r.id, i]));
   }
 
+  /** Rows that arrived in the report's stream: indexed as they come, not the whole list again. */
+  function addRows(more) {
+    for (const r of more) {
+      index.set(r.id, rows.length);
+      rows.push(r);
+      keys.push(searchKey(r));
+    }
+  }
+
   function renderTiles() {
     const counts = tileCounts(rows, tiles);
     tileBar.replaceChildren(...tiles.map((t) =>
@@ -200,7 +209,7 @@ export function mountReport({ api, errors, root, onOpenUser, onCampaign }) {
           source.textContent = `Source: ${m.source.source === "registration" ? "registration report" : "each user's methods"} — ${m.source.reason}`;
           showProgress(0, m.total);
         } else if (m.type === "rows") {
-          setRows(rows.concat(m.rows));
+          addRows(m.rows);
           showProgress(m.done, m.total);
           render();
         } else if (m.type === "warning") {
