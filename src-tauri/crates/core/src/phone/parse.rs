@@ -336,27 +336,36 @@ fn national_number(meta: &Metadata, mut number: Number) -> Number {
     let viable = descriptor_matches(meta, &number.national);
     let transform = meta.national_prefix_transform_rule();
     let national = number.national.clone();
-    numbering::with_anchored(parsing, |re| {
-        let Some(captures) = re.and_then(|r| r.captures(&national)) else {
-            return number;
-        };
+    // What the prefix pattern strips, worked out inside `with_anchored`; the transformed number
+    // is checked after it, since that check matches patterns of its own.
+    let stripped = numbering::with_anchored(parsing, |re| {
+        let re = re?;
+        let captures = re.captures(&national)?;
         let last = captures.get(captures.len() - 1);
-        match (transform, last) {
+        Some(match (transform, last) {
             (Some(rule), Some(_)) => {
-                let transformed = re.map(|r| r.replace(&national, rule).into_owned());
-                let transformed = transformed.unwrap_or_default();
-                if viable && !descriptor_matches(meta, &transformed) {
-                    return number;
-                }
+                Stripped::Transformed(re.replace(&national, rule).into_owned())
+            }
+            _ => Stripped::Prefix(captures.get(0).map_or(0, |m| m.end())),
+        })
+    });
+    match stripped {
+        None => {}
+        Some(Stripped::Transformed(transformed)) => {
+            if !viable || descriptor_matches(meta, &transformed) {
                 number.national = transformed;
             }
-            _ => {
-                let end = captures.get(0).map_or(0, |m| m.end());
-                number.national = national[end..].to_string();
-            }
         }
-        number
-    })
+        Some(Stripped::Prefix(end)) => number.national = national[end..].to_string(),
+    }
+    number
+}
+
+/// What a national prefix pattern does to a number: rewrite it by the transform rule, or strip
+/// the first `n` bytes.
+enum Stripped {
+    Transformed(String),
+    Prefix(usize),
 }
 
 fn descriptor_matches(meta: &Metadata, value: &str) -> bool {
