@@ -350,13 +350,13 @@ fn national_number(meta: &Metadata, mut number: Number) -> Number {
         })
     });
     match stripped {
-        None => {}
-        Some(Stripped::Transformed(transformed)) => {
-            if !viable || descriptor_matches(meta, &transformed) {
-                number.national = transformed;
-            }
+        Some(Stripped::Transformed(transformed))
+            if !viable || descriptor_matches(meta, &transformed) =>
+        {
+            number.national = transformed;
         }
         Some(Stripped::Prefix(end)) => number.national = national[end..].to_string(),
+        Some(Stripped::Transformed(_)) | None => {}
     }
     number
 }
