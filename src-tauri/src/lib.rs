@@ -13,6 +13,8 @@ pub mod launch;
 mod report_state;
 pub mod startup;
 pub mod state;
+#[cfg(test)]
+mod test_env;
 mod updates;
 #[cfg(target_os = "linux")]
 mod webview_gpu;

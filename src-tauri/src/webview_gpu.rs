@@ -142,15 +142,7 @@ fn apply<R: tauri::Runtime>(webview: &tauri::Webview<R>, renderer: Renderer) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| {
-            pairs
-                .iter()
-                .find(|(name, _)| *name == k)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use crate::test_env::env;
 
     fn dri(names: &[&str]) -> Vec<String> {
         names.iter().map(|n| n.to_string()).collect()

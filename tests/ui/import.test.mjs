@@ -278,14 +278,19 @@ test("options and a mapped header preview the file again", async () => {
   assert.equal(t.api.pending.preview.length, 3);
 });
 
-test("a run shows progress, pauses, ends with results and exports them", async () => {
+/** The preview applied and confirmed: the pending apply call and its event channel. */
+async function applying() {
   const t = setup();
   await previewed(t);
   t.one("apply").dispatch("click");
   t.one("confirm-ok").dispatch("click");
   await settle();
   const apply = t.api.pending.apply[0];
-  const onEvent = apply.args[2];
+  return { t, apply, onEvent: apply.args[2] };
+}
+
+test("a run shows progress, pauses, ends with results and exports them", async () => {
+  const { t, apply, onEvent } = await applying();
   onEvent({
     result: { line: 2, user: ROWS[0].user, end: "done", changes: [{ change: ROWS[0].changes[0], ok: true, requestId: "r-1", error: null }], message: null, replanned: null },
     progress: { total: 2, finished: 1, done: 1, failed: 0, changedSincePreview: 0, ratePerS: 4, etaS: 0.25 },
@@ -318,13 +323,7 @@ test("a run shows progress, pauses, ends with results and exports them", async (
 });
 
 test("a big run's results keep only the rows in view in the DOM, in line order at the end", async () => {
-  const t = setup();
-  await previewed(t);
-  t.one("apply").dispatch("click");
-  t.one("confirm-ok").dispatch("click");
-  await settle();
-  const apply = t.api.pending.apply[0];
-  const onEvent = apply.args[2];
+  const { t, apply, onEvent } = await applying();
   const result = (line) => ({ line, user: ROWS[0].user, end: "done", changes: [{ change: ROWS[0].changes[0], ok: true, requestId: `r-${line}`, error: null }], message: null, replanned: null });
   // Rows finish out of order while the run goes: each shows once it reaches the view.
   const lines = () => t.all("result-row").map((r) => Number(r.dataset.line));
