@@ -7,15 +7,12 @@
 import { h, pill } from "../dom.js";
 import { changeParts, outcomeLabel, OUTCOMES, plural } from "./format.js";
 import { regions } from "./regions.js";
-import { virtualBody } from "./window.js";
+import { estimatedRowHeight, virtualBody } from "./window.js";
 
-/** A row's height before it is measured: padding plus one line per change or note (css/import.css). */
-const ROW_PADDING = 17;
-const LINE_HEIGHT = 21;
-
+/** A preview row is as tall as its longer column: the changes, or the notes. */
 function estimatedHeight(row) {
   const notes = (row.problems?.length ?? 0) + (row.warnings?.length ?? 0) + (row.region ? 1 : 0);
-  return ROW_PADDING + LINE_HEIGHT * Math.max(1, row.changes?.length ?? 0, notes);
+  return estimatedRowHeight(Math.max(row.changes?.length ?? 0, notes));
 }
 
 function userCell(doc, row) {

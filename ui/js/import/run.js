@@ -5,16 +5,12 @@
 import { focus, h, pill } from "../dom.js";
 import { changeText, endLabel, plural, progressText, summaryText } from "./format.js";
 import { changeList, notes } from "./preview.js";
-import { virtualBody } from "./window.js";
+import { estimatedRowHeight, virtualBody } from "./window.js";
 
-/** A result row's height before it is measured: padding plus a line per change, the message and
- * the new plan (css/import.css). */
-const ROW_PADDING = 17;
-const LINE_HEIGHT = 21;
-
+/** A result row holds a line per change, the message and the new plan, one under another. */
 function estimatedHeight(r) {
   const replanned = r.replanned ? 1 + r.replanned.changes.length : 0;
-  return ROW_PADDING + LINE_HEIGHT * Math.max(1, r.changes.length + (r.message ? 1 : 0) + replanned);
+  return estimatedRowHeight(r.changes.length + (r.message ? 1 : 0) + replanned);
 }
 
 function resultDetails(doc, r) {

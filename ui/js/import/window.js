@@ -18,6 +18,12 @@ export function windowByHeights(heights, scrollTop, viewHeight, margin = 400) {
   return { first, last, before, after };
 }
 
+/** An import table row's height before it is measured: its padding plus one text line per
+ * `lines` (at least one), as css/import.css lays them out. */
+export function estimatedRowHeight(lines) {
+  return 17 + 21 * Math.max(1, lines);
+}
+
 /**
  * A virtualized table body: `tbody` holds only the items of the list in view of the scrolling
  * `wrap` (plus a margin), between two spacer rows (`colspan` cells wide) standing for the rest.
