@@ -288,6 +288,8 @@ pub async fn create_cmd(
             )
         }
     };
+    // Before the report, which takes a while on a big tenant.
+    campaign::check_new_name(data, &a.name).map_err(err)?;
     let rows = report_rows(s, &a.source).await?;
     let maker = s.campaigns(data);
     let c = campaign::create(

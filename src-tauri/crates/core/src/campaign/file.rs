@@ -270,19 +270,27 @@ pub fn save(data_dir: &Path, campaign: &Campaign) -> Result<(), CampaignError> {
     crate::atomic_file::replace(&path, &bytes).map_err(|e| file_error(&path, "written", e))
 }
 
-/// Saves a new campaign; refuses a name already used, in any case: Windows and macOS file
-/// names ignore case, so "Wave 1" and "wave 1" would be one file there.
-pub fn save_new(data_dir: &Path, campaign: &Campaign) -> Result<(), CampaignError> {
-    let path = path_of(data_dir, &campaign.name)?;
-    let lower = campaign.name.to_lowercase();
+/// Checks a name for a new campaign: a valid name no saved campaign has, in any case (Windows
+/// and macOS file names ignore case, so "Wave 1" and "wave 1" would be one file there). A caller
+/// with slow work before `save_new` (reading the report) asks first.
+pub fn check_new_name<'a>(data_dir: &Path, name: &'a str) -> Result<&'a str, CampaignError> {
+    let name = check_name(name)?;
+    let path = path_of(data_dir, name)?;
+    let lower = name.to_lowercase();
     let taken = list(data_dir)
         .into_iter()
         .find(|n| n.to_lowercase() == lower);
-    if let Some(existing) = taken.or_else(|| path.exists().then(|| campaign.name.clone())) {
+    if let Some(existing) = taken.or_else(|| path.exists().then(|| name.to_string())) {
         return Err(CampaignError::Invalid(format!(
             "A campaign named '{existing}' already exists; pick another name or continue that one."
         )));
     }
+    Ok(name)
+}
+
+/// Saves a new campaign; refuses a name already used (`check_new_name`).
+pub fn save_new(data_dir: &Path, campaign: &Campaign) -> Result<(), CampaignError> {
+    check_new_name(data_dir, &campaign.name)?;
     save(data_dir, campaign)
 }
 

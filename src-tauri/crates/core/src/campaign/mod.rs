@@ -13,8 +13,8 @@ mod steps;
 
 pub use cohort::{create, Maker, NewCampaign, Pick};
 pub use file::{
-    campaigns_dir, check_name, list, load, save, Campaign, Delivery, Excluded, GroupRef, Member,
-    Stage, Step, StepRun,
+    campaigns_dir, check_name, check_new_name, list, load, save, Campaign, Delivery, Excluded,
+    GroupRef, Member, Stage, Step, StepRun,
 };
 pub use passes::{
     delivery_csv, offset_name, parse_offset, parse_start, record_delivery, recover, recovery,
